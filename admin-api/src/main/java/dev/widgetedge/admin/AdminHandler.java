@@ -1,0 +1,152 @@
+package dev.widgetedge.admin;
+
+import dev.widgetedge.core.store.StoreException;
+import dev.widgetedge.server.HttpResponses;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers admin API requests: route, authenticate, select the account, validate, call the
+ * {@link WidgetKeyService}, and map the outcome to the seed's status codes and sentences. Store
+ * calls are asynchronous, so the event loop never waits on Redis; this is the one place where
+ * errors become HTTP responses.
+ */
+@Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final AsciiString X_ACCOUNT_ID = AsciiString.cached("x-account-id");
+    private static final AsciiString NO_STORE = AsciiString.cached("no-store");
+    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
+    private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
+    private static final AsciiString BEARER_CHALLENGE = AsciiString.cached("Bearer realm=\"widget-edge\"");
+
+    private final Authenticator authenticator;
+    private final WidgetKeyService service;
+    private final AdminMetrics metrics;
+    private final byte[] openApiDocument;
+
+    AdminHandler(Authenticator authenticator, WidgetKeyService service, AdminMetrics metrics, byte[] openApiDocument) {
+        this.authenticator = authenticator;
+        this.service = service;
+        this.metrics = metrics;
+        this.openApiDocument = openApiDocument;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long started = System.nanoTime();
+        String method = request.method().name();
+        if (request.decoderResult().isFailure()) {
+            metrics.record(AdminRoute.UNMATCHED, method, HttpResponseStatus.BAD_REQUEST.code(), System.nanoTime() - started);
+            HttpResponses.rejectMalformed(ctx, request.decoderResult());
+            return;
+        }
+        AdminRoute.Match match = AdminRoute.match(new QueryStringDecoder(request.uri()).rawPath());
+        AdminRoute route = match.route();
+        CompletionStage<Reply> reply;
+        if (route == AdminRoute.UNMATCHED) {
+            reply = CompletableFuture.failedFuture(ApiError.notFound());
+        } else if (!route.allows(request.method())) {
+            reply = CompletableFuture.failedFuture(ApiError.methodNotAllowed());
+        } else if (route == AdminRoute.OPENAPI) {
+            reply = CompletableFuture.completedFuture(Reply.json(HttpResponseStatus.OK, openApiDocument));
+        } else {
+            HttpHeaders headers = request.headers();
+            List<String> authorization = headers.getAll(HttpHeaderNames.AUTHORIZATION);
+            List<String> accountHeader = headers.getAll(X_ACCOUNT_ID);
+            // The body is copied (at most 64 KiB) so the request can be released now.
+            byte[] body = ByteBufUtil.getBytes(request.content());
+            HttpMethod httpMethod = request.method();
+            reply = authenticator.authenticate(authorization)
+                    .thenCompose(token -> serve(httpMethod, match, AccountSelection.select(token, accountHeader), body));
+        }
+        reply.whenComplete((answer, error) -> send(ctx, route, method, started, answer != null ? answer : replyFor(error)));
+    }
+
+    private CompletionStage<Reply> serve(HttpMethod method, AdminRoute.Match match, String account, byte[] body) {
+        if (match.route() == AdminRoute.KEYS) {
+            if (method.equals(HttpMethod.GET)) {
+                return service.list(account).thenApply(keys -> Reply.json(HttpResponseStatus.OK, WidgetKeyJson.list(keys)));
+            }
+            WidgetKeyRequests.NewWidgetKey create = WidgetKeyRequests.parseCreate(body);
+            return service.create(account, create.name(), create.agentId(), create.domainAllowlist())
+                    .thenApply(created -> Reply.created(WidgetKeyJson.created(created.key(), created.plaintextKey()),
+                            AdminRoute.KEYS.template() + "/" + created.key().id()));
+        }
+        if (method.equals(HttpMethod.PATCH)) {
+            // Validate before looking the key up: a bad body is the caller's error either way.
+            var changes = WidgetKeyRequests.parseUpdate(body);
+            UUID id = KeyIds.parse(match.id());
+            return id == null
+                    ? CompletableFuture.failedFuture(ApiError.keyNotFound())
+                    : service.update(account, id, changes).thenApply(AdminHandler::noContentOrNotFound);
+        }
+        UUID id = KeyIds.parse(match.id());
+        return id == null
+                ? CompletableFuture.failedFuture(ApiError.keyNotFound())
+                : service.delete(account, id).thenApply(AdminHandler::noContentOrNotFound);
+    }
+
+    private static Reply noContentOrNotFound(WidgetKeyService.Outcome outcome) {
+        if (outcome == WidgetKeyService.Outcome.NOT_FOUND) {
+            throw ApiError.keyNotFound();
+        }
+        return Reply.noContent();
+    }
+
+    private static Reply replyFor(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiError apiError) {
+            return Reply.error(apiError);
+        }
+        if (cause instanceof StoreException) {
+            LOG.warn("admin request failed on the store: {}", cause.getMessage());
+            return Reply.error(ApiError.databaseError());
+        }
+        LOG.error("admin request failed unexpectedly", cause);
+        return Reply.error(ApiError.internalError());
+    }
+
+    private void send(ChannelHandlerContext ctx, AdminRoute route, String method, long started, Reply reply) {
+        FullHttpResponse response = reply.body() == null
+                ? HttpResponses.empty(reply.status())
+                : HttpResponses.of(ctx.alloc(), reply.status(), reply.contentType(), reply.body());
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE).set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        if (reply.location() != null) {
+            headers.set(HttpHeaderNames.LOCATION, reply.location());
+        }
+        if (reply.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        if (reply.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+            headers.set(HttpHeaderNames.ALLOW, route.allowHeader());
+        }
+        metrics.record(route, method, reply.status().code(), System.nanoTime() - started);
+        ctx.writeAndFlush(response);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("admin connection failed: {}", cause.toString());
+        ctx.close();
+    }
+}

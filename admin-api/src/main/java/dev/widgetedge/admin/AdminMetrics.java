@@ -1,0 +1,62 @@
+package dev.widgetedge.admin;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The admin API's meters: {@code widget_admin_requests_total{route,method,status}} and the
+ * {@code widget_admin_request_duration_seconds{route,method,status}} histogram. Labels come from
+ * small fixed sets (route templates, known methods, status codes), so the meters are created once
+ * per combination and reused.
+ */
+final class AdminMetrics {
+
+    static final String REQUESTS = "widget.admin.requests";
+    static final String DURATION = "widget.admin.request.duration";
+
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private record Labels(AdminRoute route, String method, int status) {
+    }
+
+    private record Meters(Counter requests, Timer duration) {
+    }
+
+    private final MeterRegistry registry;
+    private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
+
+    AdminMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Records one answered request that took {@code nanos}. */
+    void record(AdminRoute route, String method, int status, long nanos) {
+        String methodLabel = KNOWN_METHODS.contains(method) ? method : "OTHER";
+        Meters forLabels = meters.computeIfAbsent(new Labels(route, methodLabel, status), this::register);
+        forLabels.requests().increment();
+        forLabels.duration().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private Meters register(Labels labels) {
+        String status = Integer.toString(labels.status());
+        Counter requests = Counter.builder(REQUESTS)
+                .description("Admin API requests answered, by route template, method and status")
+                .tag("route", labels.route().template())
+                .tag("method", labels.method())
+                .tag("status", status)
+                .register(registry);
+        Timer duration = Timer.builder(DURATION)
+                .description("Time from reading an admin API request to writing its response")
+                .tag("route", labels.route().template())
+                .tag("method", labels.method())
+                .tag("status", status)
+                .publishPercentileHistogram()
+                .register(registry);
+        return new Meters(requests, duration);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.widgetedge.admin;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The admin API's routes. {@code /v1/widget-keys} is an alias of {@code /api/v1/widget-keys} (the
+ * seed's curl examples use it); metrics label both with the canonical template.
+ */
+enum AdminRoute {
+    KEYS("/api/v1/widget-keys", Set.of(HttpMethod.GET, HttpMethod.POST)),
+    ONE_KEY("/api/v1/widget-keys/{id}", Set.of(HttpMethod.PATCH, HttpMethod.DELETE)),
+    OPENAPI("/api/v1/openapi.json", Set.of(HttpMethod.GET)),
+    UNMATCHED("unmatched", Set.of());
+
+    private static final String CANONICAL = "/api/v1/widget-keys";
+    private static final String ALIAS = "/v1/widget-keys";
+
+    private final String template;
+    private final Set<HttpMethod> methods;
+    private final String allowHeader;
+
+    AdminRoute(String template, Set<HttpMethod> methods) {
+        this.template = template;
+        this.methods = methods;
+        this.allowHeader = methods.stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** The path template, used as the {@code route} metric label. */
+    String template() {
+        return template;
+    }
+
+    boolean allows(HttpMethod method) {
+        return methods.contains(method);
+    }
+
+    /** The value of the {@code Allow} header of a 405 on this route. */
+    String allowHeader() {
+        return allowHeader;
+    }
+
+    /** A matched route and, for {@link #ONE_KEY}, the raw id path segment. */
+    record Match(AdminRoute route, String id) {
+    }
+
+    /** Matches a decoded request path (no query string). */
+    static Match match(String path) {
+        if (path.equals(OPENAPI.template)) {
+            return new Match(OPENAPI, null);
+        }
+        String rest;
+        if (path.startsWith(CANONICAL)) {
+            rest = path.substring(CANONICAL.length());
+        } else if (path.startsWith(ALIAS)) {
+            rest = path.substring(ALIAS.length());
+        } else {
+            return new Match(UNMATCHED, null);
+        }
+        if (rest.isEmpty()) {
+            return new Match(KEYS, null);
+        }
+        if (rest.length() > 1 && rest.charAt(0) == '/' && rest.indexOf('/', 1) < 0) {
+            return new Match(ONE_KEY, rest.substring(1));
+        }
+        return new Match(UNMATCHED, null);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.widgetedge.admin;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.widgetedge.core.widget.WidgetKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Renders {@code WidgetKey} and {@code CreatedWidgetKey} exactly as the seed shows them:
+ * {@code snake_case}, fields in the seed's order, RFC 3339 UTC timestamps with millisecond
+ * precision, explicit {@code null}s.
+ */
+final class WidgetKeyJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private WidgetKeyJson() {
+    }
+
+    /** A JSON array of keys (what list returns). */
+    static byte[] list(List<WidgetKey> keys) {
+        return write(json -> {
+            json.writeStartArray();
+            for (WidgetKey key : keys) {
+                writeKey(json, key, null);
+            }
+            json.writeEndArray();
+        });
+    }
+
+    /** One key with its plaintext {@code key} (what create returns, once). */
+    static byte[] created(WidgetKey key, String plaintextKey) {
+        return write(json -> writeKey(json, key, plaintextKey));
+    }
+
+    /** RFC 3339, UTC, always three fractional digits: {@code 2026-11-24T05:51:00.120Z}. */
+    static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    private static void writeKey(JsonGenerator json, WidgetKey key, String plaintextKey) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", key.id().toString());
+        json.writeStringField("account_id", key.accountId());
+        json.writeStringField("name", key.name());
+        json.writeStringField("agent_id", key.agentId());
+        json.writeArrayFieldStart("domain_allowlist");
+        for (String origin : key.domainAllowlist()) {
+            json.writeString(origin);
+        }
+        json.writeEndArray();
+        json.writeStringField("key_last8", key.keyLast8());
+        writeTimestamp(json, "created_at", key.createdAt());
+        writeTimestamp(json, "updated_at", key.updatedAt());
+        writeTimestamp(json, "disabled_at", key.disabledAt());
+        writeTimestamp(json, "last_used_at", key.lastUsedAt());
+        if (plaintextKey != null) {
+            json.writeStringField("key", plaintextKey);
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeTimestamp(JsonGenerator json, String field, Instant instant) throws IOException {
+        if (instant == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeStringField(field, timestamp(instant));
+        }
+    }
+
+    private interface JsonWriter {
+        void writeTo(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] write(JsonWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            writer.writeTo(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+}

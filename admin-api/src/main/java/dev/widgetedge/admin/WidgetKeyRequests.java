@@ -1,0 +1,174 @@
+package dev.widgetedge.admin;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.widgetedge.core.origin.Allowlist;
+import dev.widgetedge.core.origin.InvalidOriginException;
+import dev.widgetedge.core.origin.OriginPattern;
+import dev.widgetedge.core.widget.WidgetKeyChanges;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses and validates the JSON bodies of create and update into domain values. Every problem
+ * becomes an {@link ApiError} 400 whose detail names the field. Server-set fields ({@code id},
+ * {@code created_at}, …) and unknown fields are ignored, as the seed API reference says.
+ */
+final class WidgetKeyRequests {
+
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_AGENT_ID_LENGTH = 128;
+    static final int MAX_ALLOWLIST_ENTRIES = 100;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** A validated create request. */
+    record NewWidgetKey(String name, String agentId, List<String> domainAllowlist) {
+    }
+
+    private WidgetKeyRequests() {
+    }
+
+    /** The body of {@code POST /api/v1/widget-keys}; errors say {@code Invalid body or name required}. */
+    static NewWidgetKey parseCreate(byte[] body) {
+        Fields fields = new Fields(parseObject(body, ApiError.INVALID_BODY_OR_NAME), ApiError.INVALID_BODY_OR_NAME);
+        JsonNode name = fields.node("name");
+        if (name == null || name.isNull()) {
+            throw fields.invalid("name is required");
+        }
+        return new NewWidgetKey(
+                fields.name(name),
+                fields.has("agent_id") ? fields.agentId(fields.node("agent_id")) : null,
+                fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : List.of());
+    }
+
+    /** The body of {@code PATCH /api/v1/widget-keys/{id}}; errors say {@code Invalid body}. */
+    static WidgetKeyChanges parseUpdate(byte[] body) {
+        Fields fields = new Fields(parseObject(body, ApiError.INVALID_BODY), ApiError.INVALID_BODY);
+        String name = fields.has("name") ? fields.name(fields.node("name")) : null;
+        boolean agentIdSet = fields.has("agent_id");
+        String agentId = agentIdSet ? fields.agentId(fields.node("agent_id")) : null;
+        List<String> allowlist = fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : null;
+        Boolean disabled = fields.has("disabled") ? fields.disabled(fields.node("disabled")) : null;
+        return new WidgetKeyChanges(name, allowlist, agentIdSet, agentId, disabled);
+    }
+
+    private static JsonNode parseObject(byte[] body, String sentence) {
+        if (body.length == 0) {
+            throw ApiError.invalidBody(sentence, "body is empty (expected a JSON object)");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw ApiError.invalidBody(sentence, "malformed JSON" + where);
+        } catch (IOException e) {
+            throw ApiError.invalidBody(sentence, "unreadable body");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiError.invalidBody(sentence, "body must be a JSON object");
+        }
+        return root;
+    }
+
+    /** Field access and validation for one body, with the call's error sentence. */
+    private record Fields(JsonNode root, String sentence) {
+
+        boolean has(String field) {
+            return root.has(field);
+        }
+
+        JsonNode node(String field) {
+            return root.get(field);
+        }
+
+        ApiError invalid(String detail) {
+            return ApiError.invalidBody(sentence, detail);
+        }
+
+        String name(JsonNode node) {
+            if (!node.isTextual()) {
+                throw invalid("name must be a string");
+            }
+            String trimmed = node.textValue().strip();
+            int length = trimmed.codePointCount(0, trimmed.length());
+            if (length < 1 || length > MAX_NAME_LENGTH) {
+                throw invalid("name must be 1-" + MAX_NAME_LENGTH + " characters after trimming");
+            }
+            if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+                throw invalid("name must not contain control characters");
+            }
+            return trimmed;
+        }
+
+        String agentId(JsonNode node) {
+            if (node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual()) {
+                throw invalid("agent_id must be a string or null");
+            }
+            String value = node.textValue();
+            if (!isAgentId(value)) {
+                throw invalid("agent_id must be 1-" + MAX_AGENT_ID_LENGTH + " characters of A-Z a-z 0-9 _ -");
+            }
+            return value;
+        }
+
+        List<String> allowlist(JsonNode node) {
+            if (!node.isArray()) {
+                throw invalid("domain_allowlist must be an array of origins");
+            }
+            if (node.size() > MAX_ALLOWLIST_ENTRIES) {
+                throw invalid("domain_allowlist has " + node.size() + " entries (at most "
+                        + MAX_ALLOWLIST_ENTRIES + ")");
+            }
+            List<OriginPattern> patterns = new ArrayList<>(node.size());
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode entry = node.get(i);
+                if (!entry.isTextual()) {
+                    throw invalid("domain_allowlist[" + i + "] must be a string");
+                }
+                try {
+                    patterns.add(OriginPattern.parse(entry.textValue()));
+                } catch (InvalidOriginException e) {
+                    throw invalid("domain_allowlist[" + i + "] " + e.getMessage());
+                }
+            }
+            return Allowlist.of(patterns).entries();
+        }
+
+        Boolean disabled(JsonNode node) {
+            if (!node.isBoolean()) {
+                throw invalid("disabled must be true or false");
+            }
+            return node.booleanValue();
+        }
+    }
+
+    private static boolean isAgentId(String value) {
+        if (value.isEmpty() || value.length() > MAX_AGENT_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.widgetedge.admin;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widgetedge.core.key.AdminTokenFormat;
+import dev.widgetedge.core.store.RedisAdminTokenStore;
+import dev.widgetedge.core.store.RedisConnector;
+import dev.widgetedge.core.store.RedisWidgetKeyStore;
+import dev.widgetedge.core.token.AccountScope;
+import dev.widgetedge.core.token.AdminToken;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.Metrics;
+import dev.widgetedge.server.OpsServer;
+import dev.widgetedge.testing.RedisServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The real admin API (production wiring) on a free port, against a real {@code redis-server},
+ * with its ops server, and a real HTTP client. Every response of a documented operation is
+ * checked against the OpenAPI document.
+ */
+final class AdminApiFixture implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final RedisConnector redis;
+    final RedisWidgetKeyStore keys;
+    final RedisAdminTokenStore tokens;
+    final PrometheusMeterRegistry registry = Metrics.newRegistry();
+    final EventLoops loops = EventLoops.create();
+    final HttpServer admin;
+    final HttpServer ops;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private AdminApiFixture(RedisServer server, Duration storeTimeout) {
+        redis = RedisConnector.start(server.uri(), storeTimeout);
+        keys = new RedisWidgetKeyStore(redis);
+        tokens = new RedisAdminTokenStore(redis);
+        admin = AdminServer.start(loops, "127.0.0.1", 0, keys, tokens, registry, Clock.systemUTC());
+        ops = OpsServer.start(loops, "127.0.0.1", 0, registry,
+                () -> keys.ping().thenApply(pong -> true).exceptionally(error -> false));
+        awaitStoreReachable();
+    }
+
+    static AdminApiFixture start(RedisServer server) {
+        return start(server, Duration.ofSeconds(2));
+    }
+
+    static AdminApiFixture start(RedisServer server, Duration storeTimeout) {
+        return new AdminApiFixture(server, storeTimeout);
+    }
+
+    /** Issues a token for {@code scope} and returns the plaintext. */
+    String issueToken(AccountScope scope) {
+        return issue(scope).token();
+    }
+
+    /** A token with its stored metadata. */
+    record Issued(String token, AdminToken metadata) {
+    }
+
+    Issued issue(AccountScope scope) {
+        String token = AdminTokenFormat.mintToken();
+        AdminToken metadata = AdminTokens.issue(tokens, token, "test", scope, Clock.systemUTC())
+                .toCompletableFuture().join();
+        return new Issued(token, metadata);
+    }
+
+    /** One HTTP exchange as the client saw it. */
+    record Response(int status, HttpHeaders headers, String body) {
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /** A request to the admin API; {@code token}, {@code account} and {@code body} may be null. */
+    Response call(String method, String path, String token, String account, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(adminUri(path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (account != null) {
+            request.header("X-Account-ID", account);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.build());
+    }
+
+    /** Sends a request built by the test, checking a documented operation's response. */
+    Response send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Response answer = new Response(response.statusCode(), response.headers(), response.body());
+        String template = documentedTemplate(request.uri().getPath(), request.method());
+        if (template != null) {
+            OpenApiContract.assertResponseMatches(request.method(), template, answer.status(),
+                    answer.header("Content-Type"), answer.body());
+        }
+        return answer;
+    }
+
+    /** Sends {@code request} without waiting, for tests that act while it is in flight. */
+    CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI adminUri(String path) {
+        return URI.create("http://127.0.0.1:" + admin.port() + path);
+    }
+
+    /** A GET on the ops port. */
+    Response ops(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.port() + path))
+                .timeout(Duration.ofSeconds(20)).GET().build();
+        return send(request);
+    }
+
+    /** Waits until the store answers through the admin API's own connection. */
+    void awaitStoreReachable() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> ops("/readyz").status() == 200);
+    }
+
+    private static String documentedTemplate(String path, String method) {
+        String canonical = path.startsWith("/v1/") ? "/api" + path : path;
+        if (canonical.equals("/api/v1/widget-keys") && (method.equals("GET") || method.equals("POST"))) {
+            return canonical;
+        }
+        if (canonical.startsWith("/api/v1/widget-keys/") && canonical.indexOf('/', "/api/v1/widget-keys/".length()) < 0
+                && (method.equals("PATCH") || method.equals("DELETE"))) {
+            return "/api/v1/widget-keys/{id}";
+        }
+        if (canonical.equals("/api/v1/openapi.json") && method.equals("GET")) {
+            return canonical;
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            admin.stopAccepting();
+            admin.awaitDrained(System.nanoTime());
+            ops.stopAccepting();
+            ops.awaitDrained(System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        redis.close();
+        loops.close();
+    }
+}

@@ -1,0 +1,531 @@
+package dev.widgetedge.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.store.Invalidation;
+import dev.widgetedge.core.store.InvalidationListener;
+import dev.widgetedge.core.token.AccountScope;
+import dev.widgetedge.testing.RedisServerExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** SPEC §3 resources and calls: list, create, update-or-revoke, delete, on a real Redis. */
+class WidgetKeysApiIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    static AdminApiFixture api;
+    static String token;
+    static String otherAccountToken;
+    static final BlockingQueue<Invalidation> PUBLISHED = new LinkedBlockingQueue<>();
+    static AutoCloseable subscription;
+
+    /** Each test works in an account of its own, so tests do not see each other's keys. */
+    String account;
+
+    @BeforeAll
+    static void start() {
+        api = AdminApiFixture.start(REDIS.server());
+        token = api.issueToken(AccountScope.all());
+        otherAccountToken = api.issueToken(AccountScope.of(Set.of("acct_other")));
+        subscription = api.keys.subscribe(new InvalidationListener() {
+            @Override
+            public void onInvalidation(Invalidation invalidation) {
+                PUBLISHED.add(invalidation);
+            }
+
+            @Override
+            public void onResubscribed() {
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        subscription.close();
+        api.close();
+    }
+
+    @BeforeEach
+    void freshAccount() {
+        account = "acct_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private AdminApiFixture.Response call(String method, String path, String body) {
+        return api.call(method, path, token, account, body);
+    }
+
+    private JsonNode create(String body) {
+        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json();
+    }
+
+    private JsonNode list() {
+        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
+        assertThat(response.status()).isEqualTo(200);
+        return response.json();
+    }
+
+    private JsonNode only(String id) {
+        for (JsonNode key : list()) {
+            if (key.get("id").asText().equals(id)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    // --- list ---
+
+    @Test
+    void list_ofANewAccount_isAnEmptyArray() {
+        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        assertThat(response.body()).isEqualTo("[]");
+    }
+
+    @Test
+    void list_isNewestFirst_andNeverShowsThePlaintextKey() {
+        List<String> created = new ArrayList<>();
+        List<String> plaintexts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonNode key = create("{\"name\":\"key " + i + "\"}");
+            created.add(0, key.get("id").asText());
+            plaintexts.add(key.get("key").asText());
+        }
+
+        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
+
+        List<String> listed = new ArrayList<>();
+        response.json().forEach(key -> listed.add(key.get("id").asText()));
+        assertThat(listed).isEqualTo(created);
+        response.json().forEach(key -> assertThat(key.has("key")).isFalse());
+        plaintexts.forEach(plaintext -> assertThat(response.body()).doesNotContain(plaintext));
+    }
+
+    @Test
+    void list_showsOnlyTheCallersAccount() {
+        create("{\"name\":\"mine\"}");
+        api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"theirs\"}");
+
+        JsonNode listed = list();
+
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("name").asText()).isEqualTo("mine");
+        assertThat(listed.get(0).get("account_id").asText()).isEqualTo(account);
+    }
+
+    // --- create ---
+
+    @Test
+    void create_returnsTheKeyOnce_withLocation_andEveryField() {
+        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys",
+                "{\"name\":\"acme.com production\",\"agent_id\":\"agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z\","
+                        + "\"domain_allowlist\":[\"https://acme.com\",\"https://www.acme.com\"]}");
+
+        assertThat(response.status()).isEqualTo(201);
+        JsonNode key = response.json();
+        String plaintext = key.get("key").asText();
+        String id = key.get("id").asText();
+        assertThat(WidgetKeyFormat.isWellFormed(plaintext)).isTrue();
+        assertThat(key.get("key_last8").asText()).isEqualTo(plaintext.substring(plaintext.length() - 8));
+        assertThat(id).isEqualTo(KeyDigest.keyId(plaintext).toString());
+        assertThat(response.header("Location")).isEqualTo("/api/v1/widget-keys/" + id);
+        assertThat(key.get("account_id").asText()).isEqualTo(account);
+        assertThat(key.get("name").asText()).isEqualTo("acme.com production");
+        assertThat(key.get("agent_id").asText()).isEqualTo("agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z");
+        assertThat(key.get("domain_allowlist")).hasSize(2);
+        assertThat(key.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(key.get("updated_at").asText()).isEqualTo(key.get("created_at").asText());
+        assertThat(key.get("disabled_at").isNull()).isTrue();
+        assertThat(key.get("last_used_at").isNull()).isTrue();
+    }
+
+    @Test
+    void create_withOnlyAName_hasNoAgentAndAnEmptyAllowlist() {
+        JsonNode key = create("{\"name\":\"bare\"}");
+
+        assertThat(key.get("agent_id").isNull()).isTrue();
+        assertThat(key.get("domain_allowlist")).isEmpty();
+    }
+
+    @Test
+    void create_normalizesTheAllowlist() {
+        JsonNode key = create("{\"name\":\"n\",\"domain_allowlist\":[\"HTTPS://Acme.COM:443/\",\"https://acme.com\","
+                + "\"http://localhost:80\",\"https://*.Acme.com\",\"https://b\u00fccher.example\"]}");
+
+        assertThat(key.get("domain_allowlist")).extracting(JsonNode::asText).containsExactly(
+                "https://acme.com", "http://localhost", "https://*.acme.com", "https://xn--bcher-kva.example");
+    }
+
+    @Test
+    void create_trimsTheName() {
+        assertThat(create("{\"name\":\"  spaced  \"}").get("name").asText()).isEqualTo("spaced");
+    }
+
+    @Test
+    void create_ignoresServerSetAndUnknownFields() {
+        JsonNode key = create("{\"name\":\"n\",\"id\":\"11111111-1111-1111-1111-111111111111\","
+                + "\"account_id\":\"acct_evil\",\"created_at\":\"2000-01-01T00:00:00.000Z\","
+                + "\"updated_at\":\"2000-01-01T00:00:00.000Z\",\"disabled_at\":\"2000-01-01T00:00:00.000Z\","
+                + "\"last_used_at\":\"2000-01-01T00:00:00.000Z\",\"key\":\"pk_live_x\",\"key_last8\":\"AAAAAAAA\","
+                + "\"disabled\":true,\"color\":\"blue\"}");
+
+        assertThat(key.get("id").asText()).isNotEqualTo("11111111-1111-1111-1111-111111111111");
+        assertThat(key.get("account_id").asText()).isEqualTo(account);
+        assertThat(Instant.parse(key.get("created_at").asText())).isAfter(Instant.parse("2020-01-01T00:00:00Z"));
+        assertThat(key.get("disabled_at").isNull()).isTrue();
+        assertThat(key.get("last_used_at").isNull()).isTrue();
+        assertThat(key.get("key").asText()).isNotEqualTo("pk_live_x");
+        assertThat(key.get("key_last8").asText()).isNotEqualTo("AAAAAAAA");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{}|name is required",
+            "{\"name\":null}|name is required",
+            "{\"name\":\"   \"}|name must be 1-200 characters after trimming",
+            "{\"name\":42}|name must be a string",
+            "{\"name\":\"a\\u0000b\"}|name must not contain control characters",
+            "{\"name\":\"n\",\"agent_id\":\"has space\"}|agent_id must be 1-128 characters",
+            "{\"name\":\"n\",\"agent_id\":\"\"}|agent_id must be 1-128 characters",
+            "{\"name\":\"n\",\"agent_id\":7}|agent_id must be a string or null",
+            "{\"name\":\"n\",\"domain_allowlist\":\"https://acme.com\"}|domain_allowlist must be an array",
+            "{\"name\":\"n\",\"domain_allowlist\":[\"https://acme.com\",\"https://acme.com/x\"]}|domain_allowlist[1] has a path",
+            "{\"name\":\"n\",\"domain_allowlist\":[\"https://acme.com?q\"]}|domain_allowlist[0] has a query",
+            "{\"name\":\"n\",\"domain_allowlist\":[\"https://u@acme.com\"]}|domain_allowlist[0] has userinfo",
+            "{\"name\":\"n\",\"domain_allowlist\":[\"acme.com\"]}|domain_allowlist[0] ",
+            "{\"name\":\"n\",\"domain_allowlist\":[\"https://a.*.acme.com\"]}|domain_allowlist[0] ",
+            "{\"name\":\"n\",\"domain_allowlist\":[null]}|domain_allowlist[0] must be a string",
+            "[]|body must be a JSON object",
+            "\"name\"|body must be a JSON object",
+            "{\"name\":\"n\"|malformed JSON",
+            "{\"name\":\"a\",\"name\":\"b\"}|malformed JSON",
+            "{\"name\":\"n\"} {}|malformed JSON",
+    })
+    void create_withAnInvalidBody_is400NamingTheField(String body, String detail) {
+        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).startsWith("Invalid body or name required: " + detail);
+        assertThat(list()).isEmpty();
+    }
+
+    @Test
+    void create_withAnEmptyBody_is400() {
+        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", "");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).startsWith("Invalid body or name required");
+    }
+
+    @Test
+    void create_withANameOf200Characters_isAccepted_and201IsNot() {
+        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(200) + "\"}").status())
+                .isEqualTo(201);
+        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(201) + "\"}").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void create_withAnAgentIdOf128Characters_isAccepted_and129IsNot() {
+        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(128) + "\"}")
+                .status()).isEqualTo(201);
+        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(129) + "\"}")
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void create_withAHundredOrigins_isAccepted_andAHundredAndOneIsNot() {
+        assertThat(call("POST", "/api/v1/widget-keys", allowlistBody(100)).status()).isEqualTo(201);
+
+        AdminApiFixture.Response tooMany = call("POST", "/api/v1/widget-keys", allowlistBody(101));
+
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.body()).startsWith("Invalid body or name required: domain_allowlist has 101 entries");
+    }
+
+    private static String allowlistBody(int entries) {
+        List<String> origins = new ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            origins.add("\"https://site" + i + ".example\"");
+        }
+        return "{\"name\":\"n\",\"domain_allowlist\":[" + String.join(",", origins) + "]}";
+    }
+
+    @Test
+    void create_publishesAnInvalidationForTheNewKey() throws InterruptedException {
+        PUBLISHED.clear();
+
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+
+        Invalidation published = PUBLISHED.poll(10, TimeUnit.SECONDS);
+        assertThat(published).isNotNull();
+        assertThat(published.keyId()).hasToString(id);
+        assertThat(published.version()).isEqualTo(1);
+    }
+
+    // --- update ---
+
+    @Test
+    void patch_renamesReplacesAllowlistAndRepins() {
+        String id = create("{\"name\":\"old\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
+
+        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id,
+                "{\"name\":\"new\",\"domain_allowlist\":[\"https://b.example\",\"https://c.example\"],"
+                        + "\"agent_id\":\"agent_2\"}");
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(response.body()).isEmpty();
+        JsonNode key = only(id);
+        assertThat(key.get("name").asText()).isEqualTo("new");
+        assertThat(key.get("domain_allowlist")).extracting(JsonNode::asText)
+                .containsExactly("https://b.example", "https://c.example");
+        assertThat(key.get("agent_id").asText()).isEqualTo("agent_2");
+        assertThat(Instant.parse(key.get("updated_at").asText()))
+                .isAfterOrEqualTo(Instant.parse(key.get("created_at").asText()));
+    }
+
+    @Test
+    void patch_withAgentIdNull_unpins_andWithoutAgentId_keepsIt() {
+        String id = create("{\"name\":\"n\",\"agent_id\":\"agent_1\"}").get("id").asText();
+
+        call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"renamed\"}");
+        assertThat(only(id).get("agent_id").asText()).isEqualTo("agent_1");
+
+        call("PATCH", "/api/v1/widget-keys/" + id, "{\"agent_id\":null}");
+        assertThat(only(id).get("agent_id").isNull()).isTrue();
+    }
+
+    @Test
+    void patch_withAnEmptyAllowlist_clearsIt() {
+        String id = create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
+
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"domain_allowlist\":[]}").status()).isEqualTo(204);
+
+        assertThat(only(id).get("domain_allowlist")).isEmpty();
+    }
+
+    @Test
+    void patch_disable_isIdempotent_keepingTheFirstTimestamp_andFalseReEnables() {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
+        String firstDisabledAt = only(id).get("disabled_at").asText();
+        assertThat(Instant.parse(firstDisabledAt)).isNotNull();
+
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
+        assertThat(only(id).get("disabled_at").asText()).isEqualTo(firstDisabledAt);
+
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
+        assertThat(only(id).get("disabled_at").isNull()).isTrue();
+    }
+
+    @Test
+    void patch_ignoresServerSetAndUnknownFields() {
+        JsonNode created = create("{\"name\":\"n\"}");
+        String id = created.get("id").asText();
+
+        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id,
+                "{\"id\":\"11111111-1111-1111-1111-111111111111\",\"account_id\":\"acct_evil\","
+                        + "\"created_at\":\"2000-01-01T00:00:00.000Z\",\"disabled_at\":\"2000-01-01T00:00:00.000Z\","
+                        + "\"last_used_at\":\"2000-01-01T00:00:00.000Z\",\"key_last8\":\"AAAAAAAA\",\"extra\":1}");
+
+        assertThat(response.status()).isEqualTo(204);
+        JsonNode key = only(id);
+        assertThat(key.get("account_id").asText()).isEqualTo(account);
+        assertThat(key.get("created_at").asText()).isEqualTo(created.get("created_at").asText());
+        assertThat(key.get("disabled_at").isNull()).isTrue();
+        assertThat(key.get("last_used_at").isNull()).isTrue();
+        assertThat(key.get("key_last8").asText()).isEqualTo(created.get("key_last8").asText());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "[]|body must be a JSON object",
+            "{\"name\":\"\"}|name must be 1-200 characters after trimming",
+            "{\"name\":null}|name must be a string",
+            "{\"disabled\":\"yes\"}|disabled must be true or false",
+            "{\"disabled\":null}|disabled must be true or false",
+            "{\"domain_allowlist\":null}|domain_allowlist must be an array",
+            "{\"domain_allowlist\":[\"https://ok.example\",\"https://*\"]}|domain_allowlist[1] ",
+            "{\"domain_allowlist\":[\"null\"]}|domain_allowlist[0] ",
+            "not json|malformed JSON",
+    })
+    void patch_withAnInvalidBody_is400InvalidBody_andChangesNothing(String body, String detail) {
+        JsonNode created = create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}");
+        String id = created.get("id").asText();
+        PUBLISHED.clear();
+
+        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id, body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).startsWith("Invalid body: " + detail);
+        assertThat(only(id).get("updated_at").asText()).isEqualTo(created.get("updated_at").asText());
+        assertThat(PUBLISHED).isEmpty();
+    }
+
+    @Test
+    void patch_ofAnUnknownId_is404() {
+        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + UUID.randomUUID(), "{\"name\":\"x\"}");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("Widget key not found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-uuid", "1-1-1-1-1", "0B6F2C1E8E7C4A539D7E3F1B2A4C5D6E", "%2e%2e"})
+    void patchAndDelete_ofAMalformedId_are404(String id) {
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void patchAndDelete_ofAnotherAccountsKey_are404LikeAMissingKey_andChangeNothing() {
+        JsonNode theirs = api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"theirs\"}").json();
+        String id = theirs.get("id").asText();
+
+        AdminApiFixture.Response patch = call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        AdminApiFixture.Response delete = call("DELETE", "/api/v1/widget-keys/" + id, null);
+        AdminApiFixture.Response missing = call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
+
+        assertThat(patch.status()).isEqualTo(404);
+        assertThat(delete.status()).isEqualTo(404);
+        assertThat(patch.body()).isEqualTo(missing.body());
+        JsonNode stillThere = api.call("GET", "/api/v1/widget-keys", otherAccountToken, null, null).json().get(0);
+        assertThat(stillThere.get("id").asText()).isEqualTo(id);
+        assertThat(stillThere.get("disabled_at").isNull()).isTrue();
+    }
+
+    @Test
+    void patch_publishesAnInvalidationWithTheNewVersion_andANoOpPublishesNothing() throws InterruptedException {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+        PUBLISHED.clear();
+
+        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        Invalidation first = PUBLISHED.poll(10, TimeUnit.SECONDS);
+        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}");
+        Invalidation second = PUBLISHED.poll(10, TimeUnit.SECONDS);
+
+        assertThat(first.keyId()).hasToString(id);
+        assertThat(first.version()).isEqualTo(2);
+        assertThat(second.version()).isEqualTo(3);
+        assertThat(PUBLISHED.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    // --- delete ---
+
+    @Test
+    void delete_ofANeverUsedKey_removesTheRow() throws InterruptedException {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+        PUBLISHED.clear();
+
+        AdminApiFixture.Response response = call("DELETE", "/api/v1/widget-keys/" + id, null);
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(list()).isEmpty();
+        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
+        Invalidation published = PUBLISHED.poll(10, TimeUnit.SECONDS);
+        assertThat(published.keyId()).hasToString(id);
+        assertThat(published.version()).isEqualTo(2);
+    }
+
+    @Test
+    void delete_ofAUsedKey_disablesIt_keepingTheRow_andARepeatKeepsTheFirstTimestamp() {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+        Instant usedAt = Instant.parse("2026-11-24T05:51:00.123Z");
+        api.keys.recordUsage(UUID.fromString(id), usedAt).toCompletableFuture().join();
+
+        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        JsonNode key = only(id);
+        assertThat(key).isNotNull();
+        assertThat(key.get("last_used_at").asText()).isEqualTo("2026-11-24T05:51:00.123Z");
+        String disabledAt = key.get("disabled_at").asText();
+        assertThat(Instant.parse(disabledAt)).isNotNull();
+
+        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        assertThat(only(id).get("disabled_at").asText()).isEqualTo(disabledAt);
+    }
+
+    @Test
+    void delete_ofAUsedKey_canBeUndoneByReEnabling() {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+        api.keys.recordUsage(UUID.fromString(id), Instant.now()).toCompletableFuture().join();
+        call("DELETE", "/api/v1/widget-keys/" + id, null);
+
+        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
+
+        assertThat(only(id).get("disabled_at").isNull()).isTrue();
+    }
+
+    @Test
+    void delete_ofAnUnknownId_is404() {
+        AdminApiFixture.Response response = call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("Widget key not found");
+    }
+
+    // --- the alias ---
+
+    @Test
+    void alias_servesAllFourCalls() {
+        AdminApiFixture.Response created = call("POST", "/v1/widget-keys", "{\"name\":\"via alias\"}");
+        String id = created.json().get("id").asText();
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("Location")).isEqualTo("/api/v1/widget-keys/" + id);
+        assertThat(call("GET", "/v1/widget-keys", null).json()).hasSize(1);
+        assertThat(call("PATCH", "/v1/widget-keys/" + id, "{\"name\":\"renamed\"}").status()).isEqualTo(204);
+        assertThat(call("DELETE", "/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        assertThat(list()).isEmpty();
+    }
+
+    @Test
+    void responses_areNotCacheable() {
+        assertThat(call("GET", "/api/v1/widget-keys", null).header("Cache-Control")).isEqualTo("no-store");
+        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\"}").header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void concurrentDisables_allSucceed_andTheFirstTimestampWins() {
+        String id = create("{\"name\":\"n\"}").get("id").asText();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(api.sendAsync(java.net.http.HttpRequest.newBuilder(api.adminUri("/api/v1/widget-keys/" + id))
+                    .header("Authorization", "Bearer " + token).header("X-Account-ID", account)
+                    .timeout(Duration.ofSeconds(20))
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                            i % 2 == 0 ? "{\"disabled\":true}" : "{\"name\":\"n" + i + "\"}"))
+                    .build()));
+        }
+
+        calls.forEach(call -> assertThat(call.join().statusCode()).isEqualTo(204));
+        JsonNode key = only(id);
+        assertThat(key.get("disabled_at").isNull()).isFalse();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.widgetedge.app;
+
+import dev.widgetedge.admin.AdminServer;
+import dev.widgetedge.core.store.RedisAdminTokenStore;
+import dev.widgetedge.core.store.RedisConnector;
+import dev.widgetedge.core.store.RedisWidgetKeyStore;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.Metrics;
+import dev.widgetedge.server.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code widget-edge admin}: the widget-keys admin API on Redis. */
+@Command(name = "admin", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the widget-keys admin API, with Redis as the system of record.")
+final class AdminCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminCommand.class);
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Admin API port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9091",
+            description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    private final ShutdownSignal signal;
+
+    AdminCommand(ShutdownSignal signal) {
+        this.signal = signal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Check.port("--port", port);
+        Check.port("--ops-port", opsPort);
+        Check.notNegative("--drain-timeout", drainTimeout);
+        RedisConnector redis = store.connect();
+        EventLoops loops = EventLoops.create();
+        RunningServers running = new RunningServers(loops);
+        running.closeOnStop(redis);
+        RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis);
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        HttpServer admin = running.add(AdminServer.start(loops, host, port, keys, new RedisAdminTokenStore(redis),
+                registry, Clock.systemUTC()));
+        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry, Readiness.of(admin, keys)));
+        LOG.info("admin API listening on {}:{} (ops on port {}, transport {}, Redis at {})",
+                host, admin.port(), ops.port(), loops.transportName(), redis.describe());
+        return running.runUntil(signal, drainTimeout);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.widgetedge.app;
+
+import java.time.Duration;
+
+/** Range checks for option values, failing with a {@link UsageError} that names the option. */
+final class Check {
+
+    private Check() {
+    }
+
+    static int port(String option, int value) {
+        if (value < 0 || value > 65535) {
+            throw new UsageError(option, value, "a port from 0 to 65535, 0 for any free port");
+        }
+        return value;
+    }
+
+    static Duration positive(String option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new UsageError(option, DurationConverter.format(value), "> 0");
+        }
+        return value;
+    }
+
+    static Duration notNegative(String option, Duration value) {
+        if (value.isNegative()) {
+            throw new UsageError(option, DurationConverter.format(value), ">= 0");
+        }
+        return value;
+    }
+
+    static String present(String option, String value, String expected) {
+        if (value == null || value.isBlank()) {
+            throw new UsageError(option, "missing", expected + ", or " + EnvironmentDefaults.variableFor(option));
+        }
+        return value;
+    }
+}

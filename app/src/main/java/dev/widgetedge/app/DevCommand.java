@@ -1,0 +1,98 @@
+package dev.widgetedge.app;
+
+import dev.widgetedge.admin.AdminServer;
+import dev.widgetedge.admin.AdminTokens;
+import dev.widgetedge.core.key.AdminTokenFormat;
+import dev.widgetedge.core.store.InMemoryAdminTokenStore;
+import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.token.AccountIds;
+import dev.widgetedge.core.token.AccountScope;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.Metrics;
+import dev.widgetedge.server.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code widget-edge dev}: everything in one process on an in-memory store, for trying
+ * widget-edge out and for scripts. Data lives as long as the process.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run widget-edge on an in-memory store (data lives as long as the process).")
+final class DevCommand implements Callable<Integer> {
+
+    /** Operator-chosen tokens must not be trivially guessable. */
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Admin API port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9090",
+            description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "Use this admin token instead of a random one (at least 16 characters).")
+    String adminToken;
+
+    @Option(names = "--account", paramLabel = "ACCOUNT", defaultValue = "acct_dev",
+            description = "The account the admin token acts for (default: ${DEFAULT-VALUE}).")
+    String account;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Spec
+    CommandSpec spec;
+
+    private final ShutdownSignal signal;
+
+    DevCommand(ShutdownSignal signal) {
+        this.signal = signal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Check.port("--admin-port", adminPort);
+        Check.port("--ops-port", opsPort);
+        Check.notNegative("--drain-timeout", drainTimeout);
+        if (!AccountIds.isValid(account)) {
+            throw new UsageError("--account", "'" + account + "'", AccountIds.EXPECTED);
+        }
+        String token = adminToken != null ? adminToken : AdminTokenFormat.mintToken();
+        if (!AdminTokenFormat.isWellFormed(token) || token.length() < MIN_TOKEN_LENGTH) {
+            throw new UsageError("--admin-token", "(hidden)",
+                    MIN_TOKEN_LENGTH + "-" + AdminTokenFormat.MAX_LENGTH + " characters of A-Z a-z 0-9 - . _ ~ + /");
+        }
+
+        InMemoryWidgetKeyStore keys = new InMemoryWidgetKeyStore();
+        InMemoryAdminTokenStore tokens = new InMemoryAdminTokenStore();
+        AdminTokens.issue(tokens, token, "dev", AccountScope.of(Set.of(account)), Clock.systemUTC())
+                .toCompletableFuture().join();
+
+        EventLoops loops = EventLoops.create();
+        RunningServers running = new RunningServers(loops);
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
+                Clock.systemUTC()));
+        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry, Readiness.of(admin, keys)));
+
+        DevBanner.print(spec.commandLine().getOut(), host, admin.port(), ops.port(), token, account);
+        return running.runUntil(signal, drainTimeout);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.widgetedge.app;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Reads durations as operators write them: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, or
+ * ISO-8601 ({@code PT2S}). A sign is accepted so that the range check, not the parser, reports a
+ * negative value.
+ */
+final class DurationConverter implements ITypeConverter<Duration> {
+
+    static final String EXPECTED = "a duration such as 500ms, 2s, 5m or 1h";
+
+    @Override
+    public Duration convert(String value) {
+        Duration parsed = parse(value.trim());
+        if (parsed == null) {
+            throw new TypeConversionException("'" + value + "' is not " + EXPECTED);
+        }
+        return parsed;
+    }
+
+    private static Duration parse(String value) {
+        if (value.startsWith("P") || value.startsWith("-P") || value.startsWith("p")) {
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        int unitStart = 0;
+        while (unitStart < value.length() && (Character.isDigit(value.charAt(unitStart))
+                || (unitStart == 0 && value.charAt(0) == '-'))) {
+            unitStart++;
+        }
+        String number = value.substring(0, unitStart);
+        if (number.isEmpty() || number.equals("-") || number.length() > 12) {
+            return null;
+        }
+        long amount = Long.parseLong(number);
+        return switch (value.substring(unitStart)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> null;
+        };
+    }
+
+    /** The compact form used in messages and banners: {@code 2s}, {@code 250ms}, {@code 5m}. */
+    static String format(Duration duration) {
+        if (duration.toMillis() % 60_000 == 0 && !duration.isZero()) {
+            return duration.toMinutes() + "m";
+        }
+        if (duration.toMillis() % 1000 == 0) {
+            return duration.toSeconds() + "s";
+        }
+        return duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.widgetedge.core.store;
+
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.widget.WidgetKey;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The embedded store of {@code widget-edge dev}: everything in this process's memory, gone when it
+ * exits. Same contract as the Redis store; invalidations go to in-process listeners, synchronously
+ * and in mutation order, after the mutation is visible.
+ */
+public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
+
+    /** Newest first, as listings require; the id breaks ties so the order is total. */
+    private static final Comparator<WidgetKey> NEWEST_FIRST =
+            Comparator.comparing(WidgetKey::createdAt).reversed().thenComparing(WidgetKey::id);
+
+    private record Entry(StoredWidgetKey stored, String digest) {
+    }
+
+    private final Map<UUID, Entry> entries = new HashMap<>();
+    private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized CompletionStage<List<WidgetKey>> listByAccount(String accountId) {
+        List<WidgetKey> keys = entries.values().stream()
+                .map(entry -> entry.stored().key())
+                .filter(key -> key.accountId().equals(accountId))
+                .sorted(NEWEST_FIRST)
+                .toList();
+        return CompletableFuture.completedFuture(keys);
+    }
+
+    @Override
+    public synchronized CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(entries.get(id)).map(Entry::stored));
+    }
+
+    @Override
+    public synchronized CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
+        Entry entry = entries.get(lookup.id());
+        boolean matches = entry != null && KeyDigest.constantTimeEquals(entry.digest(), lookup.digest());
+        return CompletableFuture.completedFuture(matches ? Optional.of(entry.stored()) : Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+        synchronized (this) {
+            if (entries.containsKey(key.id())) {
+                return CompletableFuture.completedFuture(false);
+            }
+            entries.put(key.id(), new Entry(new StoredWidgetKey(key, 1), digest));
+        }
+        publish(new Invalidation(key.id(), 1, now));
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
+        long version = current.version() + 1;
+        synchronized (this) {
+            Entry entry = entries.get(current.key().id());
+            if (entry == null || entry.stored().version() != current.version()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            WidgetKey kept = next.withLastUsedAt(entry.stored().key().lastUsedAt());
+            entries.put(kept.id(), new Entry(new StoredWidgetKey(kept, version), entry.digest()));
+        }
+        publish(new Invalidation(current.key().id(), version, now));
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+        UUID id = current.key().id();
+        synchronized (this) {
+            Entry entry = entries.get(id);
+            if (entry == null || entry.stored().version() != current.version()
+                    || entry.stored().key().lastUsedAt() != null) {
+                return CompletableFuture.completedFuture(false);
+            }
+            entries.remove(id);
+        }
+        publish(new Invalidation(id, current.version() + 1, now));
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
+        Entry entry = entries.get(id);
+        if (entry != null) {
+            WidgetKey key = entry.stored().key();
+            if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(usedAt)) {
+                WidgetKey used = key.withLastUsedAt(usedAt);
+                entries.put(id, new Entry(new StoredWidgetKey(used, entry.stored().version()), entry.digest()));
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public AutoCloseable subscribe(InvalidationListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void publish(Invalidation invalidation) {
+        for (InvalidationListener listener : listeners) {
+            listener.onInvalidation(invalidation);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.widgetedge.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+
+/** Building and sending the plain responses both servers need. */
+public final class HttpResponses {
+
+    public static final AsciiString TEXT_PLAIN_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
+    public static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
+
+    private HttpResponses() {
+    }
+
+    /** A response with a body of {@code contentType}, {@code Content-Length} set. */
+    public static FullHttpResponse of(ByteBufAllocator allocator, HttpResponseStatus status,
+            AsciiString contentType, byte[] body) {
+        ByteBuf content = allocator.buffer(body.length).writeBytes(body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    /** A {@code text/plain; charset=utf-8} response. */
+    public static FullHttpResponse text(ByteBufAllocator allocator, HttpResponseStatus status, String body) {
+        return of(allocator, status, TEXT_PLAIN_UTF8, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A response without a body ({@code 204}, {@code 304}). */
+    public static FullHttpResponse empty(HttpResponseStatus status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+        if (status.code() != 204 && status.code() != 304) {
+            HttpUtil.setContentLength(response, 0);
+        }
+        return response;
+    }
+
+    /**
+     * The answer to a request the codec could not decode: {@code 414} for a request line that is
+     * too long, {@code 431} for headers that are too large, {@code 400} otherwise. The connection
+     * is closed after it, since the byte stream can no longer be trusted.
+     */
+    public static void rejectMalformed(ChannelHandlerContext ctx, DecoderResult result) {
+        Throwable cause = result.cause();
+        HttpResponseStatus status;
+        String message;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            message = "Request line too long";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            message = "Request header fields too large";
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            message = "Malformed HTTP request";
+        }
+        FullHttpResponse response = text(ctx.alloc(), status, message);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.widgetedge.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+
+/** Starts the ops port's server. */
+public final class OpsServer {
+
+    /** Ops requests have no body worth reading; anything larger is refused. */
+    private static final int MAX_BODY = 4096;
+
+    private OpsServer() {
+    }
+
+    /** Binds the ops port serving {@code registry} and {@code readiness}. */
+    public static HttpServer start(EventLoops loops, String host, int port, PrometheusMeterRegistry registry,
+            ReadinessCheck readiness) {
+        InFlightRequests inFlight = new InFlightRequests();
+        OpsHandler handler = new OpsHandler(registry, readiness);
+        return HttpServer.bind("ops", loops, host, port, inFlight, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerKeepAliveHandler())
+                        .addLast(inFlight)
+                        .addLast(new HttpObjectAggregator(MAX_BODY))
+                        .addLast(handler);
+            }
+        });
+    }
+}
