@@ -1,15 +1,20 @@
 package dev.widgetedge.admin;
 
+import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The admin API's meters: {@code widget_admin_requests_total{route,method,status}} and the
- * {@code widget_admin_request_duration_seconds{route,method,status}} histogram. Labels come from
+ * {@code widget_admin_request_duration_seconds{route,method,status}} histogram, and the
+ * {@code widget_admin_requests_in_flight} gauge. Labels come from
  * small fixed sets (route templates, known methods, status codes), so the meters are created once
  * per combination and reused.
  */
@@ -17,6 +22,11 @@ final class AdminMetrics {
 
     static final String REQUESTS = "widget.admin.requests";
     static final String DURATION = "widget.admin.request.duration";
+    static final String IN_FLIGHT = "widget.admin.requests.in.flight";
+
+    /** Histogram buckets: a few per decade from 1 ms to the 2 s default store timeout and past it. */
+    private static final Duration[] BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -32,6 +42,13 @@ final class AdminMetrics {
 
     AdminMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Exposes {@code widget_admin_requests_in_flight}: requests read but not yet answered. */
+    void trackInFlight(InFlightRequests inFlight) {
+        Gauge.builder(IN_FLIGHT, inFlight, InFlightRequests::inFlight)
+                .description("Admin API requests read whose response is not completely written yet")
+                .register(registry);
     }
 
     /** Records one answered request that took {@code nanos}. */
@@ -55,7 +72,7 @@ final class AdminMetrics {
                 .tag("route", labels.route().template())
                 .tag("method", labels.method())
                 .tag("status", status)
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry);
         return new Meters(requests, duration);
     }

@@ -36,6 +36,7 @@ public final class AdminServer {
         AdminHandler handler = new AdminHandler(new Authenticator(tokens), new WidgetKeyService(keys, clock),
                 metrics, OpenApiDocument.load());
         InFlightRequests inFlight = new InFlightRequests();
+        metrics.trackInFlight(inFlight);
         return HttpServer.bind("admin API", loops, host, port, inFlight, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {

@@ -2,8 +2,8 @@ package dev.widgetedge.core.origin;
 
 /**
  * ASCII character tests for the origin parsers. Deliberately not {@link Character}'s
- * Unicode-aware methods: {@code Character.toLowerCase('\u212A')} is {@code 'k'}, and a parser
- * that folded it would accept a Kelvin sign where only ASCII may stand.
+ * Unicode-aware methods: {@code Character.toLowerCase} turns the Kelvin sign (U+212A) into
+ * {@code k}, and a parser using it would accept the sign where only ASCII may stand.
  */
 final class AsciiChars {
 

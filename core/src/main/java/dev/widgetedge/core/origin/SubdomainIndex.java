@@ -14,7 +14,7 @@ final class SubdomainIndex {
 
     private final Entry[] slots;
 
-    /** @param wildcards wildcard entries, without duplicates */
+    /** Indexes {@code wildcards}, which must all be wildcard entries, without duplicates. */
     SubdomainIndex(List<OriginPattern> wildcards) {
         int capacity = 2;
         // At most half full, so that a miss ends after a probe or two.

@@ -160,6 +160,10 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private void attempt(Duration backoff) {
+        attempt(backoff, 1);
+    }
+
+    private void attempt(Duration backoff, int attempt) {
         if (closed) {
             return;
         }
@@ -167,11 +171,15 @@ public final class RedisConnector implements AutoCloseable {
             if (error == null) {
                 LOG.info("connected to Redis at {}", describe());
                 connection.complete(established);
-            } else {
-                LOG.warn("cannot reach Redis at {} ({}); retrying in {} ms", describe(),
-                        rootMessage(error), backoff.toMillis());
-                schedule(() -> attempt(next(backoff)), backoff);
+                return;
             }
+            // One warning per outage, not one per retry; the details stay available at debug.
+            if (attempt == 1) {
+                LOG.warn("cannot reach Redis at {} ({}); retrying in the background", describe(), rootMessage(error));
+            } else {
+                LOG.debug("attempt {} to reach Redis at {} failed ({})", attempt, describe(), rootMessage(error));
+            }
+            schedule(() -> attempt(next(backoff), attempt + 1), backoff);
         });
     }
 

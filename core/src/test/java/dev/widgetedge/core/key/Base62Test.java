@@ -99,8 +99,8 @@ class Base62Test {
 
     @Test
     void random_usesEveryDigitAboutEquallyOften() {
-        // 620,000 draws: each digit expects 10,000 with a standard deviation near 100, so a
-        // modulo-biased or broken generator (favouring digits 0 and 1 by ~3%) lands far outside ±600.
+        // 620,000 draws: each digit expects 10,000 with a standard deviation near 100. Reducing six
+        // random bits modulo 62 would draw 0 and 1 twice as often, far outside ±600.
         int[] counts = new int[62];
         String digits = Base62.random(new SecureRandom(), 620_000);
         digits.chars().forEach(c -> counts[Base62.valueOf((char) c)]++);

@@ -1,0 +1,157 @@
+package dev.widgetedge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.widgetedge.testing.RedisServerExtension;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The packaged executable ({@code app/target/widget-edge.jar}) as a real process: it starts,
+ * serves, and on SIGTERM finishes the request in flight and exits 0.
+ */
+class AppProcessIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final Path JAR = Path.of(System.getProperty("widget-edge.jar", "target/widget-edge.jar"));
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Process> processes = new ArrayList<>();
+
+    /**
+     * A started process. Its output goes to files rather than pipes: when a process exits, the
+     * JDK closes its pipes under a concurrent reader and the last lines can be lost.
+     */
+    private record Running(Process process, Path stdout, Path stderr) {
+
+        String lineContaining(String text) {
+            return await().atMost(Duration.ofSeconds(30))
+                    .alias("a line containing '" + text + "' in the output so far")
+                    .until(() -> output().stream().filter(line -> line.contains(text)).findFirst().orElse(null),
+                            line -> line != null);
+        }
+
+        List<String> stdoutLines() throws IOException {
+            return Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        }
+
+        List<String> output() throws IOException {
+            List<String> all = new ArrayList<>(stdoutLines());
+            all.addAll(Files.readAllLines(stderr, StandardCharsets.UTF_8));
+            return all;
+        }
+    }
+
+    private Running start(String... args) throws IOException {
+        assertThat(Files.isRegularFile(JAR)).as("the packaged jar at " + JAR.toAbsolutePath()).isTrue();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path stdout = Files.createTempFile("widget-edge-out-", ".log");
+        Path stderr = Files.createTempFile("widget-edge-err-", ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        processes.add(process);
+        return new Running(process, stdout, stderr);
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private static int portAfter(String line, String marker) {
+        String rest = line.substring(line.indexOf(marker) + marker.length());
+        int end = 0;
+        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(rest.substring(0, end));
+    }
+
+    @Test
+    void dev_printsItsEndpointsAndToken_servesTheAdminApi_andExits0OnSigterm() throws Exception {
+        String token = "test-token-0123456789";
+        Running dev = start("dev", "--admin-port", "0", "--ops-port", "0", "--admin-token", token);
+
+        int adminPort = portAfter(dev.lineContaining("admin API    http://127.0.0.1:"), "127.0.0.1:");
+        assertThat(dev.lineContaining("admin token")).contains(token);
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + adminPort + "/api/v1/widget-keys"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo("[]");
+
+        dev.process().destroy();
+
+        assertThat(dev.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(dev.process().exitValue()).isZero();
+        assertThat(dev.lineContaining("stopped")).contains("RunningServers");
+    }
+
+    @Test
+    void admin_onSigterm_finishesTheRequestInFlight_thenExits0() throws Exception {
+        String token = tokenFromCli();
+        Running admin = start("admin", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
+        String listening = admin.lineContaining("admin API listening on");
+        int port = portAfter(listening, "0.0.0.0:");
+        int opsPort = portAfter(listening, "ops on port ");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(opsPort, "/readyz").statusCode() == 200);
+
+        CompletableFuture<HttpResponse<String>> inFlight;
+        try (RedisClient client = RedisClient.create(REDIS.server().uri());
+                StatefulRedisConnection<String, String> connection = client.connect()) {
+            // Writes wait for 1.5 s, so the create below is in flight when SIGTERM arrives.
+            connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(1_500).add("WRITE"));
+            inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/widget-keys"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"in flight\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(opsPort, "/metrics").body()
+                    .contains("widget_admin_requests_in_flight 1.0"));
+
+            admin.process().destroy();
+        }
+
+        assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+        assertThat(admin.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(admin.process().exitValue()).isZero();
+    }
+
+    private String tokenFromCli() throws Exception {
+        Running create = start("tokens", "create", "--account", "acct_drain", "--redis", REDIS.server().uri());
+        assertThat(create.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(create.process().exitValue()).isZero();
+        return create.stdoutLines().get(0);
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
