@@ -2,17 +2,19 @@ package dev.widgetedge.admin;
 
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.server.HttpResponses;
+import dev.widgetedge.server.RequestTarget;
+import dev.widgetedge.server.ResponseOrder;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.UUID;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers admin API requests: route, authenticate, select the account, validate, call the
  * {@link WidgetKeyService}, and map the outcome to the seed's status codes and sentences. Store
- * calls are asynchronous, so the event loop never waits on Redis; this is the one place where
- * errors become HTTP responses.
+ * calls are asynchronous, so the event loop never waits on Redis; the requests of one connection
+ * are answered in order ({@link ResponseOrder}). This is the one place where errors become HTTP
+ * responses.
  */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -55,30 +58,40 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         long started = System.nanoTime();
         String method = request.method().name();
         if (request.decoderResult().isFailure()) {
-            metrics.record(AdminRoute.UNMATCHED, method, HttpResponseStatus.BAD_REQUEST.code(), System.nanoTime() - started);
-            HttpResponses.rejectMalformed(ctx, request.decoderResult());
+            DecoderResult failure = request.decoderResult();
+            ResponseOrder.enqueue(ctx.channel(), () -> {
+                HttpResponseStatus status = HttpResponses.rejectMalformed(ctx, failure);
+                metrics.record(AdminRoute.UNMATCHED, method, status.code(), System.nanoTime() - started);
+                return CompletableFuture.completedFuture(null);
+            });
             return;
         }
-        AdminRoute.Match match = AdminRoute.match(new QueryStringDecoder(request.uri()).rawPath());
+        AdminRoute.Match match = AdminRoute.match(RequestTarget.rawPath(request.uri()));
+        HttpMethod httpMethod = request.method();
+        HttpHeaders headers = request.headers();
+        List<String> authorization = headers.getAll(HttpHeaderNames.AUTHORIZATION);
+        List<String> accountHeader = headers.getAll(X_ACCOUNT_ID);
+        // The body is copied (at most 64 KiB) so the request can be released now.
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        ResponseOrder.enqueue(ctx.channel(), () -> answer(httpMethod, match, authorization, accountHeader, body)
+                .handle((reply, error) -> reply != null ? reply : replyFor(error))
+                .thenCompose(reply -> send(ctx, match.route(), method, started, reply)));
+    }
+
+    private CompletionStage<Reply> answer(HttpMethod method, AdminRoute.Match match, List<String> authorization,
+            List<String> accountHeader, byte[] body) {
         AdminRoute route = match.route();
-        CompletionStage<Reply> reply;
         if (route == AdminRoute.UNMATCHED) {
-            reply = CompletableFuture.failedFuture(ApiError.notFound());
-        } else if (!route.allows(request.method())) {
-            reply = CompletableFuture.failedFuture(ApiError.methodNotAllowed());
-        } else if (route == AdminRoute.OPENAPI) {
-            reply = CompletableFuture.completedFuture(Reply.json(HttpResponseStatus.OK, openApiDocument));
-        } else {
-            HttpHeaders headers = request.headers();
-            List<String> authorization = headers.getAll(HttpHeaderNames.AUTHORIZATION);
-            List<String> accountHeader = headers.getAll(X_ACCOUNT_ID);
-            // The body is copied (at most 64 KiB) so the request can be released now.
-            byte[] body = ByteBufUtil.getBytes(request.content());
-            HttpMethod httpMethod = request.method();
-            reply = authenticator.authenticate(authorization)
-                    .thenCompose(token -> serve(httpMethod, match, AccountSelection.select(token, accountHeader), body));
+            return CompletableFuture.failedFuture(ApiError.notFound());
         }
-        reply.whenComplete((answer, error) -> send(ctx, route, method, started, answer != null ? answer : replyFor(error)));
+        if (!route.allows(method)) {
+            return CompletableFuture.failedFuture(ApiError.methodNotAllowed());
+        }
+        if (route == AdminRoute.OPENAPI) {
+            return CompletableFuture.completedFuture(Reply.json(HttpResponseStatus.OK, openApiDocument));
+        }
+        return authenticator.authenticate(authorization)
+                .thenCompose(token -> serve(method, match, AccountSelection.select(token, accountHeader), body));
     }
 
     private CompletionStage<Reply> serve(HttpMethod method, AdminRoute.Match match, String account, byte[] body) {
@@ -125,7 +138,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.error(ApiError.internalError());
     }
 
-    private void send(ChannelHandlerContext ctx, AdminRoute route, String method, long started, Reply reply) {
+    private CompletionStage<Void> send(ChannelHandlerContext ctx, AdminRoute route, String method, long started,
+            Reply reply) {
         FullHttpResponse response = reply.body() == null
                 ? HttpResponses.empty(reply.status())
                 : HttpResponses.of(ctx.alloc(), reply.status(), reply.contentType(), reply.body());
@@ -141,7 +155,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             headers.set(HttpHeaderNames.ALLOW, route.allowHeader());
         }
         metrics.record(route, method, reply.status().code(), System.nanoTime() - started);
-        ctx.writeAndFlush(response);
+        return ResponseOrder.completion(ctx.writeAndFlush(response));
     }
 
     @Override

@@ -1,21 +1,24 @@
 package dev.widgetedge.admin;
 
 import dev.widgetedge.server.HttpResponses;
-import io.netty.channel.ChannelFutureListener;
+import dev.widgetedge.server.LingeringClose;
+import dev.widgetedge.server.RequestTarget;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Aggregates request bodies of at most {@link #MAX_BODY_BYTES} and answers anything larger with
- * {@code 413} and a sentence saying so. The connection is closed after a 413: the rest of the
- * oversized body is never read.
+ * {@code 413} and a sentence naming the limit. When the body is already on its way, the
+ * connection is closed after the answer ({@link LingeringClose}: the rest is read and dropped
+ * briefly, so the client sees the 413 instead of a reset); when the client sent
+ * {@code Expect: 100-continue}, it gets the 413 instead of the go-ahead and may keep the connection.
  */
 final class BodyLimit extends HttpObjectAggregator {
 
@@ -31,13 +34,31 @@ final class BodyLimit extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        record(oversized);
+        LingeringClose.send(ctx, tooLarge(ctx.alloc()));
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (response instanceof FullHttpResponse refusal
+                && refusal.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+            ReferenceCountUtil.release(refusal);
+            record(start);
+            return tooLarge(pipeline.channel().alloc());
+        }
+        return response;
+    }
+
+    private void record(HttpMessage oversized) {
         if (oversized instanceof HttpRequest request) {
-            AdminRoute route = AdminRoute.match(new QueryStringDecoder(request.uri()).rawPath()).route();
+            AdminRoute route = AdminRoute.match(RequestTarget.rawPath(request.uri())).route();
             metrics.record(route, request.method().name(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(), 0);
         }
-        FullHttpResponse response = HttpResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+    }
+
+    private static FullHttpResponse tooLarge(ByteBufAllocator allocator) {
+        return HttpResponses.text(allocator, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "Request body too large: the limit is " + MAX_BODY_BYTES + " bytes");
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -155,7 +155,7 @@ final class AdminApiFixture implements AutoCloseable {
     }
 
     private static String documentedTemplate(String path, String method) {
-        String canonical = path.startsWith("/v1/") ? "/api" + path : path;
+        String canonical = path.startsWith("/v1/widget-keys") ? "/api" + path : path;
         if (canonical.equals("/api/v1/widget-keys") && (method.equals("GET") || method.equals("POST"))) {
             return canonical;
         }

@@ -2,13 +2,11 @@ package dev.widgetedge.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -54,9 +52,11 @@ public final class HttpResponses {
     /**
      * The answer to a request the codec could not decode: {@code 414} for a request line that is
      * too long, {@code 431} for headers that are too large, {@code 400} otherwise. The connection
-     * is closed after it, since the byte stream can no longer be trusted.
+     * is closed after it ({@link LingeringClose}), since the byte stream can no longer be trusted.
+     *
+     * @return the status sent
      */
-    public static void rejectMalformed(ChannelHandlerContext ctx, DecoderResult result) {
+    public static HttpResponseStatus rejectMalformed(ChannelHandlerContext ctx, DecoderResult result) {
         Throwable cause = result.cause();
         HttpResponseStatus status;
         String message;
@@ -70,8 +70,7 @@ public final class HttpResponses {
             status = HttpResponseStatus.BAD_REQUEST;
             message = "Malformed HTTP request";
         }
-        FullHttpResponse response = text(ctx.alloc(), status, message);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.send(ctx, text(ctx.alloc(), status, message));
+        return status;
     }
 }

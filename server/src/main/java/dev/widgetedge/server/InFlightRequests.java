@@ -72,6 +72,7 @@ public final class InFlightRequests extends ChannelDuplexHandler {
         // Requests whose response will never be written no longer count.
         inFlight.addAndGet(-open[0]);
         open[0] = 0;
+        signalIfIdle();
         super.channelInactive(ctx);
     }
 
@@ -96,16 +97,25 @@ public final class InFlightRequests extends ChannelDuplexHandler {
     }
 
     /** Waits until no request is in flight or {@code timeout} passes; returns whether idle. */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (inFlight.get() > 0) {
-            if (System.nanoTime() >= deadline) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
                 return false;
             }
-            // Shutdown is rare and short; a coarse poll keeps the hot path free of signalling.
-            Thread.sleep(10);
+            wait(Math.max(1, remaining / 1_000_000));
         }
         return true;
+    }
+
+    /** Wakes {@link #awaitIdle} once the last request is done; only drains pay for the signal. */
+    private void signalIfIdle() {
+        if (draining && inFlight.get() == 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     /** Closes every connection, finished or not. */
@@ -118,6 +128,7 @@ public final class InFlightRequests extends ChannelDuplexHandler {
         if (open[0] > 0) {
             open[0]--;
             inFlight.decrementAndGet();
+            signalIfIdle();
         }
         if (draining && open[0] == 0) {
             channel.close();

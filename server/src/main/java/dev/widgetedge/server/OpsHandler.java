@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
@@ -37,7 +36,7 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.rejectMalformed(ctx, request.decoderResult());
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = RequestTarget.rawPath(request.uri());
         boolean known = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz");
         if (!known) {
             ctx.writeAndFlush(HttpResponses.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Not found"));
