@@ -1,0 +1,52 @@
+package dev.widgetedge.core.widget;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What the gateway decided about one request: allowed for a key, or denied for a reason. One place
+ * in the gateway maps a decision to an HTTP status and body.
+ */
+public sealed interface Decision permits Decision.Allowed, Decision.Denied {
+
+    /** Allowed: the key exists, is enabled, and the origin is on its allowlist. */
+    record Allowed(UUID keyId, String accountId, String agentId) implements Decision {
+
+        public Allowed {
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(accountId, "accountId");
+        }
+    }
+
+    /** Denied, for {@link #reason()}. Use {@link #of(DenialReason)}: there is one per reason. */
+    final class Denied implements Decision {
+
+        private static final Denied[] BY_REASON = new Denied[DenialReason.values().length];
+
+        static {
+            for (DenialReason reason : DenialReason.values()) {
+                BY_REASON[reason.ordinal()] = new Denied(reason);
+            }
+        }
+
+        private final DenialReason reason;
+
+        private Denied(DenialReason reason) {
+            this.reason = reason;
+        }
+
+        /** The shared denial for {@code reason}. */
+        public static Denied of(DenialReason reason) {
+            return BY_REASON[reason.ordinal()];
+        }
+
+        public DenialReason reason() {
+            return reason;
+        }
+
+        @Override
+        public String toString() {
+            return "Denied[" + reason.code() + "]";
+        }
+    }
+}

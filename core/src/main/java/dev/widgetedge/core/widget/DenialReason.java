@@ -1,0 +1,30 @@
+package dev.widgetedge.core.widget;
+
+/** Why a request was denied, in the order the gateway checks (SPEC §4 "Decisions"). */
+public enum DenialReason {
+    /** No key in the request. */
+    MISSING_KEY("missing_key"),
+    /** Not of the key format, or the checksum does not match: refused without any lookup. */
+    INVALID_KEY("invalid_key"),
+    /** Well-formed but not in the store. */
+    UNKNOWN_KEY("unknown_key"),
+    /** The key is disabled (revoked). */
+    KEY_DISABLED("key_disabled"),
+    /** No {@code Origin} header, or an empty one. */
+    ORIGIN_MISSING("origin_missing"),
+    /** The origin is not on the key's allowlist, is {@code null}, or does not parse. */
+    ORIGIN_NOT_ALLOWED("origin_not_allowed"),
+    /** The key is not cached and the store cannot be reached. */
+    STORE_UNAVAILABLE("store_unavailable");
+
+    private final String code;
+
+    DenialReason(String code) {
+        this.code = code;
+    }
+
+    /** The {@code error} code of the JSON denial body and the {@code outcome} metric label. */
+    public String code() {
+        return code;
+    }
+}
