@@ -1,0 +1,123 @@
+package dev.widgetedge.gateway.decide;
+
+import dev.widgetedge.core.origin.Allowlist;
+import dev.widgetedge.core.origin.InvalidOriginException;
+import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.origin.OriginPattern;
+import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.core.widget.WidgetKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the gateway knows about one key: what the store said, when it said it, and the decision
+ * that follows for any origin. Immutable but for the usage mark, which only the
+ * {@link dev.widgetedge.gateway.usage.UsageRecorder} touches.
+ */
+public final class CachedKey {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachedKey.class);
+
+    private final UUID id;
+    private final long version;
+    private final DenialReason keyDenial;
+    private final Decision.Allowed allowed;
+    private final Allowlist allowlist;
+    private final long loadedAtNanos;
+    private final long epoch;
+    /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
+    private volatile long usageWindow = Long.MIN_VALUE;
+
+    private CachedKey(UUID id, long version, DenialReason keyDenial, Decision.Allowed allowed, Allowlist allowlist,
+            long loadedAtNanos, long epoch) {
+        this.id = id;
+        this.version = version;
+        this.keyDenial = keyDenial;
+        this.allowed = allowed;
+        this.allowlist = allowlist;
+        this.loadedAtNanos = loadedAtNanos;
+        this.epoch = epoch;
+    }
+
+    /** A key the store does not have. */
+    static CachedKey unknown(UUID id, long loadedAtNanos, long epoch) {
+        return new CachedKey(id, 0, DenialReason.UNKNOWN_KEY, null, Allowlist.EMPTY, loadedAtNanos, epoch);
+    }
+
+    /** A key as stored. */
+    static CachedKey of(StoredWidgetKey stored, long loadedAtNanos, long epoch) {
+        WidgetKey key = stored.key();
+        DenialReason denial = key.disabled() ? DenialReason.KEY_DISABLED : null;
+        return new CachedKey(key.id(), stored.version(), denial,
+                new Decision.Allowed(key.id(), key.accountId(), key.agentId()),
+                compile(key), loadedAtNanos, epoch);
+    }
+
+    private static Allowlist compile(WidgetKey key) {
+        List<OriginPattern> patterns = new ArrayList<>(key.domainAllowlist().size());
+        for (String entry : key.domainAllowlist()) {
+            try {
+                patterns.add(OriginPattern.parse(entry));
+            } catch (InvalidOriginException e) {
+                // The admin API stores only valid, normalized entries; an entry that no longer
+                // parses can only come from a hand-edited record, and must allow nothing.
+                LOG.warn("ignoring an invalid allowlist entry of key {}: {}", key.id(), e.getMessage());
+            }
+        }
+        return Allowlist.of(patterns);
+    }
+
+    /**
+     * The decision for a request with this {@code Origin} header value: the key's own denial
+     * first (unknown, disabled), then the origin's.
+     */
+    public Decision decide(CharSequence originHeader) {
+        if (keyDenial != null) {
+            return Decision.Denied.of(keyDenial);
+        }
+        if (originHeader == null || originHeader.length() == 0) {
+            return Decision.Denied.of(DenialReason.ORIGIN_MISSING);
+        }
+        Origin origin = Origin.parseHeaderOrNull(originHeader);
+        return origin != null && allowlist.allows(origin)
+                ? allowed
+                : Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    /** The store's version; 0 for an unknown key. */
+    public long version() {
+        return version;
+    }
+
+    /** Whether the store has this key (enabled or not). */
+    public boolean known() {
+        return keyDenial != DenialReason.UNKNOWN_KEY;
+    }
+
+    long loadedAtNanos() {
+        return loadedAtNanos;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** The usage window last marked; for the usage recorder only. */
+    public long usageWindow() {
+        return usageWindow;
+    }
+
+    /** Records the usage window marked; for the usage recorder only. */
+    public void usageWindow(long window) {
+        usageWindow = window;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.widgetedge.gateway.metrics;
+
+/**
+ * What the gateway measures. Implementations must be cheap and thread-safe: they are called on
+ * the request path. Labels are outcomes and results, never keys.
+ */
+public interface GatewayMetrics {
+
+    /** One answered request. */
+    void request(RequestOutcome outcome, long durationNanos);
+
+    /** One store read by the decide path: {@code found}, {@code not_found} or {@code error}. */
+    void storeRequest(StoreResult result);
+
+    /** One invalidation applied, {@code lagMillis} after the admin API published it. */
+    void invalidation(long lagMillis);
+
+    /** The subscription was re-established and every cached entry marked stale. */
+    void resubscribed();
+
+    /** One upstream response (or failure: status 502/504) for a proxied request. */
+    void upstreamResponse(int status);
+
+    /** The outcome of a store read. */
+    enum StoreResult {
+        FOUND("found"), NOT_FOUND("not_found"), ERROR("error");
+
+        private final String label;
+
+        StoreResult(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** Metrics that record nothing, for tests and benchmarks. */
+    static GatewayMetrics noop() {
+        return NoopGatewayMetrics.INSTANCE;
+    }
+}

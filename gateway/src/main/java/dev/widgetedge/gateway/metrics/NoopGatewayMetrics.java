@@ -1,0 +1,26 @@
+package dev.widgetedge.gateway.metrics;
+
+/** Records nothing. */
+enum NoopGatewayMetrics implements GatewayMetrics {
+    INSTANCE;
+
+    @Override
+    public void request(RequestOutcome outcome, long durationNanos) {
+    }
+
+    @Override
+    public void storeRequest(StoreResult result) {
+    }
+
+    @Override
+    public void invalidation(long lagMillis) {
+    }
+
+    @Override
+    public void resubscribed() {
+    }
+
+    @Override
+    public void upstreamResponse(int status) {
+    }
+}

@@ -1,0 +1,120 @@
+package dev.widgetedge.gateway.usage;
+
+import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.gateway.decide.CachedKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@code last_used_at} back, batched and off the request path: a key is marked at most
+ * once per flush window (one volatile read per allowed request otherwise), and the marks are
+ * written every {@code flushEvery}. Marks that fail to write (store down) are kept for the next
+ * flush, so a first use is not lost to an outage.
+ */
+public final class UsageRecorder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
+
+    private final WidgetKeyStore store;
+    private final long flushMillis;
+    private final Clock clock;
+    private final ConcurrentHashMap<UUID, Long> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    private UsageRecorder(WidgetKeyStore store, Duration flushEvery, Clock clock, boolean scheduled) {
+        this.store = store;
+        this.flushMillis = flushEvery.toMillis();
+        this.clock = clock;
+        this.scheduler = scheduled ? Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "usage-flush");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        if (scheduler != null) {
+            scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A recorder that flushes by itself every {@code flushEvery}. */
+    public static UsageRecorder start(WidgetKeyStore store, Duration flushEvery, Clock clock) {
+        return new UsageRecorder(store, flushEvery, clock, true);
+    }
+
+    /** A recorder that flushes only when {@link #flush()} is called (tests). */
+    public static UsageRecorder manual(WidgetKeyStore store, Duration flushEvery, Clock clock) {
+        return new UsageRecorder(store, flushEvery, clock, false);
+    }
+
+    /** Marks {@code key} used now. Called on the request path for every allowed request. */
+    public void markUsed(CachedKey key) {
+        long now = clock.millis();
+        long window = now / flushMillis;
+        if (key.usageWindow() == window) {
+            return;
+        }
+        key.usageWindow(window);
+        pending.merge(key.id(), now, Math::max);
+    }
+
+    /** Writes every pending mark; completes when the store has answered for all of them. */
+    public CompletableFuture<Void> flush() {
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<UUID, Long> batch = Map.copyOf(pending);
+        // Remove only marks not replaced meanwhile by a newer one, which stays for the next flush.
+        batch.forEach((id, at) -> pending.remove(id, at));
+        CompletableFuture<?>[] writes = batch.entrySet().stream()
+                .map(mark -> store.recordUsage(mark.getKey(), Instant.ofEpochMilli(mark.getValue()))
+                        .toCompletableFuture()
+                        .exceptionally(error -> {
+                            pending.merge(mark.getKey(), mark.getValue(), Math::max);
+                            return null;
+                        }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(writes);
+    }
+
+    /** Marks waiting to be written. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    private void flushQuietly() {
+        try {
+            flush().join();
+        } catch (RuntimeException e) {
+            LOG.warn("usage flush failed: {}", e.toString());
+        }
+    }
+
+    /** Stops the schedule and writes what is pending, waiting up to {@code timeout}. */
+    public void close(Duration timeout) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        try {
+            flush().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} usage marks not written at shutdown: {}", pending.size(), e.toString());
+        }
+        if (!pending.isEmpty()) {
+            LOG.warn("{} usage marks not written at shutdown (store unavailable)", pending.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(2));
+    }
+}
