@@ -1,5 +1,7 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.server.Durations;
+
 import java.time.Duration;
 
 /** Range checks for option values, failing with a {@link UsageError} that names the option. */
@@ -17,14 +19,14 @@ final class Check {
 
     static Duration positive(String option, Duration value) {
         if (value.isNegative() || value.isZero()) {
-            throw new UsageError(option, DurationConverter.format(value), "> 0");
+            throw new UsageError(option, Durations.format(value), "> 0");
         }
         return value;
     }
 
     static Duration notNegative(String option, Duration value) {
         if (value.isNegative()) {
-            throw new UsageError(option, DurationConverter.format(value), ">= 0");
+            throw new UsageError(option, Durations.format(value), ">= 0");
         }
         return value;
     }

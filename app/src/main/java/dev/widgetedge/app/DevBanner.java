@@ -8,12 +8,15 @@ final class DevBanner {
     private DevBanner() {
     }
 
-    static void print(PrintWriter out, String host, int adminPort, int opsPort, String token, String account) {
+    static void print(PrintWriter out, String host, int gatewayPort, int adminPort, int opsPort, String token,
+            String account) {
         String urlHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        String gateway = "http://" + urlHost + ":" + gatewayPort;
         String admin = "http://" + urlHost + ":" + adminPort;
         String auth = "-H \"Authorization: Bearer " + token + "\"";
         out.println("widget-edge dev: in-memory store, data lives as long as this process.");
         out.println();
+        out.println("  gateway      " + gateway + "/v1/widget.js");
         out.println("  admin API    " + admin + "/api/v1/widget-keys");
         out.println("  OpenAPI      " + admin + "/api/v1/openapi.json");
         out.println("  ops          http://" + urlHost + ":" + opsPort + "/metrics  /healthz  /readyz");

@@ -7,6 +7,8 @@ import dev.widgetedge.core.store.InMemoryAdminTokenStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.token.AccountIds;
 import dev.widgetedge.core.token.AccountScope;
+import dev.widgetedge.gateway.Gateway;
+import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
@@ -17,13 +19,15 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code widget-edge dev}: everything in one process on an in-memory store, for trying
- * widget-edge out and for scripts. Data lives as long as the process.
+ * {@code widget-edge dev}: the gateway and the admin API in one process on an in-memory store
+ * (invalidations in-process), for trying widget-edge out and for scripts. Data lives as long as
+ * the process; both roles' metrics are on the one ops port.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run widget-edge on an in-memory store (data lives as long as the process).")
@@ -35,6 +39,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Gateway port (default: ${DEFAULT-VALUE}).")
+    int port;
 
     @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "8081",
             description = "Admin API port (default: ${DEFAULT-VALUE}).")
@@ -52,6 +60,9 @@ final class DevCommand implements Callable<Integer> {
             description = "The account the admin token acts for (default: ${DEFAULT-VALUE}).")
     String account;
 
+    @Mixin
+    GatewayOptions gateway;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
@@ -68,12 +79,14 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Check.port("--port", port);
         Check.port("--admin-port", adminPort);
         Check.port("--ops-port", opsPort);
         Check.notNegative("--drain-timeout", drainTimeout);
         if (!AccountIds.isValid(account)) {
             throw new UsageError("--account", "'" + account + "'", AccountIds.EXPECTED);
         }
+        GatewaySettings settings = gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT);
         String token = adminToken != null ? adminToken : AdminTokenFormat.mintToken();
         if (!AdminTokenFormat.isWellFormed(token) || token.length() < MIN_TOKEN_LENGTH) {
             throw new UsageError("--admin-token", "(hidden)",
@@ -88,11 +101,16 @@ final class DevCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
         PrometheusMeterRegistry registry = Metrics.newRegistry();
+        Gateway edge = Gateway.start(loops, host, port, settings, keys, registry, Clock.systemUTC());
+        running.add(edge.server());
+        running.closeOnStop(() -> edge.close(drainTimeout));
         HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
                 Clock.systemUTC()));
-        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry, Readiness.of(admin, keys)));
+        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
+                Readiness.of(admin, keys).and(Readiness.of(edge.server(), keys))));
 
-        DevBanner.print(spec.commandLine().getOut(), host, admin.port(), ops.port(), token, account);
+        DevBanner.print(spec.commandLine().getOut(), host, edge.server().port(), admin.port(), ops.port(), token,
+                account);
         return running.runUntil(signal, drainTimeout);
     }
 }

@@ -49,15 +49,4 @@ final class DurationConverter implements ITypeConverter<Duration> {
             default -> null;
         };
     }
-
-    /** The compact form used in messages and banners: {@code 2s}, {@code 250ms}, {@code 5m}. */
-    static String format(Duration duration) {
-        if (duration.toMillis() % 60_000 == 0 && !duration.isZero()) {
-            return duration.toMinutes() + "m";
-        }
-        if (duration.toMillis() % 1000 == 0) {
-            return duration.toSeconds() + "s";
-        }
-        return duration.toMillis() + "ms";
-    }
 }

@@ -31,6 +31,7 @@ public final class Main {
             PrintWriter err) {
         EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
         CommandLine commandLine = new CommandLine(new WidgetEdgeCommand())
+                .addSubcommand(new GatewayCommand(signal))
                 .addSubcommand(new AdminCommand(signal))
                 .addSubcommand(new DevCommand(signal))
                 .addSubcommand(TokensCommand.class);

@@ -1,5 +1,7 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.server.Durations;
+
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import java.time.Duration;
@@ -51,7 +53,7 @@ final class RunningServers {
 
     /** Drains the servers and releases everything. */
     void stop(Duration drainTimeout) throws InterruptedException {
-        LOG.info("shutting down: draining for up to {}", DurationConverter.format(drainTimeout));
+        LOG.info("shutting down: draining for up to {}", Durations.format(drainTimeout));
         long deadline = System.nanoTime() + drainTimeout.toNanos();
         for (HttpServer server : servers) {
             server.stopAccepting();
@@ -59,7 +61,7 @@ final class RunningServers {
         for (HttpServer server : servers) {
             if (!server.awaitDrained(deadline)) {
                 LOG.warn("{}: requests still in flight after {}; closing them", server.name(),
-                        DurationConverter.format(drainTimeout));
+                        Durations.format(drainTimeout));
             }
         }
         for (HttpServer server : opsServers) {

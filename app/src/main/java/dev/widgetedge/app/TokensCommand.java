@@ -1,5 +1,7 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.server.Durations;
+
 import dev.widgetedge.admin.AdminTokens;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
@@ -39,7 +41,7 @@ final class TokensCommand {
         try (RedisConnector redis = options.connect()) {
             if (!redis.awaitConnected(options.storeTimeout)) {
                 throw new StoreException("cannot reach Redis at " + redis.describe() + " within "
-                        + DurationConverter.format(options.storeTimeout));
+                        + Durations.format(options.storeTimeout));
             }
             return action.apply(new RedisAdminTokenStore(redis)).toCompletableFuture().get();
         } catch (ExecutionException e) {

@@ -9,6 +9,11 @@ final class UsageError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     UsageError(String option, Object value, String expected) {
-        super(option + ": " + value + " (expected: " + expected + ")", null, false, false);
+        this(option + ": " + value + " (expected: " + expected + ")");
+    }
+
+    /** A message already in the {@code --option: value (expected: …)} form. */
+    UsageError(String message) {
+        super(message, null, false, false);
     }
 }

@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway;
 
+import dev.widgetedge.server.Durations;
 import java.net.URI;
 import java.time.Duration;
 
@@ -82,13 +83,17 @@ public record GatewaySettings(
 
     private static void positive(String option, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(option + ": " + describe(value) + " (expected: > 0)");
         }
+    }
+
+    private static String describe(Duration value) {
+        return value == null ? "missing" : Durations.format(value);
     }
 
     private static void notNegative(String option, Duration value) {
         if (value == null || value.isNegative()) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: >= 0)");
+            throw new IllegalArgumentException(option + ": " + describe(value) + " (expected: >= 0)");
         }
     }
 }

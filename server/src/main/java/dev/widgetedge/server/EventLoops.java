@@ -1,5 +1,6 @@
 package dev.widgetedge.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -7,8 +8,10 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +25,15 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannelType;
+    private final Class<? extends Channel> socketChannelType;
     private final String transportName;
 
-    private EventLoops(IoHandlerFactory factory, Class<? extends ServerChannel> serverChannelType, String name,
-            int workerThreads) {
+    private EventLoops(IoHandlerFactory factory, Class<? extends ServerChannel> serverChannelType,
+            Class<? extends Channel> socketChannelType, String name, int workerThreads) {
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("io", true), factory);
         this.serverChannelType = serverChannelType;
+        this.socketChannelType = socketChannelType;
         this.transportName = name;
     }
 
@@ -36,9 +41,11 @@ public final class EventLoops implements AutoCloseable {
     public static EventLoops create() {
         int workers = Runtime.getRuntime().availableProcessors();
         if (Epoll.isAvailable()) {
-            return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, "epoll", workers);
+            return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                    EpollSocketChannel.class, "epoll", workers);
         }
-        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, "nio", workers);
+        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, "nio",
+                workers);
     }
 
     EventLoopGroup acceptors() {
@@ -52,6 +59,11 @@ public final class EventLoops implements AutoCloseable {
 
     Class<? extends ServerChannel> serverChannelType() {
         return serverChannelType;
+    }
+
+    /** The client socket type of this transport, for outgoing connections on {@link #workers()}. */
+    public Class<? extends Channel> socketChannelType() {
+        return socketChannelType;
     }
 
     /** {@code epoll} or {@code nio}, for the start-up log line. */

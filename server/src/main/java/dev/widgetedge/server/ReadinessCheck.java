@@ -8,4 +8,9 @@ public interface ReadinessCheck {
 
     /** Must complete within a bounded time (store calls are bounded by the store timeout). */
     CompletionStage<Boolean> isReady();
+
+    /** Ready when both this and {@code other} are. */
+    default ReadinessCheck and(ReadinessCheck other) {
+        return () -> isReady().thenCombine(other.isReady(), (a, b) -> a && b);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.widgetedge.gateway.metrics;
 
+import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -66,6 +68,13 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
                     .tag("status_class", statusClass + "xx")
                     .register(registry);
         }
+    }
+
+    /** Exposes {@code widget_gateway_requests_in_flight} for the gateway's listener. */
+    public static void trackInFlight(MeterRegistry registry, InFlightRequests inFlight) {
+        Gauge.builder("widget.gateway.requests.in.flight", inFlight, InFlightRequests::inFlight)
+                .description("Gateway requests read whose response is not completely written yet")
+                .register(registry);
     }
 
     @Override

@@ -1,0 +1,79 @@
+package dev.widgetedge.app;
+
+import dev.widgetedge.core.store.RedisConnector;
+import dev.widgetedge.core.store.RedisWidgetKeyStore;
+import dev.widgetedge.gateway.Gateway;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.Metrics;
+import dev.widgetedge.server.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code widget-edge gateway}: the edge, deciding from a cache backed by Redis. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the gateway: check widget keys and origins, answer bootstrap, proxy the rest.")
+final class GatewayCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayCommand.class);
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Public port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9090",
+            description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    GatewayOptions gateway;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    private final ShutdownSignal signal;
+
+    GatewayCommand(ShutdownSignal signal) {
+        this.signal = signal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Check.port("--port", port);
+        Check.port("--ops-port", opsPort);
+        Check.notNegative("--drain-timeout", drainTimeout);
+        GatewaySettings settings = gateway.settings(Check.positive("--store-timeout", store.storeTimeout));
+        RedisConnector redis = store.connect();
+        EventLoops loops = EventLoops.create();
+        RunningServers running = new RunningServers(loops);
+        running.closeOnStop(redis);
+        RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis);
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        Gateway edge = Gateway.start(loops, host, port, settings, keys, registry, Clock.systemUTC());
+        running.add(edge.server());
+        running.closeOnStop(() -> edge.close(drainTimeout));
+        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
+                Readiness.of(edge.server(), keys)));
+        LOG.info("gateway listening on {}:{} (ops on port {}, transport {}, Redis at {}, upstream {})",
+                host, edge.server().port(), ops.port(), loops.transportName(), redis.describe(),
+                settings.upstream() == null ? "none" : settings.upstream());
+        return running.runUntil(signal, drainTimeout);
+    }
+}

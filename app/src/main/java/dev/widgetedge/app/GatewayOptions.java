@@ -1,0 +1,69 @@
+package dev.widgetedge.app;
+
+import dev.widgetedge.gateway.GatewaySettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The gateway's tunables, shared by {@code gateway} and {@code dev}. */
+final class GatewayOptions {
+
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "Widget backend that /v1/widget/** is proxied to, e.g. http://backend:3000 (none: 404).")
+    String upstream;
+
+    @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the upstream's response headers before 504 (default: ${DEFAULT-VALUE}).")
+    Duration upstreamTimeout;
+
+    @Option(names = "--cache-ttl", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long a cached decision is used before it is revalidated (default: ${DEFAULT-VALUE}).")
+    Duration cacheTtl;
+
+    @Option(names = "--negative-ttl", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "How long an unknown key is remembered as unknown (default: ${DEFAULT-VALUE}).")
+    Duration negativeTtl;
+
+    @Option(names = "--stale-if-error", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How long past its TTL an allowed decision serves while the store is down (default: ${DEFAULT-VALUE}).")
+    Duration staleIfError;
+
+    @Option(names = "--cache-max-keys", paramLabel = "N", defaultValue = "1000000",
+            description = "The most keys cached (default: ${DEFAULT-VALUE}).")
+    long cacheMaxKeys;
+
+    @Option(names = "--usage-flush", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "How often last_used_at is written back (default: ${DEFAULT-VALUE}).")
+    Duration usageFlush;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "10MiB", converter = SizeConverter.class,
+            description = "The largest request body proxied; larger gets 413 (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "How long a client connection may stay quiet before it is closed (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    /** The validated settings; a bad value is a {@link UsageError} naming the option. */
+    GatewaySettings settings(Duration storeTimeout) {
+        URI upstreamUri = null;
+        if (upstream != null && !upstream.isBlank()) {
+            try {
+                upstreamUri = new URI(upstream.trim());
+            } catch (URISyntaxException e) {
+                throw new UsageError("--upstream", upstream, "http://host[:port] or https://host[:port]");
+            }
+        }
+        try {
+            return new GatewaySettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys, usageFlush, storeTimeout,
+                    upstreamUri, upstreamTimeout, maxBody, idleTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.widgetedge.gateway;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
+import dev.widgetedge.gateway.pipeline.GatewayInitializer;
+import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.InFlightRequests;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: its listener, decide path, invalidation subscription, usage write-back and
+ * upstream client, wired from one store and one settings record. {@link #close} stops the parts
+ * that are not the listener (drain the {@link #server()} first).
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final HttpServer server;
+    private final KeyDecider decider;
+    private final UsageRecorder usage;
+    private final AutoCloseable subscription;
+    private final UpstreamClient upstream;
+
+    private Gateway(HttpServer server, KeyDecider decider, UsageRecorder usage, AutoCloseable subscription,
+            UpstreamClient upstream) {
+        this.server = server;
+        this.decider = decider;
+        this.usage = usage;
+        this.subscription = subscription;
+        this.upstream = upstream;
+    }
+
+    /** Subscribes to invalidations, then binds {@code host:port} (0 = any free port). */
+    public static Gateway start(EventLoops loops, String host, int port, GatewaySettings settings,
+            WidgetKeyStore store, MeterRegistry registry, Clock clock) {
+        GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
+        UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock);
+        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, Ticker.systemTicker(), clock,
+                ForkJoinPool.commonPool());
+        CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
+        AutoCloseable subscription = store.subscribe(decider);
+        UpstreamClient upstream = settings.upstream() == null ? null : UpstreamClient.create(settings, loops);
+        InFlightRequests inFlight = new InFlightRequests();
+        MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
+        HttpServer server = HttpServer.bind("gateway", loops, host, port, inFlight,
+                new GatewayInitializer(settings, decider, metrics, upstream, inFlight));
+        return new Gateway(server, decider, usage, subscription, upstream);
+    }
+
+    public HttpServer server() {
+        return server;
+    }
+
+    /** The decide path, for tests and benchmarks. */
+    public KeyDecider decider() {
+        return decider;
+    }
+
+    /** The usage recorder, for tests. */
+    public UsageRecorder usage() {
+        return usage;
+    }
+
+    /** Unsubscribes, writes pending usage marks (up to {@code timeout}), closes upstream connections. */
+    public void close(Duration timeout) {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.warn("error while unsubscribing: {}", e.toString());
+        }
+        usage.close(timeout);
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.widgetedge.gateway.pipeline;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * The CORS and caching headers of every response on {@code /v1/widget/**} (SPEC §4 "CORS"),
+ * whoever wrote it (the gateway or the upstream):
+ * <ul>
+ *   <li>an allowed request's response gets {@code Access-Control-Allow-Origin: <its exact origin>};
+ *       every other response gets none (an upstream's own is removed);</li>
+ *   <li>{@code Access-Control-Allow-Credentials} never leaves the gateway;</li>
+ *   <li>{@code Vary: Origin} is merged into whatever {@code Vary} the response has;</li>
+ *   <li>bootstrap answers and the gateway's denials are {@code Cache-Control: no-store}.</li>
+ * </ul>
+ * The preflight handler sets its own allow-origin (also for keyless preflights) and is left alone.
+ */
+@Sharable
+final class CorsResponseHeaders extends ChannelOutboundHandlerAdapter {
+
+    private static final AsciiString ORIGIN = AsciiString.cached("Origin");
+    private static final AsciiString NO_STORE = AsciiString.cached("no-store");
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            Exchange exchange = Exchange.of(ctx.channel());
+            if (exchange != null && exchange.route().isWidgetApi()) {
+                apply(exchange, response);
+            }
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    private static void apply(Exchange exchange, HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+        if (exchange.route() != GatewayRoute.PREFLIGHT) {
+            headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
+            if (exchange.allowed() != null) {
+                headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, exchange.origin());
+            }
+        }
+        mergeVaryOrigin(headers);
+        boolean denial = exchange.allowed() == null && response.status().code() >= 400;
+        if (exchange.route() == GatewayRoute.BOOTSTRAP || denial) {
+            headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
+        }
+    }
+
+    /** Adds {@code Origin} to {@code Vary} unless it (or {@code *}) is there; never replaces it. */
+    static void mergeVaryOrigin(HttpHeaders headers) {
+        List<String> values = headers.getAll(HttpHeaderNames.VARY);
+        if (values.isEmpty()) {
+            headers.set(HttpHeaderNames.VARY, ORIGIN);
+            return;
+        }
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                String name = token.strip();
+                if (name.equals("*") || name.equalsIgnoreCase("Origin")) {
+                    return;
+                }
+            }
+        }
+        headers.set(HttpHeaderNames.VARY, String.join(", ", values) + ", Origin");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.widgetedge.gateway.pipeline;
+
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.proxy.ProxyHandler;
+import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.server.IdleConnectionCloser;
+import dev.widgetedge.server.InFlightRequests;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's pipeline, one handler per concern, in the order a request meets them:
+ *
+ * <ol>
+ *   <li>HTTP codec: request line up to 8 KiB (else 414), headers up to 16 KiB (else 431);</li>
+ *   <li>keep-alive, in-flight tracking (for drain), idle timeout;</li>
+ *   <li>outbound only: request metrics, then CORS and caching headers on every response;</li>
+ *   <li>{@link RequestRouter}: one exchange at a time, 400 for malformed requests, 404 for unknown paths;</li>
+ *   <li>{@link WidgetScriptHandler}: {@code /v1/widget.js};</li>
+ *   <li>{@link DecisionHandler}: key and origin, denials answered here;</li>
+ *   <li>{@link PreflightHandler}: {@code OPTIONS};</li>
+ *   <li>{@link BootstrapHandler}: {@code GET /v1/widget/bootstrap};</li>
+ *   <li>{@link ProxyHandler} to the upstream (or {@link NoUpstreamHandler}: 404).</li>
+ * </ol>
+ */
+public final class GatewayInitializer extends ChannelInitializer<Channel> {
+
+    static final int MAX_INITIAL_LINE = 8 * 1024;
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int MAX_CHUNK_SIZE = 16 * 1024;
+
+    private final GatewaySettings settings;
+    private final KeyDecider decider;
+    private final GatewayMetrics metrics;
+    private final UpstreamClient upstream;
+    private final InFlightRequests inFlight;
+    private final RequestMetricsRecorder requestMetrics;
+    private final CorsResponseHeaders corsHeaders = new CorsResponseHeaders();
+    private final WidgetScriptHandler script = new WidgetScriptHandler(WidgetScript.load());
+    private final PreflightHandler preflight = new PreflightHandler();
+    private final BootstrapHandler bootstrap = new BootstrapHandler();
+    private final NoUpstreamHandler noUpstream = new NoUpstreamHandler();
+
+    /**
+     * @param upstream the proxy's upstream, or {@code null} when none is configured
+     */
+    public GatewayInitializer(GatewaySettings settings, KeyDecider decider, GatewayMetrics metrics,
+            UpstreamClient upstream, InFlightRequests inFlight) {
+        this.settings = settings;
+        this.decider = decider;
+        this.metrics = metrics;
+        this.upstream = upstream;
+        this.inFlight = inFlight;
+        this.requestMetrics = new RequestMetricsRecorder(metrics);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
+        pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
+        pipeline.addLast("in-flight", inFlight);
+        pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("idle-close", IdleConnectionCloser.INSTANCE);
+        pipeline.addLast("request-metrics", requestMetrics);
+        pipeline.addLast("cors-headers", corsHeaders);
+        pipeline.addLast("router", new RequestRouter());
+        pipeline.addLast("script", script);
+        pipeline.addLast("decision", new DecisionHandler(decider));
+        pipeline.addLast("preflight", preflight);
+        pipeline.addLast("bootstrap", bootstrap);
+        pipeline.addLast("proxy", upstream == null ? noUpstream : new ProxyHandler(upstream, metrics));
+    }
+}

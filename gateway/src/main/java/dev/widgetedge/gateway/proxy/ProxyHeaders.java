@@ -1,0 +1,185 @@
+package dev.widgetedge.gateway.proxy;
+
+import dev.widgetedge.core.widget.Decision;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the proxy rewrites message heads on their way through (SPEC §4 "Proxying"): hop-by-hop
+ * headers go in both directions, the upstream request gets the caller's identity and the
+ * {@code X-Forwarded-*} headers, and the body framing is chosen anew for each hop.
+ *
+ * <p>Pure functions on the given message; they mutate it in place so that no header set is copied
+ * on the request path.
+ */
+final class ProxyHeaders {
+
+    static final AsciiString X_WIDGET_KEY_ID = AsciiString.cached("x-widget-key-id");
+    static final AsciiString X_WIDGET_ACCOUNT_ID = AsciiString.cached("x-widget-account-id");
+    static final AsciiString X_WIDGET_AGENT_ID = AsciiString.cached("x-widget-agent-id");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+
+    /** The gateway terminates plain HTTP; TLS, if any, ends in front of it. */
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final String WIDGET_PREFIX = "x-widget-";
+
+    /** RFC 9110 §7.6.1, plus the de-facto {@code Proxy-Connection} and {@code Keep-Alive}. */
+    private static final AsciiString[] HOP_BY_HOP = {
+        HttpHeaderNames.CONNECTION,
+        HttpHeaderNames.KEEP_ALIVE,
+        PROXY_CONNECTION,
+        HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER,
+        HttpHeaderNames.TRANSFER_ENCODING,
+        HttpHeaderNames.UPGRADE,
+        HttpHeaderNames.PROXY_AUTHORIZATION,
+        HttpHeaderNames.PROXY_AUTHENTICATE,
+    };
+
+    private ProxyHeaders() {
+    }
+
+    /**
+     * Turns a client's request head into the upstream's: origin-form target, HTTP/1.1, the
+     * upstream's {@code Host}, no hop-by-hop or client-sent {@code X-Widget-*} header, then the
+     * identity and {@code X-Forwarded-*} headers.
+     *
+     * @param clientIp the client's address, or {@code null} when the transport has none
+     */
+    static void prepareRequest(HttpRequest request, Decision.Allowed allowed, String clientIp,
+            AsciiString upstreamAuthority) {
+        HttpHeaders headers = request.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        String clientHost = headers.get(HttpHeaderNames.HOST);
+
+        removeHopByHop(headers);
+        // The gateway does not relay interim responses, so the client's expectation of one
+        // cannot be passed on; the body is streamed once the client sends it.
+        headers.remove(HttpHeaderNames.EXPECT);
+        // Before the identity is set: nothing a client sends may pose as one.
+        removeWidgetHeaders(headers);
+
+        headers.set(X_WIDGET_KEY_ID, allowed.keyId().toString());
+        headers.set(X_WIDGET_ACCOUNT_ID, allowed.accountId());
+        if (allowed.agentId() != null) {
+            headers.set(X_WIDGET_AGENT_ID, allowed.agentId());
+        }
+        appendForwardedFor(headers, clientIp);
+        headers.set(X_FORWARDED_PROTO, HTTP);
+        if (clientHost != null) {
+            headers.set(X_FORWARDED_HOST, clientHost);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+        headers.set(HttpHeaderNames.HOST, upstreamAuthority);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.setUri(originForm(request.uri()));
+    }
+
+    /**
+     * Turns the upstream's response head into the client's: HTTP/1.1, no hop-by-hop header, and
+     * chunked framing when the upstream's body has no declared length and the client can take it.
+     * An HTTP/1.0 client gets an unframed body instead, ended by closing the connection.
+     */
+    static void prepareResponse(HttpResponse response, HttpVersion clientVersion) {
+        HttpHeaders headers = response.headers();
+        removeHopByHop(headers);
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(response)
+                && clientVersion.compareTo(HttpVersion.HTTP_1_1) >= 0) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Removes the hop-by-hop headers, including every header that {@code Connection} names, except
+     * {@code Content-Length}: the body that follows is framed by it, and forwarding that body
+     * without its length would let it be read as the next request on the upstream connection.
+     */
+    static void removeHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String name : connection.split(",")) {
+                String trimmed = name.trim();
+                if (!trimmed.isEmpty() && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(trimmed)) {
+                    headers.remove(trimmed);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+
+    /** Removes every header whose name starts with {@code X-Widget-}, in any case. */
+    static void removeWidgetHeaders(HttpHeaders headers) {
+        List<CharSequence> found = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            if (AsciiString.regionMatches(name, true, 0, WIDGET_PREFIX, 0, WIDGET_PREFIX.length())) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name);
+            }
+        }
+        if (found != null) {
+            found.forEach(headers::remove);
+        }
+    }
+
+    /**
+     * Adds {@code clientIp} to {@code X-Forwarded-For}, after whatever the client sent (several
+     * header lines are joined into one list, in order).
+     */
+    static void appendForwardedFor(HttpHeaders headers, String clientIp) {
+        if (clientIp == null) {
+            return;
+        }
+        List<String> previous = headers.getAll(X_FORWARDED_FOR);
+        if (previous.isEmpty()) {
+            headers.set(X_FORWARDED_FOR, clientIp);
+            return;
+        }
+        headers.set(X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
+    }
+
+    /** The origin form ({@code /path?query}) of an origin- or absolute-form request target. */
+    static String originForm(String uri) {
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme < 0) {
+            return uri;
+        }
+        int pathStart = uri.indexOf('/', scheme + 3);
+        int queryStart = uri.indexOf('?', scheme + 3);
+        if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart)) {
+            return queryStart < 0 ? "/" : "/" + uri.substring(queryStart);
+        }
+        return uri.substring(pathStart);
+    }
+
+    private static boolean mayHaveBody(HttpResponse response) {
+        int code = response.status().code();
+        return response.status().codeClass() != HttpStatusClass.INFORMATIONAL && code != 204 && code != 304;
+    }
+}

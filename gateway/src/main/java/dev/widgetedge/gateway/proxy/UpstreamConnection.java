@@ -1,0 +1,103 @@
+package dev.widgetedge.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One keep-alive connection to the upstream, and the last handler of its pipeline: while leased it
+ * passes everything to the lessee's {@link UpstreamListener}; while idle in its {@link UpstreamPool}
+ * it reads, so that a close by the upstream is noticed at once, and treats anything else as a
+ * broken stream and closes.
+ *
+ * <p>Confined to the connection's event loop: leased, released and closed only from there.
+ */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnection.class);
+
+    private final UpstreamPool pool;
+    private Channel channel;
+    private UpstreamListener listener;
+
+    UpstreamConnection(UpstreamPool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isActive() {
+        return channel.isActive();
+    }
+
+    /**
+     * Hands the connection to {@code lessee}. Reading becomes manual: the lessee asks for each
+     * read, so that the upstream is read only as fast as the client takes the response.
+     */
+    void lease(UpstreamListener lessee) {
+        listener = lessee;
+        channel.config().setAutoRead(false);
+    }
+
+    /** Returns the connection to its pool after a complete exchange; the lease ends. */
+    void release() {
+        listener = null;
+        pool.release(this);
+    }
+
+    /** Ends the lease and the connection, for an exchange that did not complete cleanly. */
+    void close() {
+        listener = null;
+        channel.close();
+    }
+
+    /** Puts an idle connection in reading mode, to notice when the upstream closes it. */
+    void idle() {
+        listener = null;
+        channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (listener != null) {
+            listener.responsePart((HttpObject) msg);
+            return;
+        }
+        // A response nobody asked for: whatever follows on this stream cannot be trusted.
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (listener != null) {
+            listener.responseReadComplete();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        UpstreamListener lessee = listener;
+        listener = null;
+        if (lessee != null) {
+            lessee.upstreamClosed();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("upstream connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.widgetedge.gateway.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.core.widget.WidgetKey;
+import dev.widgetedge.core.widget.WidgetKeyChanges;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decide path with a fake clock and a store the test controls: TTL revalidation, negative
+ * caching, invalidation, the load/invalidation race, lost messages and store outages.
+ */
+class KeyDeciderTest {
+
+    private static final String ORIGIN = "https://acme.com";
+    private static final Duration TTL = Duration.ofSeconds(30);
+    private static final Duration NEGATIVE_TTL = Duration.ofSeconds(10);
+    private static final Duration STALE_IF_ERROR = Duration.ofMinutes(5);
+    private static final Instant NOW = Instant.parse("2026-11-24T05:51:00Z");
+
+    private final ControllableStore store = new ControllableStore();
+    private final FakeTicker ticker = new FakeTicker();
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private KeyDecider decider;
+    private UsageRecorder usage;
+
+    @BeforeEach
+    void setUp() {
+        GatewaySettings settings = new GatewaySettings(TTL, NEGATIVE_TTL, STALE_IF_ERROR, 1000,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), null, Duration.ofSeconds(30), 1024, Duration.ofSeconds(60));
+        usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        store.subscribe(decider);
+    }
+
+    private String createKey(String... allowlist) {
+        String key = WidgetKeyFormat.mint();
+        WidgetKey widgetKey = new WidgetKey(KeyDigest.keyId(key), "acct", "n", "agent_1", List.of(allowlist),
+                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+        return key;
+    }
+
+    private void disable(String key) {
+        StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
+        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW).toCompletableFuture().join();
+    }
+
+    private Decision decide(String key, String origin) {
+        return decider.decide(key, origin).toCompletableFuture().join();
+    }
+
+    private static DenialReason reason(Decision decision) {
+        return decision instanceof Decision.Denied denied ? denied.reason() : null;
+    }
+
+    @Test
+    void missingAndMalformedKeys_areDeniedWithoutAnyLookup() {
+        String corrupted = createKey(ORIGIN).substring(0, 43) + "!";
+
+        assertThat(reason(decide(null, ORIGIN))).isEqualTo(DenialReason.MISSING_KEY);
+        assertThat(reason(decide("", ORIGIN))).isEqualTo(DenialReason.MISSING_KEY);
+        assertThat(reason(decide("pk_live_short", ORIGIN))).isEqualTo(DenialReason.INVALID_KEY);
+        assertThat(reason(decide(corrupted, ORIGIN))).isEqualTo(DenialReason.INVALID_KEY);
+        assertThat(store.reads()).isZero();
+    }
+
+    @Test
+    void anAllowedKey_isDecidedFromTheCache_afterOneRead() {
+        String key = createKey(ORIGIN);
+
+        Decision first = decide(key, ORIGIN);
+        Decision cached = decider.decideCached(key, ORIGIN);
+
+        assertThat(first).isInstanceOf(Decision.Allowed.class);
+        assertThat(((Decision.Allowed) first).agentId()).isEqualTo("agent_1");
+        assertThat(cached).isSameAs(first);
+        assertThat(store.reads()).isEqualTo(1);
+    }
+
+    @Test
+    void theDecisionOrder_isKeyThenDisabledThenOrigin() {
+        String key = createKey(ORIGIN);
+        String disabled = createKey(ORIGIN);
+        disable(disabled);
+        String unknown = WidgetKeyFormat.mint();
+
+        assertThat(reason(decide(unknown, null))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        assertThat(reason(decide(disabled, null))).isEqualTo(DenialReason.KEY_DISABLED);
+        assertThat(reason(decide(key, null))).isEqualTo(DenialReason.ORIGIN_MISSING);
+        assertThat(reason(decide(key, ""))).isEqualTo(DenialReason.ORIGIN_MISSING);
+        assertThat(reason(decide(key, "null"))).isEqualTo(DenialReason.ORIGIN_NOT_ALLOWED);
+        assertThat(reason(decide(key, "https://evil.com"))).isEqualTo(DenialReason.ORIGIN_NOT_ALLOWED);
+        assertThat(reason(decide(key, "https://acme.com/path"))).isEqualTo(DenialReason.ORIGIN_NOT_ALLOWED);
+    }
+
+    @Test
+    void concurrentMisses_forOneKey_shareOneStoreRead() {
+        String key = createKey(ORIGIN);
+        store.holdReads(true);
+
+        CompletableFuture<Decision> first = decider.decide(key, ORIGIN).toCompletableFuture();
+        CompletableFuture<Decision> second = decider.decide(key, ORIGIN).toCompletableFuture();
+        CompletableFuture<Decision> third = decider.decide(key, "https://evil.com").toCompletableFuture();
+        store.releaseOneRead();
+
+        assertThat(store.reads()).isEqualTo(1);
+        assertThat(first.join()).isInstanceOf(Decision.Allowed.class);
+        assertThat(second.join()).isInstanceOf(Decision.Allowed.class);
+        assertThat(reason(third.join())).isEqualTo(DenialReason.ORIGIN_NOT_ALLOWED);
+    }
+
+    @Test
+    void afterTheTtl_theKeyIsReadAgainBeforeUse_soARevocationWhoseMessageIsLostHoldsWithinTheTtl() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        store.dropMessages(true);
+        disable(key);
+
+        ticker.advance(TTL.minusSeconds(1));
+        assertThat(decider.decideCached(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+        ticker.advance(Duration.ofSeconds(2));
+        assertThat(decider.decideCached(key, ORIGIN)).as("stale: no decision without a read").isNull();
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void anInvalidation_evictsAtOnce() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+
+        disable(key);
+
+        assertThat(decider.decideCached(key, ORIGIN)).isNull();
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void aLoadInFlightDuringAnInvalidation_doesNotPutTheOldStateBack() {
+        String key = createKey(ORIGIN);
+        store.holdReads(true);
+        CompletableFuture<Decision> inFlight = decider.decide(key, ORIGIN).toCompletableFuture();
+        // The read above saw the key enabled; now it is disabled, and the message arrives while
+        // that read's answer is still on its way.
+        disable(key);
+        store.releaseOneRead();
+        assertThat(store.heldReadCount()).as("the stale answer made the loader read again").isEqualTo(1);
+        store.releaseOneRead();
+
+        assertThat(reason(inFlight.join())).isEqualTo(DenialReason.KEY_DISABLED);
+        store.holdReads(false);
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void unknownKeys_areCachedNegatively_forTheNegativeTtl() {
+        String unknown = WidgetKeyFormat.mint();
+
+        assertThat(reason(decide(unknown, ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        assertThat(reason(decide(unknown, ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        assertThat(store.reads()).isEqualTo(1);
+
+        ticker.advance(NEGATIVE_TTL.plusSeconds(1));
+        decide(unknown, ORIGIN);
+        assertThat(store.reads()).isEqualTo(2);
+    }
+
+    @Test
+    void creatingAKey_clearsItsNegativeEntryAtOnce() {
+        String key = WidgetKeyFormat.mint();
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+
+        WidgetKey created = new WidgetKey(KeyDigest.keyId(key), "acct", "n", null, List.of(ORIGIN),
+                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
+        store.insert(created, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void aResubscription_makesEveryEntryStale() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+
+        decider.onResubscribed();
+
+        assertThat(decider.decideCached(key, ORIGIN)).isNull();
+        decide(key, ORIGIN);
+        assertThat(store.reads()).isEqualTo(2);
+    }
+
+    @Test
+    void duringAnOutage_anAllowedKeyServesForStaleIfErrorPastItsTtl_thenFailsClosed() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        store.down(true);
+
+        ticker.advance(TTL.plus(STALE_IF_ERROR).minusSeconds(1));
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+
+        ticker.advance(Duration.ofSeconds(2));
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.STORE_UNAVAILABLE);
+    }
+
+    @Test
+    void duringAnOutage_aDisabledKeyStaysRefused() {
+        String key = createKey(ORIGIN);
+        disable(key);
+        decide(key, ORIGIN);
+        store.down(true);
+
+        ticker.advance(TTL.plusSeconds(1));
+
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void duringAnOutage_aMissIs503_neverA401() {
+        store.down(true);
+
+        assertThat(reason(decide(createKey(ORIGIN), ORIGIN))).isEqualTo(DenialReason.STORE_UNAVAILABLE);
+        assertThat(reason(decide(WidgetKeyFormat.mint(), ORIGIN))).isEqualTo(DenialReason.STORE_UNAVAILABLE);
+    }
+
+    @Test
+    void afterAnOutage_decisionsRecoverByThemselves() {
+        String key = createKey(ORIGIN);
+        store.down(true);
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.STORE_UNAVAILABLE);
+
+        store.down(false);
+
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void allowedDecisions_markTheKeyUsed_onceAWindow() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        decide(key, ORIGIN);
+        decide(key, "https://evil.com");
+
+        assertThat(usage.pendingCount()).isEqualTo(1);
+        usage.flush().join();
+
+        UUID id = KeyDigest.keyId(key);
+        assertThat(store.findById(id).toCompletableFuture().join().orElseThrow().key().lastUsedAt()).isEqualTo(NOW);
+    }
+}

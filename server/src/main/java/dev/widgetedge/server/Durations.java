@@ -1,0 +1,22 @@
+package dev.widgetedge.server;
+
+import java.time.Duration;
+
+/** Durations as operators write them, for messages and logs: {@code 2s}, {@code 250ms}, {@code 5m}. */
+public final class Durations {
+
+    private Durations() {
+    }
+
+    /** The shortest exact form among minutes, seconds and milliseconds. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis != 0 && millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+}
