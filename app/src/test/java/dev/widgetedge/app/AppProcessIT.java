@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,62 @@ class AppProcessIT {
         assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
         assertThat(admin.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(admin.process().exitValue()).isZero();
+    }
+
+    @Test
+    void dev_onSigterm_finishesAProxiedRequestInFlight_thenExits0() throws Exception {
+        CountDownLatch upstreamReached = new CountDownLatch(1);
+        CountDownLatch releaseUpstream = new CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer upstream =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        upstream.createContext("/", exchange -> {
+            upstreamReached.countDown();
+            try {
+                releaseUpstream.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"slow\":true}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        upstream.start();
+        try {
+            String token = "test-token-0123456789";
+            Running dev = start("dev", "--port", "0", "--admin-port", "0", "--ops-port", "0", "--admin-token", token,
+                    "--upstream", "http://127.0.0.1:" + upstream.getAddress().getPort());
+            int gatewayPort = portAfter(dev.lineContaining("gateway      http://127.0.0.1:"), "127.0.0.1:");
+            int adminPort = portAfter(dev.lineContaining("admin API    http://127.0.0.1:"), "127.0.0.1:");
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + adminPort + "/api/v1/widget-keys"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"drain\",\"domain_allowlist\":[\"http://localhost:8000\"]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String key = created.body().replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+
+            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + gatewayPort + "/v1/widget/slow?key=" + key))
+                    .header("Origin", "http://localhost:8000").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upstreamReached.await(20, TimeUnit.SECONDS)).isTrue();
+
+            dev.process().destroy();
+            dev.lineContaining("shutting down");
+            releaseUpstream.countDown();
+
+            HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answered.statusCode()).isEqualTo(200);
+            assertThat(answered.body()).isEqualTo("{\"slow\":true}");
+            assertThat(answered.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:8000");
+            assertThat(dev.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process().exitValue()).isZero();
+        } finally {
+            releaseUpstream.countDown();
+            upstream.stop(0);
+        }
     }
 
     private String tokenFromCli() throws Exception {

@@ -44,6 +44,17 @@ class MainTest {
             "tokens create --account a --all-accounts --redis redis://localhost:6379|mutually exclusive",
             "tokens create --account 'a b' --redis redis://localhost:1|--account: 'a b'",
             "no-such-command|no-such-command",
+            "gateway --redis redis://localhost:6379 --cache-ttl 0s|--cache-ttl: 0s (expected: > 0)",
+            "gateway --redis redis://localhost:6379 --negative-ttl -5s|--negative-ttl: -5s (expected: > 0)",
+            "gateway --redis redis://localhost:6379 --stale-if-error -1m|--stale-if-error: -1m (expected: >= 0)",
+            "gateway --redis redis://localhost:6379 --cache-max-keys 0|--cache-max-keys: 0 (expected: >= 1)",
+            "gateway --redis redis://localhost:6379 --upstream ftp://backend|--upstream: ftp://backend (expected: http://host[:port]",
+            "gateway --redis redis://localhost:6379 --upstream http://backend/path|--upstream: http://backend/path",
+            "gateway --redis redis://localhost:6379 --max-body lots|'lots' is not a size such as 65536, 512KiB or 10MiB",
+            "gateway --redis redis://localhost:6379 --port 65536|--port: 65536",
+            "gateway|--redis: missing",
+            "dev --cache-ttl 0s|--cache-ttl: 0s (expected: > 0)",
+            "dev --port -2|--port: -2",
     })
     void badOptionValues_exitWith2_andOneLineNamingTheOption(String commandLine, String expected) {
         Result result = run(CommandLineSplitter.split(commandLine));
