@@ -6,10 +6,13 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -26,14 +29,17 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> serverChannelType;
     private final Class<? extends Channel> socketChannelType;
+    private final Class<? extends DatagramChannel> datagramChannelType;
     private final String transportName;
 
     private EventLoops(IoHandlerFactory factory, Class<? extends ServerChannel> serverChannelType,
-            Class<? extends Channel> socketChannelType, String name, int workerThreads) {
+            Class<? extends Channel> socketChannelType, Class<? extends DatagramChannel> datagramChannelType,
+            String name, int workerThreads) {
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("accept", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("io", true), factory);
         this.serverChannelType = serverChannelType;
         this.socketChannelType = socketChannelType;
+        this.datagramChannelType = datagramChannelType;
         this.transportName = name;
     }
 
@@ -42,10 +48,10 @@ public final class EventLoops implements AutoCloseable {
         int workers = Runtime.getRuntime().availableProcessors();
         if (Epoll.isAvailable()) {
             return new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, "epoll", workers);
+                    EpollSocketChannel.class, EpollDatagramChannel.class, "epoll", workers);
         }
-        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, "nio",
-                workers);
+        return new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
+                NioDatagramChannel.class, "nio", workers);
     }
 
     EventLoopGroup acceptors() {
@@ -64,6 +70,11 @@ public final class EventLoops implements AutoCloseable {
     /** The client socket type of this transport, for outgoing connections on {@link #workers()}. */
     public Class<? extends Channel> socketChannelType() {
         return socketChannelType;
+    }
+
+    /** The datagram type of this transport, for asynchronous DNS on {@link #workers()}. */
+    public Class<? extends DatagramChannel> datagramChannelType() {
+        return datagramChannelType;
     }
 
     /** {@code epoll} or {@code nio}, for the start-up log line. */

@@ -68,11 +68,13 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         decider.decide(key, exchange.origin()).thenAccept(decided -> ctx.executor().execute(() -> {
             deciding = false;
+            // Resume reading before passing the request on: the proxy may pause it again to
+            // read the body at the upstream's pace, and that must not be overridden afterwards.
+            ctx.channel().config().setAutoRead(true);
             apply(ctx, exchange, request, decided);
             while (!waiting.isEmpty() && !deciding) {
                 channelRead(ctx, waiting.poll());
             }
-            ctx.channel().config().setAutoRead(true);
         }));
     }
 

@@ -30,12 +30,16 @@ final class RequestRouter extends ChannelDuplexHandler {
 
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private boolean responding;
+    private boolean pausedReading;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!held.isEmpty() || (responding && msg instanceof HttpRequest)) {
             held.add(msg);
-            ctx.channel().config().setAutoRead(false);
+            if (!pausedReading) {
+                pausedReading = true;
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
         route(ctx, msg);
@@ -90,11 +94,19 @@ final class RequestRouter extends ChannelDuplexHandler {
     /** The current response is written: the next held request may start. */
     private void responseComplete(ChannelHandlerContext ctx) {
         responding = false;
+        // Resume reading before replaying: a replayed request's handler may pause it again
+        // (the proxy reads a body at the upstream's pace), and must not be overridden after.
+        if (pausedReading) {
+            pausedReading = false;
+            ctx.channel().config().setAutoRead(true);
+        }
         while (!held.isEmpty() && !responding) {
             route(ctx, held.poll());
         }
-        if (held.isEmpty()) {
-            ctx.channel().config().setAutoRead(true);
+        if (!held.isEmpty()) {
+            // Another request is waiting behind the one just started; its body is complete.
+            pausedReading = true;
+            ctx.channel().config().setAutoRead(false);
         }
     }
 

@@ -3,10 +3,12 @@ package dev.widgetedge.gateway.proxy;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.gateway.pipeline.Exchange;
+import dev.widgetedge.server.HttpResponses;
 import dev.widgetedge.server.LingeringClose;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -64,7 +66,10 @@ final class ProxyExchange implements UpstreamListener {
 
     private boolean requestRead;
     private boolean requestForwarded;
+    /** The upstream answered before the body ended: the rest is read and dropped. */
     private boolean discardingBody;
+    /** The gateway gave a final answer and the client connection is ending: parts are dropped. */
+    private boolean closing;
     private ChannelFuture unflushedRequest;
     private boolean requestFlushing;
 
@@ -108,6 +113,15 @@ final class ProxyExchange implements UpstreamListener {
         boolean last = part instanceof LastHttpContent;
         requestRead |= last;
         bodyBytes += part.content().readableBytes();
+        if (closing) {
+            ReferenceCountUtil.release(part);
+            return;
+        }
+        if (part.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(part);
+            malformed(part.decoderResult());
+            return;
+        }
         if (discardingBody) {
             ReferenceCountUtil.release(part);
             if (bodyBytes > upstream.maxBodyBytes()) {
@@ -133,6 +147,9 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The end of one read from the client: the parts forwarded since the last call are flushed. */
     void requestReadComplete() {
+        if (closing) {
+            return;
+        }
         if (discardingBody) {
             if (!requestRead) {
                 ctx.read();
@@ -166,7 +183,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         connection = leased;
         leased.lease(this);
-        leased.channel().write(head);
+        unflushedRequest = leased.channel().write(head);
         head = null;
         HttpContent part;
         while ((part = pending.poll()) != null) {
@@ -207,7 +224,7 @@ final class ProxyExchange implements UpstreamListener {
             lastProgressNanos = System.nanoTime();
         }
         // A failed write closes the upstream connection, and upstreamClosed() answers for it.
-        if (!over && (discardingBody || (written.isSuccess() && !requestRead))) {
+        if (!over && !closing && (discardingBody || (written.isSuccess() && !requestRead))) {
             ctx.read();
         }
     }
@@ -323,6 +340,7 @@ final class ProxyExchange implements UpstreamListener {
         if (responseStarted) {
             dropUpstream();
             // Part of the response is out already; only a close tells the client it is cut short.
+            closing = true;
             ctx.close();
             return;
         }
@@ -364,14 +382,14 @@ final class ProxyExchange implements UpstreamListener {
         if (requestRead) {
             ctx.writeAndFlush(response).addListener(responseSent);
         } else {
-            discardingBody = true;
+            closing = true;
             LingeringClose.send(ctx, response);
         }
     }
 
     /** The body grew past the limit while streaming: 413 if nothing was answered yet, else a close. */
     private void tooLarge() {
-        discardingBody = true;
+        closing = true;
         dropUpstream();
         if (responseStarted) {
             ctx.close();
@@ -381,6 +399,23 @@ final class ProxyExchange implements UpstreamListener {
         responseReceived = true;
         exchange.outcome(RequestOutcome.TOO_LARGE);
         LingeringClose.send(ctx, ProxyResponses.tooLarge(ctx.alloc()));
+    }
+
+    /**
+     * The client's body could not be decoded (a bad chunk): forwarding stops, since the upstream
+     * must never take a cut-off body for a complete one, and the client gets 400 if it can.
+     */
+    private void malformed(DecoderResult result) {
+        closing = true;
+        dropUpstream();
+        if (responseStarted) {
+            ctx.close();
+            return;
+        }
+        responseStarted = true;
+        responseReceived = true;
+        exchange.outcome(RequestOutcome.BAD_REQUEST);
+        HttpResponses.rejectMalformed(ctx, result);
     }
 
     private void releaseUpstreamIfDone() {

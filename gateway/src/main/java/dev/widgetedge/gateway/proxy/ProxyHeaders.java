@@ -25,12 +25,12 @@ import java.util.Map;
  */
 final class ProxyHeaders {
 
-    static final AsciiString X_WIDGET_KEY_ID = AsciiString.cached("x-widget-key-id");
-    static final AsciiString X_WIDGET_ACCOUNT_ID = AsciiString.cached("x-widget-account-id");
-    static final AsciiString X_WIDGET_AGENT_ID = AsciiString.cached("x-widget-agent-id");
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString X_WIDGET_KEY_ID = AsciiString.cached("x-widget-key-id");
+    private static final AsciiString X_WIDGET_ACCOUNT_ID = AsciiString.cached("x-widget-account-id");
+    private static final AsciiString X_WIDGET_AGENT_ID = AsciiString.cached("x-widget-agent-id");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
 
     /** The gateway terminates plain HTTP; TLS, if any, ends in front of it. */
     private static final AsciiString HTTP = AsciiString.cached("http");

@@ -7,12 +7,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.AddressResolverGroup;
@@ -45,6 +41,8 @@ public final class UpstreamClient implements AutoCloseable {
     static final int MAX_IDLE_PER_LOOP = 32;
     /** The longest a connection attempt may take; a shorter upstream timeout bounds it further. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@link #close()} waits for the connections to close. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Bootstrap template;
     private final SslContext ssl;
@@ -68,7 +66,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.maxBodyBytes = settings.maxProxyBodyBytes();
         this.responseTimeoutNanos = settings.upstreamTimeout().toNanos();
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(datagramChannelType(loops)));
+                .datagramChannelType(loops.datagramChannelType()));
         Duration connectTimeout = settings.upstreamTimeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
                 ? settings.upstreamTimeout() : MAX_CONNECT_TIMEOUT;
         this.template = new Bootstrap()
@@ -126,7 +124,7 @@ public final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        channels.close().awaitUninterruptibly();
+        channels.close().awaitUninterruptibly(CLOSE_TIMEOUT.toMillis());
         resolver.close();
     }
 
@@ -142,11 +140,6 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** The DNS resolver's sockets must be of the event loops' transport. */
-    private static Class<? extends DatagramChannel> datagramChannelType(EventLoops loops) {
-        return EpollSocketChannel.class.isAssignableFrom(loops.socketChannelType())
-                ? EpollDatagramChannel.class : NioDatagramChannel.class;
-    }
 
     /** {@link URI#getHost()} keeps the brackets of an IPv6 literal; a socket address must not. */
     private static String unbracketed(String host) {

@@ -70,11 +70,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (listener != null) {
-            listener.responsePart((HttpObject) msg);
+        if (listener != null && msg instanceof HttpObject part) {
+            listener.responsePart(part);
             return;
         }
-        // A response nobody asked for: whatever follows on this stream cannot be trusted.
+        // A response nobody asked for, or bytes that are not HTTP (after a protocol switch the
+        // proxy never asked for): whatever follows on this stream cannot be trusted.
         ReferenceCountUtil.release(msg);
         ctx.close();
     }

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  */
 final class UpstreamPool {
 
-    static final int MAX_HEADER_SIZE = 16 * 1024;
-    static final int MAX_CHUNK_SIZE = 16 * 1024;
+    private static final int MAX_HEADER_SIZE = 16 * 1024;
+    private static final int MAX_CHUNK_SIZE = 16 * 1024;
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;

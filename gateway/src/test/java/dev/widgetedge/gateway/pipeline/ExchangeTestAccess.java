@@ -1,0 +1,24 @@
+package dev.widgetedge.gateway.pipeline;
+
+import dev.widgetedge.core.widget.Decision;
+import io.netty.channel.Channel;
+
+/**
+ * Test access to the package-private parts of {@link Exchange}, for tests of handlers that sit
+ * after the router and the decision (the proxy) without running those.
+ */
+public final class ExchangeTestAccess {
+
+    private ExchangeTestAccess() {
+    }
+
+    /** Starts a new exchange on {@code channel}, as the router does for every request head. */
+    public static Exchange start(Channel channel, GatewayRoute route, String origin) {
+        return Exchange.start(channel, route, origin, System.nanoTime());
+    }
+
+    /** Records the allowed decision, as the decision handler does. */
+    public static void allow(Exchange exchange, Decision.Allowed decision) {
+        exchange.allow(decision);
+    }
+}

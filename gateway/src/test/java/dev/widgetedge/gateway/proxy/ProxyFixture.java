@@ -1,0 +1,126 @@
+package dev.widgetedge.gateway.proxy;
+
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.pipeline.Exchange;
+import dev.widgetedge.gateway.pipeline.ExchangeTestAccess;
+import dev.widgetedge.gateway.pipeline.GatewayRoute;
+import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpServer;
+import dev.widgetedge.server.InFlightRequests;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A client-facing server on a free port whose pipeline is the HTTP codec, keep-alive, a stand-in
+ * for the router and decision (every request is allowed for {@link #decision}), and the proxy under
+ * test, with its own event loops and upstream client.
+ */
+final class ProxyFixture implements AutoCloseable {
+
+    static final UUID KEY_ID = UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e");
+    static final String ACCOUNT = "acct_proxy";
+
+    private final EventLoops loops = EventLoops.create();
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final UpstreamClient upstream;
+    private final HttpServer server;
+    private volatile Decision.Allowed decision = new Decision.Allowed(KEY_ID, ACCOUNT, null);
+
+    private ProxyFixture(GatewaySettings settings, SslContext tls) {
+        upstream = tls == null ? UpstreamClient.create(settings, loops) : UpstreamClient.create(settings, loops, tls);
+        AllowEveryRequest allow = new AllowEveryRequest();
+        server = HttpServer.bind("proxy test", loops, "127.0.0.1", 0, new InFlightRequests(),
+                new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(), allow,
+                                new ProxyHandler(upstream, metrics));
+                    }
+                });
+    }
+
+    static ProxyFixture start(URI upstream) {
+        return start(upstream, GatewaySettings.DEFAULT_UPSTREAM_TIMEOUT, GatewaySettings.DEFAULT_MAX_PROXY_BODY_BYTES);
+    }
+
+    static ProxyFixture start(URI upstream, Duration upstreamTimeout, long maxBodyBytes) {
+        return new ProxyFixture(settings(upstream, upstreamTimeout, maxBodyBytes), null);
+    }
+
+    /** A proxy whose upstream is verified with {@code tls} instead of the JDK's trust store. */
+    static ProxyFixture startTrusting(URI upstream, SslContext tls) {
+        return new ProxyFixture(settings(upstream, GatewaySettings.DEFAULT_UPSTREAM_TIMEOUT,
+                GatewaySettings.DEFAULT_MAX_PROXY_BODY_BYTES), tls);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    RawClient connect() {
+        return RawClient.connect(port());
+    }
+
+    RecordingMetrics metrics() {
+        return metrics;
+    }
+
+    /** The exchange of every request, in arrival order. */
+    List<Exchange> exchanges() {
+        return exchanges;
+    }
+
+    void decide(Decision.Allowed allowed) {
+        decision = allowed;
+    }
+
+    /** The number of I/O threads, hence of upstream pools. */
+    int ioThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public void close() {
+        server.stopAccepting();
+        upstream.close();
+        loops.close();
+    }
+
+    private static GatewaySettings settings(URI upstream, Duration upstreamTimeout, long maxBodyBytes) {
+        GatewaySettings defaults = GatewaySettings.defaults();
+        return new GatewaySettings(defaults.cacheTtl(), defaults.negativeTtl(), defaults.staleIfError(),
+                defaults.cacheMaxKeys(), defaults.usageFlush(), defaults.storeTimeout(), upstream, upstreamTimeout,
+                maxBodyBytes, defaults.idleTimeout());
+    }
+
+    /** What the router and the decision handler do for an allowed request, in one step. */
+    @Sharable
+    private final class AllowEveryRequest extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest request) {
+                Exchange exchange = ExchangeTestAccess.start(ctx.channel(), GatewayRoute.PROXY,
+                        request.headers().get(HttpHeaderNames.ORIGIN));
+                ExchangeTestAccess.allow(exchange, decision);
+                exchanges.add(exchange);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
