@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Decides bootstrap, proxied and keyed preflight requests: reads the key (the {@code key} query
@@ -81,7 +82,8 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
     private static String keyOf(HttpRequest request, GatewayRoute route) {
         String key = KeyParameter.of(request.uri());
         if (key == null && route == GatewayRoute.PROXY) {
-            key = request.headers().get(X_WIDGET_KEY);
+            List<String> headers = request.headers().getAll(X_WIDGET_KEY);
+            key = headers.isEmpty() ? null : headers.size() == 1 ? headers.get(0) : KeyParameter.NOT_A_KEY;
         }
         return key;
     }

@@ -7,27 +7,26 @@ import java.nio.charset.StandardCharsets;
 final class KeyParameter {
 
     /**
-     * What {@link #of} returns when the query names {@code key} more than once: not of the key
-     * format, so the request is refused as {@code invalid_key} without a lookup.
+     * What {@link #of} returns when the query names {@code key} more than once or its value has a
+     * malformed percent-escape: not of the key format, so the request is refused as
+     * {@code invalid_key} without a lookup.
      */
-    static final String AMBIGUOUS = "(several key parameters)";
+    static final String NOT_A_KEY = "(not a single well-formed key parameter)";
 
     private KeyParameter() {
     }
 
     /**
      * The value of the single {@code key} parameter of {@code uri}, percent-decoded; {@code null}
-     * when there is none; {@link #AMBIGUOUS} when there are several, since picking one could let a
-     * proxy in front of the gateway act on another.
+     * when there is none; {@link #NOT_A_KEY} when there are several (picking one could let a proxy
+     * in front of the gateway act on another) or the value cannot be decoded.
      */
     static String of(String uri) {
+        int fragment = uri.indexOf('#');
+        int end = fragment < 0 ? uri.length() : fragment;
         int query = uri.indexOf('?');
-        if (query < 0) {
+        if (query < 0 || query > end) {
             return null;
-        }
-        int end = uri.indexOf('#', query);
-        if (end < 0) {
-            end = uri.length();
         }
         String found = null;
         int start = query + 1;
@@ -38,12 +37,12 @@ final class KeyParameter {
             }
             if (separator - start >= 4 && uri.startsWith("key=", start)) {
                 if (found != null) {
-                    return AMBIGUOUS;
+                    return NOT_A_KEY;
                 }
                 found = decode(uri, start + 4, separator);
             } else if (separator - start == 3 && uri.startsWith("key", start)) {
                 if (found != null) {
-                    return AMBIGUOUS;
+                    return NOT_A_KEY;
                 }
                 found = "";
             }
@@ -56,7 +55,11 @@ final class KeyParameter {
         for (int i = from; i < to; i++) {
             char c = uri.charAt(i);
             if (c == '%' || c == '+') {
-                return QueryStringDecoder.decodeComponent(uri.substring(from, to), StandardCharsets.UTF_8);
+                try {
+                    return QueryStringDecoder.decodeComponent(uri.substring(from, to), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformedEscape) {
+                    return NOT_A_KEY;
+                }
             }
         }
         return uri.substring(from, to);

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * First gateway handler: starts an {@link Exchange} per request, answers malformed requests and
@@ -70,25 +71,43 @@ final class RequestRouter extends ChannelDuplexHandler {
             return;
         }
         GatewayRoute route = Routes.classify(request.method(), RequestTarget.rawPath(request.uri()));
-        Exchange exchange = Exchange.start(ctx.channel(), route, request.headers().get(HttpHeaderNames.ORIGIN), started);
+        Exchange exchange = Exchange.start(ctx.channel(), route, originOf(request), started);
         if (route == GatewayRoute.NOT_FOUND) {
             exchange.markAnswered();
             exchange.outcome(RequestOutcome.NOT_FOUND);
             ReferenceCountUtil.release(request);
             // Written from here, the response does not pass this handler's write(): finish by hand.
             ctx.writeAndFlush(GatewayResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, NOT_FOUND_BODY))
-                    .addListener((ChannelFutureListener) written -> responseComplete(ctx));
+                    .addListener((ChannelFutureListener) written -> responseCompleteLater(ctx));
             return;
         }
         ctx.fireChannelRead(request);
     }
 
+    /**
+     * The {@code Origin} header; several are joined into a value that is not an origin, since
+     * SPEC §5 says several values never match.
+     */
+    private static String originOf(HttpRequest request) {
+        List<String> values = request.headers().getAll(HttpHeaderNames.ORIGIN);
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof LastHttpContent) {
-            promise.addListener((ChannelFutureListener) written -> responseComplete(ctx));
+            promise.addListener((ChannelFutureListener) written -> responseCompleteLater(ctx));
         }
         super.write(ctx, msg, promise);
+    }
+
+    /**
+     * Finishes the exchange in a task of its own: a write can complete inside the handler that
+     * made it, which may still be passing on the parts of its own request; starting the next
+     * request there would hand it those parts.
+     */
+    private void responseCompleteLater(ChannelHandlerContext ctx) {
+        ctx.executor().execute(() -> responseComplete(ctx));
     }
 
     /** The current response is written: the next held request may start. */
@@ -103,8 +122,12 @@ final class RequestRouter extends ChannelDuplexHandler {
         while (!held.isEmpty() && !responding) {
             route(ctx, held.poll());
         }
+        // The started request's own body parts go with it.
+        while (!held.isEmpty() && !(held.peek() instanceof HttpRequest)) {
+            route(ctx, held.poll());
+        }
         if (!held.isEmpty()) {
-            // Another request is waiting behind the one just started; its body is complete.
+            // Another request waits behind the one just started, whose body has been read whole.
             pausedReading = true;
             ctx.channel().config().setAutoRead(false);
         }

@@ -33,7 +33,10 @@ final class Routes {
         return GatewayRoute.PROXY;
     }
 
-    /** No {@code .} or {@code ..} segment, no backslash, no percent-encoded {@code . / \}. */
+    /**
+     * No {@code .} or {@code ..} segment (also with {@code ;parameters}), no backslash, no
+     * percent-encoded {@code . / \}.
+     */
     static boolean isPlainPath(String rawPath) {
         int length = rawPath.length();
         for (int i = 0; i < length; i++) {
@@ -55,7 +58,8 @@ final class Routes {
                 if (end < length && rawPath.charAt(end) == '.') {
                     end++;
                 }
-                if (end == length || rawPath.charAt(end) == '/') {
+                // ";" ends a segment for servlet upstreams, which resolve "..;x" as "..".
+                if (end == length || rawPath.charAt(end) == '/' || rawPath.charAt(end) == ';') {
                     return false;
                 }
             }

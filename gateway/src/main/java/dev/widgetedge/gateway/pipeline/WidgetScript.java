@@ -46,7 +46,7 @@ final class WidgetScript {
      * its tag (weak comparison, as RFC 9110 §13.1.2 prescribes for this header).
      */
     boolean matches(String ifNoneMatch) {
-        if (ifNoneMatch == null) {
+        if (ifNoneMatch == null || ifNoneMatch.isEmpty()) {
             return false;
         }
         for (String candidate : ifNoneMatch.split(",")) {

@@ -41,7 +41,7 @@ final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
         exchange.markAnswered();
         exchange.outcome(RequestOutcome.SCRIPT);
         HttpMethod method = request.method();
-        String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        String ifNoneMatch = String.join(",", request.headers().getAll(HttpHeaderNames.IF_NONE_MATCH));
         ReferenceCountUtil.release(request);
         FullHttpResponse response;
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
@@ -49,8 +49,11 @@ final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
         } else if (script.matches(ifNoneMatch)) {
             response = HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED);
+            // The length of the representation (RFC 9110 8.6): without it the keep-alive handler
+            // cannot tell where this bodiless answer ends and closes the connection.
             response.headers().set(HttpHeaderNames.ETAG, script.etag())
-                    .set(HttpHeaderNames.CACHE_CONTROL, CACHE_FIVE_MINUTES);
+                    .set(HttpHeaderNames.CACHE_CONTROL, CACHE_FIVE_MINUTES)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, script.body().length);
         } else {
             response = HttpResponses.of(ctx.alloc(), HttpResponseStatus.OK, JAVASCRIPT,
                     method.equals(HttpMethod.HEAD) ? new byte[0] : script.body());

@@ -1,0 +1,68 @@
+package dev.widgetedge.gateway.pipeline;
+
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.WidgetKey;
+import dev.widgetedge.core.widget.WidgetKeyChanges;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * A real {@link KeyDecider} on an in-memory store the test controls, with a hand-moved ticker and
+ * loads run on the calling thread: decisions are deterministic and need no network.
+ */
+final class DeciderFixture {
+
+    static final String ACCOUNT = "acct_123";
+    static final String AGENT = "agent_1";
+    static final Instant NOW = Instant.parse("2026-11-24T05:51:00Z");
+
+    final HeldReadsStore store = new HeldReadsStore();
+    final ManualTicker ticker = new ManualTicker();
+    final GatewaySettings settings = GatewaySettings.defaults();
+    final KeyDecider decider;
+
+    DeciderFixture() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        store.subscribe(decider);
+    }
+
+    /** A new enabled key, pinned to {@link #AGENT}, allowing {@code allowlist}. */
+    String createKey(String... allowlist) {
+        return createKeyForAgent(AGENT, allowlist);
+    }
+
+    /** A new enabled key with {@code agentId} (may be {@code null}), allowing {@code allowlist}. */
+    String createKeyForAgent(String agentId, String... allowlist) {
+        String key = WidgetKeyFormat.mint();
+        WidgetKey widgetKey = new WidgetKey(KeyDigest.keyId(key), ACCOUNT, "test key", agentId, List.of(allowlist),
+                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+        return key;
+    }
+
+    /** A well-formed key the store does not have. */
+    String unknownKey() {
+        return WidgetKeyFormat.mint();
+    }
+
+    void disable(String key) {
+        StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
+        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW).toCompletableFuture().join();
+    }
+
+    /** Loads {@code key} into the cache, so that the next decision for it needs no store read. */
+    Decision warm(String key, String origin) {
+        return decider.decide(key, origin).toCompletableFuture().join();
+    }
+}
