@@ -1,0 +1,190 @@
+package dev.widgetedge.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The gateway's decide path for a key that is already cached, exactly as the bootstrap handler
+ * runs it: {@link KeyDecider#decideCached(String, CharSequence)} — format and checksum check,
+ * Caffeine lookup, freshness check, origin parse, allowlist match, usage mark. The decider is
+ * built as {@code Gateway.start} builds it (default settings, system ticker) on an
+ * {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run} as
+ * Caffeine's executor. Issue 3's target: ≤ 150 ns/op and ≤ 64 B/op for a cached, allowed key.
+ *
+ * <p>Variants: an allowed exact origin, a wildcard match, a 100-entry allowlist matched by its
+ * last entry (exact, and a wildcard as the 100th entry), an origin that is not allowed, an
+ * unknown key remembered negatively, and a malformed key (checksum failure: decided before any
+ * lookup). Every iteration checks that the store was not read while it ran, so a figure is
+ * never that of a miss.
+ *
+ * <p>Run (bytes/op is {@code gc.alloc.rate.norm}):
+ * <pre>{@code
+ * ./mvnw -q -B package -DskipTests -pl benchmarks -am
+ * java -jar benchmarks/target/benchmarks.jar DecidePath -prof gc
+ * }</pre>
+ * Keep iterations shorter than the negative TTL (10 s): entries are reloaded before each
+ * iteration, and an iteration that outlives one fails instead of measuring misses.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Fork(2)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class DecidePathBenchmark {
+
+    private InMemoryWidgetKeyStore store;
+    private UsageRecorder usage;
+    private KeyDecider decider;
+    private AutoCloseable subscription;
+
+    private String key;
+    private String key100Exact;
+    private String key100WildcardLast;
+    private String unknownKey;
+    private String malformedKey;
+
+    // Not final, not static: JMH must not see constants it could fold.
+    private String allowedOrigin = "https://acme.com";
+    private String wildcardOrigin = "https://shop.acme.com";
+    private String lastEntryOrigin = "https://site099.example";
+    private String foreignOrigin = "https://evil.example";
+
+    private long loadsBeforeIteration;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        store = new InMemoryWidgetKeyStore();
+        key = BenchKeys.insert(store, BenchKeys.SMALL_ALLOWLIST);
+        key100Exact = BenchKeys.insert(store, BenchKeys.exactAllowlist100());
+        key100WildcardLast = BenchKeys.insert(store, BenchKeys.wildcardLastAllowlist100());
+        // Well-formed (valid checksum) but never stored: a negative cache entry.
+        unknownKey = BenchKeys.insert(new InMemoryWidgetKeyStore(), List.of());
+        malformedKey = BenchKeys.withBadChecksum(key);
+
+        GatewaySettings settings = GatewaySettings.defaults();
+        Clock clock = Clock.systemUTC();
+        usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), Ticker.systemTicker(), clock,
+                Runnable::run);
+        subscription = store.subscribe(decider);
+    }
+
+    /** Loads every key afresh, so that no entry goes stale or expires within the iteration. */
+    @Setup(Level.Iteration)
+    public void loadKeys() {
+        for (String loaded : List.of(key, key100Exact, key100WildcardLast, unknownKey)) {
+            decider.cache().synchronous().invalidate(loaded);
+            decider.decide(loaded, allowedOrigin).toCompletableFuture().join();
+        }
+        expect(decider.decideCached(key, allowedOrigin), null);
+        expect(decider.decideCached(key, wildcardOrigin), null);
+        expect(decider.decideCached(key, foreignOrigin), DenialReason.ORIGIN_NOT_ALLOWED);
+        expect(decider.decideCached(key100Exact, lastEntryOrigin), null);
+        expect(decider.decideCached(key100WildcardLast, wildcardOrigin), null);
+        expect(decider.decideCached(unknownKey, allowedOrigin), DenialReason.UNKNOWN_KEY);
+        expect(decider.decideCached(malformedKey, allowedOrigin), DenialReason.INVALID_KEY);
+        loadsBeforeIteration = loads();
+    }
+
+    /** Fails the run if anything was read from the store during the iteration (a miss, not a hit). */
+    @TearDown(Level.Iteration)
+    public void checkNoLookups() {
+        long loads = loads() - loadsBeforeIteration;
+        if (loads != 0) {
+            throw new IllegalStateException(loads + " store reads during the iteration: it measured misses");
+        }
+        for (String cached : List.of(key, key100Exact, key100WildcardLast, unknownKey)) {
+            if (decider.decideCached(cached, allowedOrigin) == null) {
+                throw new IllegalStateException("an entry went stale during the iteration; "
+                        + "keep iterations shorter than the negative TTL (10 s)");
+            }
+        }
+        if (decider.cache().asMap().containsKey(malformedKey)) {
+            throw new IllegalStateException("the malformed key reached the cache");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        subscription.close();
+        usage.close();
+    }
+
+    private long loads() {
+        return decider.cache().synchronous().stats().loadCount();
+    }
+
+    /** Checks a decision: {@code null} means allowed. */
+    private static void expect(Decision decision, DenialReason denial) {
+        boolean ok = denial == null
+                ? decision instanceof Decision.Allowed
+                : decision instanceof Decision.Denied denied && denied.reason() == denial;
+        if (!ok) {
+            throw new IllegalStateException("expected " + (denial == null ? "allowed" : denial) + ", got " + decision);
+        }
+    }
+
+    /** Cached key, exact origin on a 3-entry allowlist: the common case. */
+    @Benchmark
+    public Decision hit_allowed() {
+        return decider.decideCached(key, allowedOrigin);
+    }
+
+    /** Cached key, origin matched by the {@code https://*.acme.com} entry. */
+    @Benchmark
+    public Decision hit_allowedByWildcard() {
+        return decider.decideCached(key, wildcardOrigin);
+    }
+
+    /** Cached key with 100 exact entries, matched by the last one. */
+    @Benchmark
+    public Decision hit_allowlist100_lastExact() {
+        return decider.decideCached(key100Exact, lastEntryOrigin);
+    }
+
+    /** Cached key with 99 exact entries and a wildcard last, matched by the wildcard. */
+    @Benchmark
+    public Decision hit_allowlist100_lastWildcard() {
+        return decider.decideCached(key100WildcardLast, wildcardOrigin);
+    }
+
+    /** Cached key, origin not on the allowlist: {@code origin_not_allowed}. */
+    @Benchmark
+    public Decision hit_originNotAllowed() {
+        return decider.decideCached(key, foreignOrigin);
+    }
+
+    /** Well-formed key the store does not have, remembered negatively: {@code unknown_key}. */
+    @Benchmark
+    public Decision negativeHit_unknownKey() {
+        return decider.decideCached(unknownKey, allowedOrigin);
+    }
+
+    /** Checksum failure: {@code invalid_key} with no cache or store lookup. */
+    @Benchmark
+    public Decision malformedKey() {
+        return decider.decideCached(malformedKey, allowedOrigin);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.widgetedge.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.CachedKey;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The steps of {@link DecidePathBenchmark#hit_allowed} one at a time, to see which dominate: the
+ * key check, the Caffeine lookup, the freshness clock read, the decision on the cached key (origin
+ * parse and allowlist match), the usage mark. Also the whole path with a new key and origin
+ * {@code String} per call, as the gateway has them (each request decodes its own strings, so
+ * {@code String.hashCode} is computed afresh, where the plain benchmark's strings cache theirs):
+ * its bytes/op include the two copies (the caller's allocation, 144 B for a 44-character key and
+ * a 16-character origin), which belong to request decoding rather than to the decide path.
+ *
+ * <p>Run:
+ * <pre>{@code
+ * ./mvnw -q -B package -DskipTests -pl benchmarks -am
+ * java -jar benchmarks/target/benchmarks.jar DecidePathParts -prof gc
+ * }</pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Fork(2)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class DecidePathPartsBenchmark {
+
+    private UsageRecorder usage;
+    private KeyDecider decider;
+    private CachedKey cached;
+    private String key;
+    private char[] keyChars;
+    private String origin = "https://acme.com";
+    private char[] originChars;
+    private Ticker ticker = Ticker.systemTicker();
+    private Clock clock = Clock.systemUTC();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        InMemoryWidgetKeyStore store = new InMemoryWidgetKeyStore();
+        key = BenchKeys.insert(store, BenchKeys.SMALL_ALLOWLIST);
+        keyChars = key.toCharArray();
+        originChars = origin.toCharArray();
+        GatewaySettings settings = GatewaySettings.defaults();
+        usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+    }
+
+    /** Loads the key afresh before each iteration, so it stays fresh throughout. */
+    @Setup(Level.Iteration)
+    public void load() {
+        decider.cache().synchronous().invalidate(key);
+        decider.decide(key, origin).toCompletableFuture().join();
+        cached = decider.cache().asMap().get(key).join();
+        if (!(decider.decideCached(key, origin) instanceof Decision.Allowed)) {
+            throw new IllegalStateException("the key is not allowed from the cache");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        usage.close();
+    }
+
+    /** The whole path, strings shared across calls (as in DecidePathBenchmark). */
+    @Benchmark
+    public Decision whole() {
+        return decider.decideCached(key, origin);
+    }
+
+    /** The whole path with a new key and origin String per call, as each request has. */
+    @Benchmark
+    public Decision whole_freshStrings() {
+        return decider.decideCached(new String(keyChars), new String(originChars));
+    }
+
+    /** Step 1: format and checksum. */
+    @Benchmark
+    public boolean step1_keyFormat() {
+        return WidgetKeyFormat.isWellFormed(key);
+    }
+
+    /** Step 2: the cache lookup ({@code asMap().get}, as decideCached does). */
+    @Benchmark
+    public CompletableFuture<CachedKey> step2_cacheLookup() {
+        return decider.cache().asMap().get(key);
+    }
+
+    /** Step 3: the freshness check's clock read (one {@code System.nanoTime}). */
+    @Benchmark
+    public long step3_tickerRead() {
+        return ticker.read();
+    }
+
+    /** Step 4: the cached key's decision: origin parse and allowlist match. */
+    @Benchmark
+    public Decision step4_cachedKeyDecide() {
+        return cached.decide(origin);
+    }
+
+    /** Step 4a: the origin parse alone. */
+    @Benchmark
+    public Origin step4a_originParse() {
+        return Origin.parseHeaderOrNull(origin);
+    }
+
+    /** Step 5: the usage mark (a wall-clock read, and a volatile read within the flush window). */
+    @Benchmark
+    public void step5_usageMark() {
+        usage.markUsed(cached);
+    }
+}
