@@ -1,10 +1,10 @@
 package dev.widgetedge.benchmarks;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The gateway's decide path for a key that is already cached, exactly as the bootstrap handler
  * runs it: {@link KeyDecider#decideCached(String, CharSequence)} — format and checksum check,
  * Caffeine lookup, freshness check, origin parse, allowlist match, usage mark. The decider is
- * built as {@code Gateway.start} builds it (default settings, system ticker) on an
+ * built as {@code Gateway.start} builds it (default settings, coarse ticker) on an
  * {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run} as
  * Caffeine's executor. Issue 3's target: ≤ 150 ns/op and ≤ 64 B/op for a cached, allowed key.
  *
@@ -55,6 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DecidePathBenchmark {
 
     private InMemoryWidgetKeyStore store;
+    private CoarseTicker ticker;
     private UsageRecorder usage;
     private KeyDecider decider;
     private AutoCloseable subscription;
@@ -85,9 +86,9 @@ public class DecidePathBenchmark {
 
         GatewaySettings settings = GatewaySettings.defaults();
         Clock clock = Clock.systemUTC();
-        usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), Ticker.systemTicker(), clock,
-                Runnable::run);
+        ticker = CoarseTicker.start();
+        usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
         subscription = store.subscribe(decider);
     }
 
@@ -130,6 +131,7 @@ public class DecidePathBenchmark {
     public void tearDown() throws Exception {
         subscription.close();
         usage.close();
+        ticker.close();
     }
 
     private long loads() {

@@ -1,7 +1,7 @@
 package dev.widgetedge.gateway;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
@@ -33,23 +33,25 @@ public final class Gateway implements AutoCloseable {
     private final UsageRecorder usage;
     private final AutoCloseable subscription;
     private final UpstreamClient upstream;
+    private final CoarseTicker ticker;
 
     private Gateway(HttpServer server, KeyDecider decider, UsageRecorder usage, AutoCloseable subscription,
-            UpstreamClient upstream) {
+            UpstreamClient upstream, CoarseTicker ticker) {
         this.server = server;
         this.decider = decider;
         this.usage = usage;
         this.subscription = subscription;
         this.upstream = upstream;
+        this.ticker = ticker;
     }
 
     /** Subscribes to invalidations, then binds {@code host:port} (0 = any free port). */
     public static Gateway start(EventLoops loops, String host, int port, GatewaySettings settings,
             WidgetKeyStore store, MeterRegistry registry, Clock clock) {
         GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
-        UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock);
-        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, Ticker.systemTicker(), clock,
-                ForkJoinPool.commonPool());
+        CoarseTicker ticker = CoarseTicker.start();
+        UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
+        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, ForkJoinPool.commonPool());
         CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         AutoCloseable subscription = store.subscribe(decider);
         UpstreamClient upstream = settings.upstream() == null ? null : UpstreamClient.create(settings, loops);
@@ -57,7 +59,7 @@ public final class Gateway implements AutoCloseable {
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
         HttpServer server = HttpServer.bind("gateway", loops, host, port, inFlight,
                 new GatewayInitializer(settings, decider, metrics, upstream, inFlight));
-        return new Gateway(server, decider, usage, subscription, upstream);
+        return new Gateway(server, decider, usage, subscription, upstream, ticker);
     }
 
     public HttpServer server() {
@@ -85,6 +87,7 @@ public final class Gateway implements AutoCloseable {
         if (upstream != null) {
             upstream.close();
         }
+        ticker.close();
     }
 
     @Override

@@ -19,6 +19,8 @@ public final class WidgetKeyFormat {
     private static final int RANDOM_DIGITS = 30;
     private static final int CHECKSUM_DIGITS = 6;
     private static final int CHECKED_LENGTH = LENGTH - CHECKSUM_DIGITS;
+    /** The CRC register after the constant prefix, folded once rather than per key checked. */
+    private static final int PREFIX_CRC = Crc32.update(Crc32.INITIAL, PREFIX, 0, PREFIX.length());
     private static final int LAST_CHARS_SHOWN = 8;
 
     private static final SecureRandom SHARED_RANDOM = new SecureRandom();
@@ -62,7 +64,7 @@ public final class WidgetKeyFormat {
             }
         }
         // Six padded digits decode one-to-one to [0, 62^6), so comparing values compares the digits.
-        return written == Crc32.of(candidate, 0, CHECKED_LENGTH);
+        return written == Crc32.finish(Crc32.update(PREFIX_CRC, candidate, PREFIX.length(), CHECKED_LENGTH));
     }
 
     /**

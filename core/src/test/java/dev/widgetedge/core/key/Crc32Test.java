@@ -43,4 +43,31 @@ class Crc32Test {
         crc.update(ascii.getBytes(StandardCharsets.US_ASCII));
         return crc.getValue();
     }
+
+    @Test
+    void everyLengthAndOffset_matchesJavaUtilZip_soTheFourCharacterStepsAndTheTailAgree() {
+        java.util.Random random = new java.util.Random(20261124L);
+        for (int length = 0; length <= 64; length++) {
+            char[] chars = new char[length + 3];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = (char) random.nextInt(128);
+            }
+            String text = new String(chars);
+            for (int offset = 0; offset < 3; offset++) {
+                java.util.zip.CRC32 expected = new java.util.zip.CRC32();
+                expected.update(text.substring(offset, offset + length).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(Crc32.of(text, offset, offset + length)).as("length %d offset %d", length, offset)
+                        .isEqualTo(expected.getValue());
+            }
+        }
+    }
+
+    @Test
+    void foldingInTwoSteps_equalsFoldingAtOnce() {
+        String text = "pk_live_0123456789abcdefghijABCDEFGHIJ";
+
+        int twoSteps = Crc32.update(Crc32.update(Crc32.INITIAL, text, 0, 8), text, 8, text.length());
+
+        assertThat(Crc32.finish(twoSteps)).isEqualTo(Crc32.of(text, 0, text.length()));
+    }
 }

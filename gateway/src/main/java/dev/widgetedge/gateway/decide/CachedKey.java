@@ -30,6 +30,12 @@ public final class CachedKey {
     private final Allowlist allowlist;
     private final long loadedAtNanos;
     private final long epoch;
+    /**
+     * The last {@code Origin} value this key allowed. Browsers send the same few values over and
+     * over; comparing with the last one spares the parse (and its allocations) on the hot path.
+     * The allowlist never changes within an instance, so a remembered answer stays right.
+     */
+    private volatile String lastAllowedOrigin;
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
     private volatile long usageWindow = Long.MIN_VALUE;
 
@@ -83,10 +89,16 @@ public final class CachedKey {
         if (originHeader == null || originHeader.length() == 0) {
             return Decision.Denied.of(DenialReason.ORIGIN_MISSING);
         }
+        String remembered = lastAllowedOrigin;
+        if (remembered != null && remembered.contentEquals(originHeader)) {
+            return allowed;
+        }
         Origin origin = Origin.parseHeaderOrNull(originHeader);
-        return origin != null && allowlist.allows(origin)
-                ? allowed
-                : Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
+        if (origin == null || !allowlist.allows(origin)) {
+            return Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
+        }
+        lastAllowedOrigin = originHeader.toString();
+        return allowed;
     }
 
     public UUID id() {

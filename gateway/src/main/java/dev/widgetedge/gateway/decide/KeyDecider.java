@@ -115,11 +115,12 @@ public final class KeyDecider implements InvalidationListener {
             return null;
         }
         CachedKey cached = entry.join();
-        if (!isFresh(cached)) {
+        long now = ticker.read();
+        if (!isFresh(cached, now)) {
             return null;
         }
         stats.recordHits(1);
-        return decideWith(cached, origin);
+        return decideWith(cached, origin, now);
     }
 
     /** The decision, loading or revalidating the key when it must. Never completes exceptionally. */
@@ -146,15 +147,19 @@ public final class KeyDecider implements InvalidationListener {
     }
 
     private Decision decideWith(CachedKey cached, CharSequence origin) {
+        return decideWith(cached, origin, ticker.read());
+    }
+
+    private Decision decideWith(CachedKey cached, CharSequence origin, long now) {
         Decision decision = cached.decide(origin);
         if (decision instanceof Decision.Allowed) {
-            usage.markUsed(cached);
+            usage.markUsed(cached, now);
         }
         return decision;
     }
 
-    private boolean isFresh(CachedKey cached) {
-        return cached.epoch() == epoch.get() && ticker.read() - cached.loadedAtNanos() <= ttlNanos;
+    private boolean isFresh(CachedKey cached, long now) {
+        return cached.epoch() == epoch.get() && now - cached.loadedAtNanos() <= ttlNanos;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway.usage;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.CachedKey;
 import java.time.Clock;
@@ -27,14 +28,18 @@ public final class UsageRecorder implements AutoCloseable {
 
     private final WidgetKeyStore store;
     private final long flushMillis;
+    private final long flushNanos;
     private final Clock clock;
+    private final Ticker ticker;
     private final ConcurrentHashMap<UUID, Long> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
 
-    private UsageRecorder(WidgetKeyStore store, Duration flushEvery, Clock clock, boolean scheduled) {
+    private UsageRecorder(WidgetKeyStore store, Duration flushEvery, Clock clock, Ticker ticker, boolean scheduled) {
         this.store = store;
         this.flushMillis = flushEvery.toMillis();
+        this.flushNanos = flushEvery.toNanos();
         this.clock = clock;
+        this.ticker = ticker;
         this.scheduler = scheduled ? Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "usage-flush");
             thread.setDaemon(true);
@@ -45,25 +50,31 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    /** A recorder that flushes by itself every {@code flushEvery}. */
-    public static UsageRecorder start(WidgetKeyStore store, Duration flushEvery, Clock clock) {
-        return new UsageRecorder(store, flushEvery, clock, true);
+    /**
+     * A recorder that flushes by itself every {@code flushEvery}. Marks are timed with
+     * {@code ticker} (the decide path's, read once per request anyway) and turned into wall-clock
+     * times with {@code clock} when written.
+     */
+    public static UsageRecorder start(WidgetKeyStore store, Duration flushEvery, Clock clock, Ticker ticker) {
+        return new UsageRecorder(store, flushEvery, clock, ticker, true);
     }
 
     /** A recorder that flushes only when {@link #flush()} is called (tests). */
-    public static UsageRecorder manual(WidgetKeyStore store, Duration flushEvery, Clock clock) {
-        return new UsageRecorder(store, flushEvery, clock, false);
+    public static UsageRecorder manual(WidgetKeyStore store, Duration flushEvery, Clock clock, Ticker ticker) {
+        return new UsageRecorder(store, flushEvery, clock, ticker, false);
     }
 
-    /** Marks {@code key} used now. Called on the request path for every allowed request. */
-    public void markUsed(CachedKey key) {
-        long now = clock.millis();
-        long window = now / flushMillis;
+    /**
+     * Marks {@code key} used at {@code nowNanos} (a reading of the ticker). Called on the request
+     * path for every allowed request.
+     */
+    public void markUsed(CachedKey key, long nowNanos) {
+        long window = nowNanos / flushNanos;
         if (key.usageWindow() == window) {
             return;
         }
         key.usageWindow(window);
-        pending.merge(key.id(), now, Math::max);
+        pending.merge(key.id(), nowNanos, Math::max);
     }
 
     /** Writes every pending mark; completes when the store has answered for all of them. */
@@ -72,10 +83,13 @@ public final class UsageRecorder implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         Map<UUID, Long> batch = Map.copyOf(pending);
+        long wallNow = clock.millis();
+        long tickerNow = ticker.read();
         // Remove only marks not replaced meanwhile by a newer one, which stays for the next flush.
         batch.forEach((id, at) -> pending.remove(id, at));
         CompletableFuture<?>[] writes = batch.entrySet().stream()
-                .map(mark -> store.recordUsage(mark.getKey(), Instant.ofEpochMilli(mark.getValue()))
+                .map(mark -> store.recordUsage(mark.getKey(),
+                                Instant.ofEpochMilli(wallNow - (tickerNow - mark.getValue()) / 1_000_000))
                         .toCompletableFuture()
                         .exceptionally(error -> {
                             pending.merge(mark.getKey(), mark.getValue(), Math::max);

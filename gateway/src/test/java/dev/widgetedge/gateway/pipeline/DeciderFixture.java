@@ -32,7 +32,7 @@ final class DeciderFixture {
 
     DeciderFixture() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock);
+        UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
         store.subscribe(decider);
     }
