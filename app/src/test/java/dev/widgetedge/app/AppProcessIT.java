@@ -200,6 +200,27 @@ class AppProcessIT {
         }
     }
 
+    @Test
+    void gateway_onRedis_becomesReady_decides_andExits0OnSigterm() throws Exception {
+        Running gateway = start("gateway", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
+        String listening = gateway.lineContaining("gateway listening on");
+        int port = portAfter(listening, "0.0.0.0:");
+        int opsPort = portAfter(listening, "ops on port ");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(opsPort, "/readyz").statusCode() == 200);
+
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/v1/widget/bootstrap?key=" + dev.widgetedge.core.key.WidgetKeyFormat.mint()))
+                .header("Origin", "https://acme.com").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(unknown.body()).contains("\"error\":\"unknown_key\"");
+        assertThat(get(opsPort, "/metrics").body()).contains("widget_gateway_requests_total{outcome=\"unknown_key\"} 1.0");
+
+        gateway.process().destroy();
+
+        assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.process().exitValue()).isZero();
+    }
+
     private String tokenFromCli() throws Exception {
         Running create = start("tokens", "create", "--account", "acct_drain", "--redis", REDIS.server().uri());
         assertThat(create.process().waitFor(30, TimeUnit.SECONDS)).isTrue();

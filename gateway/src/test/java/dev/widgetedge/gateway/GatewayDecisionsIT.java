@@ -331,4 +331,32 @@ class GatewayDecisionsIT {
         assertThat(again.body()).isEmpty();
         assertThat(again.header("ETag")).isEqualTo(first.header("ETag"));
     }
+
+    @Test
+    void metrics_areLabelledByOutcome_includeTheCacheStatistics_andNeverNameAKey() {
+        fixture.bootstrap(1, key.plaintext(), "https://acme.com");
+        fixture.bootstrap(1, key.plaintext(), "https://acme.com");
+        fixture.bootstrap(1, key.plaintext(), "https://evil.com");
+        fixture.send(fixture.gatewayRequest(1, "/v1/widget/messages?key=" + key.plaintext(), "https://acme.com")
+                .GET().build());
+
+        String scrape = fixture.registry(1).scrape();
+
+        assertThat(scrape)
+                .contains("widget_gateway_requests_total{outcome=\"allowed\"}")
+                .contains("widget_gateway_requests_total{outcome=\"origin_not_allowed\"}")
+                .contains("widget_gateway_request_duration_seconds_bucket")
+                .contains("widget_gateway_store_requests_total{result=\"found\"}")
+                .contains("widget_gateway_invalidations_total")
+                .contains("widget_gateway_invalidation_lag_seconds")
+                .contains("widget_gateway_upstream_requests_total{status_class=\"2xx\"}")
+                .contains("cache_gets_total{cache=\"widget_gateway_keys\",result=\"hit\"}")
+                .contains("cache_gets_total{cache=\"widget_gateway_keys\",result=\"miss\"}")
+                .contains("cache_evictions_total{cache=\"widget_gateway_keys\"}")
+                .contains("cache_size{cache=\"widget_gateway_keys\"}")
+                .contains("jvm_memory_used_bytes")
+                .contains("netty_allocator_memory_used");
+        assertThat(scrape).doesNotContain(key.plaintext()).doesNotContain(key.id())
+                .doesNotContain(key.plaintext().substring(key.plaintext().length() - 8));
+    }
 }

@@ -134,4 +134,21 @@ class GatewayResilienceIT {
         assertThat(fixture.gateway(0).decider().decideCached(key.plaintext(), ORIGIN))
                 .isInstanceOf(Decision.Allowed.class);
     }
+
+    @Test
+    void aHungStore_turnsAMissInto503WithinTheStoreTimeout_notAHungRequest() {
+        start(Duration.ofSeconds(30), Duration.ofMinutes(5));
+        GatewayFixture.Key key = fixture.createKey(ORIGIN);
+        GatewayFixture.Response response;
+        try (RedisClient client = RedisClient.create(REDIS.server().uri());
+                StatefulRedisConnection<String, String> connection = client.connect()) {
+            // Every other client waits until the pause ends: Redis looks hung, not down.
+            connection.sync().clientPause(3_000);
+            response = fixture.bootstrap(0, key.plaintext(), ORIGIN);
+        }
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.json().get("error").asText()).isEqualTo("store_unavailable");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.bootstrap(0, key.plaintext(), ORIGIN).status() == 200);
+    }
 }
