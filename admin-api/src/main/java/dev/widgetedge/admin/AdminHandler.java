@@ -1,6 +1,7 @@
 package dev.widgetedge.admin;
 
 import dev.widgetedge.core.store.StoreException;
+import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.HttpResponses;
 import dev.widgetedge.server.RequestTarget;
 import dev.widgetedge.server.ResponseOrder;
@@ -154,7 +155,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (reply.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             headers.set(HttpHeaderNames.ALLOW, route.allowHeader());
         }
-        metrics.record(route, method, reply.status().code(), System.nanoTime() - started);
+        long elapsed = System.nanoTime() - started;
+        metrics.record(route, method, reply.status().code(), elapsed);
+        if (AccessLog.enabled()) {
+            AccessLog.line("admin", method, route.template(), reply.status().code(), elapsed,
+                    ctx.channel().remoteAddress()).log();
+        }
         return ResponseOrder.completion(ctx.writeAndFlush(response));
     }
 

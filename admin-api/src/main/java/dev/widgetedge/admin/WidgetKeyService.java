@@ -62,7 +62,8 @@ public final class WidgetKeyService {
                 WidgetKeyFormat.last8(plaintext), now, now, null, null);
         return store.insert(key, KeyDigest.sha256Hex(plaintext), now).thenCompose(inserted -> {
             if (inserted) {
-                LOG.info("widget key created id={} account={} key_last8={}", key.id(), accountId, key.keyLast8());
+                LOG.atInfo().setMessage("widget key created").addKeyValue("key_id", key.id())
+                        .addKeyValue("account", accountId).addKeyValue("key_last8", key.keyLast8()).log();
                 return CompletableFuture.completedFuture(new Created(key, plaintext));
             }
             // Only an id collision of two random 178-bit keys gets here; mint another.
@@ -122,8 +123,9 @@ public final class WidgetKeyService {
                     return retry(attempt, next -> mutate(accountId, id, decide, next));
                 }
                 Outcome outcome = write.remove() ? Outcome.DELETED : Outcome.CHANGED;
-                LOG.info("widget key {} id={} account={} key_last8={}",
-                        outcome == Outcome.DELETED ? "deleted" : "updated", id, accountId, current.key().keyLast8());
+                LOG.atInfo().setMessage(outcome == Outcome.DELETED ? "widget key deleted" : "widget key updated")
+                        .addKeyValue("key_id", id).addKeyValue("account", accountId)
+                        .addKeyValue("key_last8", current.key().keyLast8()).log();
                 return CompletableFuture.completedFuture(outcome);
             });
         });

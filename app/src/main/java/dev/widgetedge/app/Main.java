@@ -30,7 +30,8 @@ public final class Main {
     static int run(String[] args, Map<String, String> environment, ShutdownSignal signal, PrintWriter out,
             PrintWriter err) {
         EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
-        CommandLine commandLine = new CommandLine(new WidgetEdgeCommand())
+        WidgetEdgeCommand root = new WidgetEdgeCommand();
+        CommandLine commandLine = new CommandLine(root)
                 .addSubcommand(new GatewayCommand(signal))
                 .addSubcommand(new AdminCommand(signal))
                 .addSubcommand(new DevCommand(signal))
@@ -41,6 +42,11 @@ public final class Main {
                 .setErr(err)
                 .setParameterExceptionHandler((error, ignoredArgs) -> usageError(error, defaults, err))
                 .setExecutionExceptionHandler((error, cmd, parseResult) -> executionError(error, err))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionStrategy(parseResult -> {
+                    LogSettings.apply(root.logFormat, root.accessLog);
+                    return new CommandLine.RunLast().execute(parseResult);
+                })
                 .execute(args);
     }
 

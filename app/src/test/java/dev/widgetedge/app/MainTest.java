@@ -55,6 +55,8 @@ class MainTest {
             "gateway|--redis: missing",
             "dev --cache-ttl 0s|--cache-ttl: 0s (expected: > 0)",
             "dev --port -2|--port: -2",
+            "dev --log-format xml|--log-format",
+            "gateway --redis redis://localhost:6379 --log-format yaml|--log-format",
     })
     void badOptionValues_exitWith2_andOneLineNamingTheOption(String commandLine, String expected) {
         Result result = run(CommandLineSplitter.split(commandLine));

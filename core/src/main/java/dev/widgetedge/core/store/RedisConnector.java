@@ -169,13 +169,14 @@ public final class RedisConnector implements AutoCloseable {
         }
         client.connectAsync(StringCodec.UTF8, uri).whenComplete((established, error) -> {
             if (error == null) {
-                LOG.info("connected to Redis at {}", describe());
+                LOG.atInfo().setMessage("connected to Redis").addKeyValue("redis", describe()).log();
                 connection.complete(established);
                 return;
             }
             // One warning per outage, not one per retry; the details stay available at debug.
             if (attempt == 1) {
-                LOG.warn("cannot reach Redis at {} ({}); retrying in the background", describe(), rootMessage(error));
+                LOG.atWarn().setMessage("cannot reach Redis; retrying in the background")
+                        .addKeyValue("redis", describe()).addKeyValue("error", rootMessage(error)).log();
             } else {
                 LOG.debug("attempt {} to reach Redis at {} failed ({})", attempt, describe(), rootMessage(error));
             }

@@ -19,6 +19,8 @@ public final class Exchange {
     private final GatewayRoute route;
     private final String origin;
     private final long startedNanos;
+    private String method;
+    private String path;
     private Decision.Allowed allowed;
     private RequestOutcome outcome;
     private boolean answered;
@@ -48,6 +50,22 @@ public final class Exchange {
     /** The request's {@code Origin} header, or {@code null}. */
     public String origin() {
         return origin;
+    }
+
+    /** Records the request line's method and path (without query), for the access log. */
+    void describe(String requestMethod, String requestPath) {
+        this.method = requestMethod;
+        this.path = requestPath;
+    }
+
+    /** The request method, or {@code null} for a request that could not be decoded. */
+    public String method() {
+        return method;
+    }
+
+    /** The request path without query, or {@code null} for a request that could not be decoded. */
+    public String path() {
+        return path;
     }
 
     public long startedNanos() {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>HTTP codec: request line up to 8 KiB (else 414), headers up to 16 KiB (else 431);</li>
  *   <li>keep-alive, in-flight tracking (for drain), idle timeout;</li>
- *   <li>outbound only: request metrics, then CORS and caching headers on every response;</li>
+ *   <li>outbound only: access log, request metrics, then CORS and caching headers on every response;</li>
  *   <li>{@link RequestRouter}: one exchange at a time, 400 for malformed requests, 404 for unknown paths;</li>
  *   <li>{@link WidgetScriptHandler}: {@code /v1/widget.js};</li>
  *   <li>{@link DecisionHandler}: key and origin, denials answered here;</li>
@@ -42,6 +42,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
     private final UpstreamClient upstream;
     private final InFlightRequests inFlight;
     private final RequestMetricsRecorder requestMetrics;
+    private final AccessLogWriter accessLog = new AccessLogWriter();
     private final CorsResponseHeaders corsHeaders = new CorsResponseHeaders();
     private final WidgetScriptHandler script = new WidgetScriptHandler(WidgetScript.load());
     private final PreflightHandler preflight = new PreflightHandler();
@@ -69,6 +70,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("in-flight", inFlight);
         pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("idle-close", IdleConnectionCloser.INSTANCE);
+        pipeline.addLast("access-log", accessLog);
         pipeline.addLast("request-metrics", requestMetrics);
         pipeline.addLast("cors-headers", corsHeaders);
         pipeline.addLast("router", new RequestRouter());

@@ -70,8 +70,10 @@ final class RequestRouter extends ChannelDuplexHandler {
             ReferenceCountUtil.release(request);
             return;
         }
-        GatewayRoute route = Routes.classify(request.method(), RequestTarget.rawPath(request.uri()));
+        String path = RequestTarget.rawPath(request.uri());
+        GatewayRoute route = Routes.classify(request.method(), path);
         Exchange exchange = Exchange.start(ctx.channel(), route, originOf(request), started);
+        exchange.describe(request.method().name(), path);
         if (route == GatewayRoute.NOT_FOUND) {
             exchange.markAnswered();
             exchange.outcome(RequestOutcome.NOT_FOUND);

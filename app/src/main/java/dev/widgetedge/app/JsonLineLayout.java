@@ -1,0 +1,54 @@
+package dev.widgetedge.app;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.LayoutBase;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * {@code --log-format json}: one JSON object per line, {@code {"ts", "level", "logger", "msg",
+ * ...key-value pairs, "error"?, "stack"?}}. Key-value pairs of the event become fields, so that
+ * {@code key_id} or {@code status} can be queried directly.
+ */
+final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        StringWriter line = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringField("ts", TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp())));
+            json.writeStringField("level", event.getLevel().toString());
+            json.writeStringField("logger", event.getLoggerName());
+            json.writeStringField("thread", event.getThreadName());
+            json.writeStringField("msg", event.getFormattedMessage());
+            if (event.getKeyValuePairs() != null) {
+                for (KeyValuePair pair : event.getKeyValuePairs()) {
+                    json.writeStringField(pair.key, String.valueOf(pair.value));
+                }
+            }
+            IThrowableProxy error = event.getThrowableProxy();
+            if (error != null) {
+                json.writeStringField("error", error.getClassName() + ": " + error.getMessage());
+                json.writeStringField("stack", ThrowableProxyUtil.asString(error));
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return line.append('\n').toString();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.widgetedge.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import dev.widgetedge.server.AccessLog;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code --log-format} and {@code --access-log} to logback before a command runs: every
+ * event is one line on stderr (stdout carries only command output), as text or as JSON.
+ */
+final class LogSettings {
+
+    /** The output format of log lines. */
+    enum Format { TEXT, JSON }
+
+    /** One line per event: exceptions are folded onto it rather than printed as a stack. */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{0} - %msg"
+            + "%replace( %kvp){'^ $', ''}"
+            + "%replace(%replace( %ex{full}){'^ $', ''}){'[\\r\\n]+\\s*', ' | '}%nopex%n";
+
+    private LogSettings() {
+    }
+
+    static void apply(Format format, boolean accessLog) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("STDERR");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder(context, format));
+        appender.start();
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
+        context.getLogger(AccessLog.LOGGER_NAME).setLevel(accessLog ? Level.INFO : Level.OFF);
+    }
+
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, Format format) {
+        if (format == Format.JSON) {
+            JsonLineLayout layout = new JsonLineLayout();
+            layout.setContext(context);
+            layout.start();
+            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+            encoder.setContext(context);
+            encoder.setLayout(layout);
+            encoder.start();
+            return encoder;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(TEXT_PATTERN);
+        encoder.start();
+        return encoder;
+    }
+}
