@@ -2,9 +2,14 @@ package dev.widgetedge.app;
 
 import dev.widgetedge.admin.AdminServer;
 import dev.widgetedge.admin.AdminTokens;
+import dev.widgetedge.admin.WidgetKeyService;
 import dev.widgetedge.core.key.AdminTokenFormat;
+import dev.widgetedge.core.origin.Allowlist;
+import dev.widgetedge.core.origin.InvalidOriginException;
+import dev.widgetedge.core.origin.OriginPattern;
 import dev.widgetedge.core.store.InMemoryAdminTokenStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AccountIds;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.gateway.Gateway;
@@ -16,6 +21,8 @@ import dev.widgetedge.server.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +34,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code widget-edge dev}: the gateway and the admin API in one process on an in-memory store
  * (invalidations in-process), for trying widget-edge out and for scripts. Data lives as long as
- * the process; both roles' metrics are on the one ops port.
+ * the process; both roles' metrics are on the one ops port. Unless {@code --no-demo} is given, it
+ * creates a demo key (through the admin API's own {@link WidgetKeyService}) that pages served from
+ * {@code http://localhost:8000} may use, and prints it with everything else needed to try it.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run widget-edge on an in-memory store (data lives as long as the process).")
@@ -35,6 +44,10 @@ final class DevCommand implements Callable<Integer> {
 
     /** Operator-chosen tokens must not be trivially guessable. */
     static final int MIN_TOKEN_LENGTH = 16;
+
+    /** The demo key's name and allowlist: where {@code python3 -m http.server} serves examples/embed. */
+    static final String DEMO_NAME = "demo";
+    static final List<String> DEMO_ALLOWLIST = List.of("http://localhost:8000", "http://127.0.0.1:8000");
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
@@ -59,6 +72,10 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--account", paramLabel = "ACCOUNT", defaultValue = "acct_dev",
             description = "The account the admin token acts for (default: ${DEFAULT-VALUE}).")
     String account;
+
+    @Option(names = "--no-demo",
+            description = "Do not create the demo key (allowed on http://localhost:8000 and http://127.0.0.1:8000).")
+    boolean noDemo;
 
     @Mixin
     GatewayOptions gateway;
@@ -97,6 +114,7 @@ final class DevCommand implements Callable<Integer> {
         InMemoryAdminTokenStore tokens = new InMemoryAdminTokenStore();
         AdminTokens.issue(tokens, token, "dev", AccountScope.of(Set.of(account)), Clock.systemUTC())
                 .toCompletableFuture().join();
+        DevBanner.DemoKey demo = noDemo ? null : createDemoKey(keys, account);
 
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
@@ -110,7 +128,28 @@ final class DevCommand implements Callable<Integer> {
                 Readiness.of(admin, keys).and(Readiness.of(edge.server(), keys))));
 
         DevBanner.print(spec.commandLine().getOut(), host, edge.server().port(), admin.port(), ops.port(), token,
-                account);
+                account, demo);
         return running.runUntil(signal, drainTimeout);
+    }
+
+    /** Creates the demo key exactly as {@code POST /api/v1/widget-keys} would. */
+    static DevBanner.DemoKey createDemoKey(WidgetKeyStore keys, String account) {
+        WidgetKeyService.Created created = new WidgetKeyService(keys, Clock.systemUTC())
+                .create(account, DEMO_NAME, null, normalized(DEMO_ALLOWLIST))
+                .toCompletableFuture().join();
+        return new DevBanner.DemoKey(created.key().id().toString(), created.plaintextKey(),
+                created.key().domainAllowlist());
+    }
+
+    private static List<String> normalized(List<String> entries) {
+        List<OriginPattern> patterns = new ArrayList<>(entries.size());
+        for (String entry : entries) {
+            try {
+                patterns.add(OriginPattern.parse(entry));
+            } catch (InvalidOriginException e) {
+                throw new IllegalStateException("demo allowlist entry " + entry, e);
+            }
+        }
+        return Allowlist.of(patterns).entries();
     }
 }

@@ -1,8 +1,10 @@
 package dev.widgetedge.app;
 
+import static dev.widgetedge.app.PackagedJar.portAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.widgetedge.app.PackagedJar.Running;
 import dev.widgetedge.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -17,9 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,74 +30,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged executable ({@code app/target/widget-edge.jar}) as a real process: it starts,
- * serves, and on SIGTERM finishes the request in flight and exits 0.
+ * serves, prints what {@code dev} promises, and on SIGTERM finishes the request in flight and
+ * exits 0.
  */
 class AppProcessIT {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final Path JAR = Path.of(System.getProperty("widget-edge.jar", "target/widget-edge.jar"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<Process> processes = new ArrayList<>();
-
-    /**
-     * A started process. Its output goes to files rather than pipes: when a process exits, the
-     * JDK closes its pipes under a concurrent reader and the last lines can be lost.
-     */
-    private record Running(Process process, Path stdout, Path stderr) {
-
-        String lineContaining(String text) {
-            return await().atMost(Duration.ofSeconds(30))
-                    .alias("a line containing '" + text + "' in the output so far")
-                    .until(() -> output().stream().filter(line -> line.contains(text)).findFirst().orElse(null),
-                            line -> line != null);
-        }
-
-        List<String> stdoutLines() throws IOException {
-            return Files.readAllLines(stdout, StandardCharsets.UTF_8);
-        }
-
-        List<String> output() throws IOException {
-            List<String> all = new ArrayList<>(stdoutLines());
-            all.addAll(Files.readAllLines(stderr, StandardCharsets.UTF_8));
-            return all;
-        }
-    }
-
-    private Running start(String... args) throws IOException {
-        assertThat(Files.isRegularFile(JAR)).as("the packaged jar at " + JAR.toAbsolutePath()).isTrue();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        Path stdout = Files.createTempFile("widget-edge-out-", ".log");
-        Path stderr = Files.createTempFile("widget-edge-err-", ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        processes.add(process);
-        return new Running(process, stdout, stderr);
-    }
+    private final PackagedJar jar = new PackagedJar();
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    private static int portAfter(String line, String marker) {
-        String rest = line.substring(line.indexOf(marker) + marker.length());
-        int end = 0;
-        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
-            end++;
-        }
-        return Integer.parseInt(rest.substring(0, end));
+        jar.close();
     }
 
     @Test
     void dev_printsItsEndpointsAndToken_servesTheAdminApi_andExits0OnSigterm() throws Exception {
         String token = "test-token-0123456789";
-        Running dev = start("dev", "--admin-port", "0", "--ops-port", "0", "--admin-token", token);
+        Running dev = jar.start("dev", "--port", "0", "--admin-port", "0", "--ops-port", "0", "--admin-token", token,
+                "--no-demo");
 
         int adminPort = portAfter(dev.lineContaining("admin API    http://127.0.0.1:"), "127.0.0.1:");
         assertThat(dev.lineContaining("admin token")).contains(token);
@@ -115,9 +68,58 @@ class AppProcessIT {
     }
 
     @Test
+    void dev_createsADemoKey_andPrintsItWithCallsThatUseIt_butNeverLogsIt() throws Exception {
+        String token = "test-token-0123456789";
+        Running dev = jar.start("dev", "--port", "0", "--admin-port", "0", "--ops-port", "0", "--admin-token", token,
+                "--account", "acct_demo");
+        int gatewayPort = portAfter(dev.lineContaining("gateway      http://127.0.0.1:"), "127.0.0.1:");
+        int adminPort = portAfter(dev.lineContaining("admin API    http://127.0.0.1:"), "127.0.0.1:");
+        dev.lineContaining("Stop with");
+        String demoLine = dev.lineContaining("demo key     pk_live_");
+        String key = demoLine.replaceAll(".*demo key +(pk_live_[0-9A-Za-z]+) .*", "$1");
+        String id = demoLine.replaceAll(".*\\(id ([0-9a-f-]{36}),.*", "$1");
+        assertThat(key).hasSize(44);
+        assertThat(id).hasSize(36);
+
+        String keys = "http://127.0.0.1:" + adminPort + "/api/v1/widget-keys";
+        String gateway = "http://127.0.0.1:" + gatewayPort;
+        assertThat(dev.stdoutLines()).contains(
+                "  curl -s " + keys + " -H \"Authorization: Bearer " + token + "\"",
+                "  curl -s -w '%{http_code}\\n' " + keys + "/" + id + " -X PATCH -H \"Authorization: Bearer " + token
+                        + "\" -H \"Content-Type: application/json\" -d '{\"disabled\":true}'",
+                "  curl -s -w '%{http_code}\\n' " + keys + "/" + id + " -X DELETE -H \"Authorization: Bearer " + token
+                        + "\"",
+                "  curl -i \"" + gateway + "/v1/widget/bootstrap?key=" + key + "\" -H \"Origin: http://localhost:8000\"",
+                "  <script src=\"" + gateway + "/v1/widget.js\" data-client-key=\"" + key + "\"></script>");
+        assertThat(dev.stdoutLines()).anyMatch(line -> line.contains(" -X POST ") && line.contains(token));
+
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(keys))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.body()).contains("\"id\":\"" + id + "\"", "\"account_id\":\"acct_demo\"", "\"name\":\"demo\"",
+                "\"domain_allowlist\":[\"http://localhost:8000\",\"http://127.0.0.1:8000\"]",
+                "\"key_last8\":\"" + key.substring(36) + "\"");
+        for (String origin : List.of("http://localhost:8000", "http://127.0.0.1:8000")) {
+            HttpResponse<String> bootstrap = bootstrap(gateway, key, origin);
+            assertThat(bootstrap.statusCode()).as(origin).isEqualTo(200);
+            assertThat(bootstrap.body()).contains("\"key_id\":\"" + id + "\"", "\"account_id\":\"acct_demo\"");
+        }
+        assertThat(bootstrap(gateway, key, "http://localhost:8001").statusCode()).isEqualTo(403);
+
+        dev.process().destroy();
+        assertThat(dev.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(dev.stderr(), StandardCharsets.UTF_8)).doesNotContain(key);
+    }
+
+    private HttpResponse<String> bootstrap(String gateway, String key, String origin)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/widget/bootstrap?key=" + key))
+                .header("Origin", origin).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void admin_onSigterm_finishesTheRequestInFlight_thenExits0() throws Exception {
         String token = tokenFromCli();
-        Running admin = start("admin", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
+        Running admin = jar.start("admin", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
         String listening = admin.lineContaining("admin API listening on");
         int port = portAfter(listening, "0.0.0.0:");
         int opsPort = portAfter(listening, "ops on port ");
@@ -166,7 +168,7 @@ class AppProcessIT {
         upstream.start();
         try {
             String token = "test-token-0123456789";
-            Running dev = start("dev", "--port", "0", "--admin-port", "0", "--ops-port", "0", "--admin-token", token,
+            Running dev = jar.start("dev", "--port", "0", "--admin-port", "0", "--ops-port", "0", "--admin-token", token,
                     "--upstream", "http://127.0.0.1:" + upstream.getAddress().getPort());
             int gatewayPort = portAfter(dev.lineContaining("gateway      http://127.0.0.1:"), "127.0.0.1:");
             int adminPort = portAfter(dev.lineContaining("admin API    http://127.0.0.1:"), "127.0.0.1:");
@@ -202,7 +204,7 @@ class AppProcessIT {
 
     @Test
     void gateway_onRedis_becomesReady_decides_andExits0OnSigterm() throws Exception {
-        Running gateway = start("gateway", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
+        Running gateway = jar.start("gateway", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0");
         String listening = gateway.lineContaining("gateway listening on");
         int port = portAfter(listening, "0.0.0.0:");
         int opsPort = portAfter(listening, "ops on port ");
@@ -222,7 +224,7 @@ class AppProcessIT {
     }
 
     private String tokenFromCli() throws Exception {
-        Running create = start("tokens", "create", "--account", "acct_drain", "--redis", REDIS.server().uri());
+        Running create = jar.start("tokens", "create", "--account", "acct_drain", "--redis", REDIS.server().uri());
         assertThat(create.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(create.process().exitValue()).isZero();
         return create.stdoutLines().get(0);

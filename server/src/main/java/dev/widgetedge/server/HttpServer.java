@@ -43,7 +43,8 @@ public final class HttpServer {
         try {
             Channel listener = bootstrap.bind(host, port).syncUninterruptibly().channel();
             return new HttpServer(name, listener, inFlight);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows the bind failure (a checked BindException) without declaring it.
             throw new ServerStartException("cannot listen on " + host + ":" + port + " for the " + name
                     + " (" + e.getMessage() + ")", e);
         }
