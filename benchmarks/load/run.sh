@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# widget-edge load harness: widget-edge (dev mode, and gateway + admin on a real redis-server)
+# against a bare Netty server and nginx, driven by wrk on loopback. See benchmarks/README.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: benchmarks/load/run.sh [options]
+
+Builds nothing: run `./mvnw -q -B package -DskipTests` first (it needs app/target/widget-edge.jar
+and benchmarks/target/benchmarks.jar). Needs wrk, nginx, redis-server, redis-cli, curl, java,
+python3 on the PATH. Everything listens on free loopback ports and is stopped on exit.
+
+  --duration D        length of each measured run, wrk syntax (default 20s)
+  --warmup D          one unrecorded run per scenario and system before the rounds (default 10s)
+  --rounds N          measured rounds; each round runs every system once, A/B/A/B (default 2)
+  --connections N     wrk connections (default 64)
+  --threads N         wrk threads (default 2)
+  --scenarios LIST    comma-separated, in this order by default: hit,zipf,unknown,invalid,proxy,paced
+                      (also available: unknown-mixed, lowconn; see below)
+  --systems LIST      restrict to some of gw-dev,gw-redis,bare-netty,nginx,upstream
+  --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
+  --zipf-s S          Zipf exponent (default 1.0)
+  --paced-fraction F  paced scenario: offered rate = F x gw-dev's median hit throughput (default 0.6)
+  --rate R            paced scenario: offered rate in requests/s (overrides --paced-fraction)
+  --lowconn-connections N   connections of the lowconn scenario (default 4)
+  --server-java-opts "OPTS" extra JVM options for the widget-edge and bare Netty processes
+  --out DIR           where results go (default benchmarks/load/out/<date-time>)
+  -h, --help
+
+Scenarios (systems):
+  hit      cache-hit bootstrap, one key, allowed origin (gw-dev gw-redis bare-netty nginx)
+  zipf     --zipf-keys keys with Zipf popularity; gateway cache hit ratio (gw-redis bare-netty nginx)
+  unknown  random well-formed unknown keys 50/50 with valid traffic, as two concurrent wrk runs on
+           half the connections each; valid-traffic latency, store reads/s (all four)
+  invalid  checksum-invalid keys; gateways' store reads must stay 0 (all four)
+  proxy    GET /v1/widget/messages proxied to an upstream BareNettyServer, against nginx proxy_pass
+           to the same upstream, and the upstream directly (gw-dev gw-redis nginx upstream)
+  paced    hit at a fixed offered rate with wrk pacing (open-loop approximation) (all four)
+  unknown-mixed  like unknown, but one wrk alternating valid and unknown keys: exactly 50/50 by
+           request, latency of all requests together (not in the default list)
+  lowconn  hit, closed loop at --lowconn-connections connections (not in the default list)
+EOF
+}
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+APP_JAR=$ROOT/app/target/widget-edge.jar
+BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+LOADTOOL=(python3 "$HERE/loadtool.py")
+export LOAD_DIR=$HERE
+
+DURATION=20s
+WARMUP=10s
+ROUNDS=2
+CONNECTIONS=64
+THREADS=2
+SCENARIOS=hit,zipf,unknown,invalid,proxy,paced
+SYSTEMS_FILTER=gw-dev,gw-redis,bare-netty,nginx,upstream
+ZIPF_KEYS=1000000
+ZIPF_S=1.0
+PACED_FRACTION=0.6
+RATE=
+LOWCONN=4
+SERVER_JAVA_OPTS=
+OUT=
+ORIGIN=https://acme.com
+ACCOUNT=acct_bench
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --systems) SYSTEMS_FILTER=$2; shift 2 ;;
+    --zipf-keys) ZIPF_KEYS=$2; shift 2 ;;
+    --zipf-s) ZIPF_S=$2; shift 2 ;;
+    --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --lowconn-connections) LOWCONN=$2; shift 2 ;;
+    --server-java-opts) SERVER_JAVA_OPTS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+
+for tool in wrk nginx redis-server redis-cli curl java python3; do
+  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
+done
+[[ -f $APP_JAR ]] || die "$APP_JAR is missing: run ./mvnw -q -B package -DskipTests first"
+[[ -f $BENCH_JAR ]] || die "$BENCH_JAR is missing: run ./mvnw -q -B package -DskipTests first"
+(( CONNECTIONS >= 2 && THREADS >= 1 && ROUNDS >= 1 )) || die "need --connections >= 2, --threads >= 1, --rounds >= 1"
+
+OUT=${OUT:-$HERE/out/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT/logs"
+OUT=$(cd "$OUT" && pwd)
+LOGS=$OUT/logs
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+WORK=$(mktemp -d /tmp/widget-edge-load.XXXXXX)
+chmod 755 "$WORK" # nginx's workers run as nobody
+
+# --- processes: everything started here is stopped on exit --------------------------------------
+PIDS=()
+NAMES=()
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [[ ${#PIDS[@]} -gt 0 ]]; then
+    log "stopping ${NAMES[*]}"
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+      kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+    done
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+      for _ in $(seq 1 50); do
+        kill -0 "${PIDS[$i]}" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -KILL "${PIDS[$i]}" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME COMMAND...: runs COMMAND in the background, output in logs/NAME.log.
+start() {
+  local name=$1
+  shift
+  "$@" >"$LOGS/$name.log" 2>&1 &
+  PIDS+=("$!")
+  NAMES+=("$name")
+}
+
+# wait_http NAME URL: until URL answers (any HTTP status; /readyz must say 200).
+wait_http() {
+  local name=$1 url=$2 pid=${PIDS[${#PIDS[@]} - 1]}
+  for _ in $(seq 1 600); do
+    if [[ $url == */readyz ]]; then
+      [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" || true) == 200 ]] && return 0
+    else
+      curl -s -o /dev/null "$url" && return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { tail -20 "$LOGS/$name.log" >&2; die "$name exited while starting (logs/$name.log)"; }
+    sleep 0.1
+  done
+  die "$name did not answer at $url within 60 s (logs/$name.log)"
+}
+
+mapfile -t PORTS < <("${LOADTOOL[@]}" ports 13)
+REDIS_PORT=${PORTS[0]}
+DEV_PORT=${PORTS[1]}; DEV_ADMIN_PORT=${PORTS[2]}; DEV_OPS_PORT=${PORTS[3]}
+GW_PORT=${PORTS[4]}; GW_OPS_PORT=${PORTS[5]}
+ADMIN_PORT=${PORTS[6]}; ADMIN_OPS_PORT=${PORTS[7]}
+BARE_PORT=${PORTS[8]}; UPSTREAM_PORT=${PORTS[9]}
+NGINX_PORT=${PORTS[10]}; NGINX_LARGE_PORT=${PORTS[11]}
+REDIS_URI=redis://127.0.0.1:$REDIS_PORT
+
+# --- machine ------------------------------------------------------------------------------------
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cores: $(nproc); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "kernel: $(uname -sr); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $(java -version 2>&1 | sed -n 2p)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "nginx: $(nginx -v 2>&1)"
+  echo "redis: $(redis-server --version)"
+  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE}"
+  echo "app jar: $(stat -c '%y' "$APP_JAR" | cut -d. -f1); git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
+} | tee "$OUT/machine.txt"
+
+has_scenario() { [[ ,$SCENARIOS, == *,$1,* ]]; }
+has_system() { [[ ,$SYSTEMS_FILTER, == *,$1,* ]]; }
+
+# --- Redis, and the Zipf keys straight into it (before any gateway subscribes) -----------------
+mkdir -p "$WORK/redis" "$WORK/nginx/tmp"
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$WORK/redis" --loglevel warning
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || die "redis-server did not start (logs/redis.log)"
+log "redis-server on $REDIS_PORT"
+
+ZIPF_FILE=$WORK/zipf-keys.txt
+ZIPF_MAP=$WORK/zipf-keys.map
+: > "$ZIPF_MAP"
+if has_scenario zipf; then
+  log "loading $ZIPF_KEYS keys into Redis (KeyLoader) ..."
+  java -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.KeyLoader --redis "$REDIS_URI" --count "$ZIPF_KEYS" \
+    --keys-out "$ZIPF_FILE" --nginx-map "$ZIPF_MAP" --account "$ACCOUNT" | tee "$LOGS/keyloader.log"
+fi
+
+# --- the servers ----------------------------------------------------------------------------------
+# shellcheck disable=SC2206
+JOPTS=($SERVER_JAVA_OPTS)
+start upstream java "${JOPTS[@]}" -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.BareNettyServer "$UPSTREAM_PORT"
+wait_http upstream "http://127.0.0.1:$UPSTREAM_PORT/"
+start bare-netty java "${JOPTS[@]}" -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.BareNettyServer "$BARE_PORT"
+wait_http bare-netty "http://127.0.0.1:$BARE_PORT/"
+
+DEV_TOKEN=load-harness-token-$RANDOM$RANDOM
+start gw-dev java "${JOPTS[@]}" -jar "$APP_JAR" dev --host 127.0.0.1 --port "$DEV_PORT" \
+  --admin-port "$DEV_ADMIN_PORT" --ops-port "$DEV_OPS_PORT" --admin-token "$DEV_TOKEN" --account "$ACCOUNT" \
+  --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+wait_http gw-dev "http://127.0.0.1:$DEV_OPS_PORT/readyz"
+
+start admin java "${JOPTS[@]}" -jar "$APP_JAR" admin --redis "$REDIS_URI" --host 127.0.0.1 --port "$ADMIN_PORT" \
+  --ops-port "$ADMIN_OPS_PORT" --drain-timeout 1s
+wait_http admin "http://127.0.0.1:$ADMIN_OPS_PORT/readyz"
+start gw-redis java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 --port "$GW_PORT" \
+  --ops-port "$GW_OPS_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+wait_http gw-redis "http://127.0.0.1:$GW_OPS_PORT/readyz"
+log "widget-edge dev on $DEV_PORT (admin $DEV_ADMIN_PORT, ops $DEV_OPS_PORT); gateway on $GW_PORT (ops $GW_OPS_PORT), admin on $ADMIN_PORT"
+
+# Keys through the admin APIs: one for each widget-edge process.
+create_key() { # ADMIN_URL TOKEN -> plaintext key
+  curl -sf "$1/api/v1/widget-keys" -X POST -H "Authorization: Bearer $2" -H "Content-Type: application/json" \
+    -d '{"name":"load harness","agent_id":"agent_1","domain_allowlist":["https://acme.com","https://*.acme.com"]}' \
+    | "${LOADTOOL[@]}" json-field key
+}
+DEV_KEY=$(create_key "http://127.0.0.1:$DEV_ADMIN_PORT" "$DEV_TOKEN")
+REDIS_TOKEN=$(java -jar "$APP_JAR" tokens create --account "$ACCOUNT" --name load-harness --redis "$REDIS_URI" 2>>"$LOGS/tokens.log")
+REDIS_KEY=$(create_key "http://127.0.0.1:$ADMIN_PORT" "$REDIS_TOKEN")
+[[ -n $DEV_KEY && -n $REDIS_KEY ]] || die "could not create the keys"
+
+check_200() { # URL
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Origin: $ORIGIN" "$1")
+  [[ $status == 200 ]] || die "expected 200 from $1, got $status"
+}
+check_200 "http://127.0.0.1:$DEV_PORT/v1/widget/bootstrap?key=$DEV_KEY"
+check_200 "http://127.0.0.1:$GW_PORT/v1/widget/bootstrap?key=$REDIS_KEY"
+
+# nginx, with the same keys and the same body the gateway sends.
+printf '%s 1;\n%s 1;\n' "$DEV_KEY" "$REDIS_KEY" > "$WORK/small-keys.map"
+BODY=$(curl -s -H "Origin: $ORIGIN" "http://127.0.0.1:$GW_PORT/v1/widget/bootstrap?key=$REDIS_KEY")
+sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@PORT_SMALL@|$NGINX_PORT|g" \
+  -e "s|@PORT_LARGE@|$NGINX_LARGE_PORT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
+  -e "s|@SMALL_MAP@|$WORK/small-keys.map|g" -e "s|@LARGE_MAP@|$ZIPF_MAP|g" -e "s|@BODY@|${BODY//&/\\&}|g" \
+  "$HERE/nginx.conf.template" > "$WORK/nginx/nginx.conf"
+cp "$WORK/nginx/nginx.conf" "$OUT/nginx.conf"
+start nginx nginx -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+wait_http nginx "http://127.0.0.1:$NGINX_PORT/"
+wait_http nginx "http://127.0.0.1:$NGINX_LARGE_PORT/"
+check_200 "http://127.0.0.1:$NGINX_PORT/v1/widget/bootstrap?key=$REDIS_KEY"
+check_200 "http://127.0.0.1:$NGINX_PORT/v1/widget/messages?key=$REDIS_KEY"
+check_200 "http://127.0.0.1:$GW_PORT/v1/widget/messages?key=$REDIS_KEY"
+log "bare Netty on $BARE_PORT, upstream on $UPSTREAM_PORT, nginx on $NGINX_PORT (large map: $NGINX_LARGE_PORT)"
+
+# --- running one measurement ----------------------------------------------------------------------
+base_of() { # SYSTEM SCENARIO
+  case $1 in
+    gw-dev) echo "http://127.0.0.1:$DEV_PORT" ;;
+    gw-redis) echo "http://127.0.0.1:$GW_PORT" ;;
+    bare-netty) echo "http://127.0.0.1:$BARE_PORT" ;;
+    nginx) [[ $2 == zipf ]] && echo "http://127.0.0.1:$NGINX_LARGE_PORT" || echo "http://127.0.0.1:$NGINX_PORT" ;;
+    upstream) echo "http://127.0.0.1:$UPSTREAM_PORT" ;;
+  esac
+}
+key_of() { [[ $1 == gw-dev ]] && echo "$DEV_KEY" || echo "$REDIS_KEY"; }
+ops_of() {
+  case $1 in
+    gw-dev) echo "http://127.0.0.1:$DEV_OPS_PORT/metrics" ;;
+    gw-redis) echo "http://127.0.0.1:$GW_OPS_PORT/metrics" ;;
+  esac
+}
+systems_of() {
+  local all
+  case $1 in
+    zipf) all="gw-redis bare-netty nginx" ;;
+    proxy) all="gw-dev gw-redis nginx upstream" ;;
+    *) all="gw-dev gw-redis bare-netty nginx" ;;
+  esac
+  for s in $all; do has_system "$s" && echo "$s"; done
+}
+
+wrk_cmd() { # prints and runs wrk; output to $1
+  local out=$1
+  shift
+  echo "# wrk $*" > "$out"
+  wrk "$@" >> "$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
+}
+
+run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
+  local scenario=$1 system=$2 round=$3 kind=$4 duration=$5
+  local base key ops tag conns=$CONNECTIONS threads=$THREADS rate_arg=()
+  base=$(base_of "$system" "$scenario")
+  key=$(key_of "$system")
+  ops=$(ops_of "$system")
+  tag=$scenario-$system-$kind$round
+  local out=$LOGS/wrk-$tag.txt out2=
+  local common=(-d "$duration" --timeout 5s -H "Origin: $ORIGIN")
+  [[ -n $ops ]] && "${LOADTOOL[@]}" scrape "$ops" > "$WORK/before.json"
+  case $scenario in
+    hit)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" ;;
+    lowconn)
+      conns=$LOWCONN
+      threads=$(( THREADS < LOWCONN ? THREADS : LOWCONN ))
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" ;;
+    zipf)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/zipf.lua" "$base" -- "$ZIPF_FILE" "$ZIPF_S" ;;
+    unknown)
+      local half_t=$(( THREADS / 2 > 0 ? THREADS / 2 : 1 )) half_c=$(( CONNECTIONS / 2 ))
+      out2=$LOGS/wrk-$tag-unknown.txt
+      wrk_cmd "$out" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" &
+      local first=$!
+      wrk_cmd "$out2" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/unknown.lua" "$base" &
+      local second=$!
+      wait "$first" || die "wrk (valid half) failed"
+      wait "$second" || die "wrk (unknown half) failed" ;;
+    unknown-mixed)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/mixed.lua" "$base" -- "$key" ;;
+    invalid)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/invalid.lua" "$base" ;;
+    proxy)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/messages?key=$key" ;;
+    paced)
+      rate_arg=(--rate "$PACED_RATE")
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/paced.lua" "$base/v1/widget/bootstrap?key=$key" \
+        -- "$PACED_RATE" "$threads" ;;
+  esac
+  local metrics=()
+  if [[ -n $ops ]]; then
+    "${LOADTOOL[@]}" scrape "$ops" > "$WORK/after.json"
+    metrics=(--before "$WORK/before.json" --after "$WORK/after.json")
+  fi
+  local row
+  row=$("${LOADTOOL[@]}" record --scenario "$scenario" --system "$system" --round "$round" --kind "$kind" \
+    --connections "$conns" --threads "$threads" --wrk "$out" ${out2:+--wrk2 "$out2"} "${metrics[@]}" "${rate_arg[@]}")
+  echo "$row" >> "$RESULTS"
+  "${LOADTOOL[@]}" line "$row"
+}
+
+# --- the scenarios -------------------------------------------------------------------------------
+PACED_RATE=$RATE
+IFS=, read -r -a SCENARIO_LIST <<< "$SCENARIOS"
+for scenario in "${SCENARIO_LIST[@]}"; do
+  case $scenario in hit|lowconn|zipf|unknown|unknown-mixed|invalid|proxy|paced) ;; *) die "unknown scenario $scenario" ;; esac
+  if [[ $scenario == paced && -z $PACED_RATE ]]; then
+    if peak=$("${LOADTOOL[@]}" peak "$RESULTS" --scenario hit --system gw-dev); then
+      PACED_RATE=$(python3 -c "print(int($peak * $PACED_FRACTION))")
+    else
+      log "paced: skipped (needs the hit scenario with gw-dev first, or --rate)"
+      continue
+    fi
+  fi
+  mapfile -t systems < <(systems_of "$scenario")
+  [[ ${#systems[@]} -gt 0 ]] || continue
+  if [[ $scenario == paced ]]; then
+    log "scenario $scenario: ${systems[*]}, offered $PACED_RATE req/s"
+  else
+    log "scenario $scenario: ${systems[*]}"
+  fi
+  if [[ $WARMUP != 0 && $WARMUP != 0s ]]; then
+    for system in "${systems[@]}"; do run_one "$scenario" "$system" 0 warmup "$WARMUP"; done
+  fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for system in "${systems[@]}"; do run_one "$scenario" "$system" "$round" measure "$DURATION"; done
+  done
+done
+
+# --- report ------------------------------------------------------------------------------------
+REPORT_STATUS=0
+{
+  echo "Load harness results ($(date -u +%Y-%m-%dT%H:%M:%SZ)); latency in ms; machine in machine.txt"
+  cat "$OUT/machine.txt"
+  "${LOADTOOL[@]}" report "$RESULTS" --tsv "$OUT/summary.tsv" || REPORT_STATUS=$?
+} > "$OUT/report.txt"
+cat "$OUT/report.txt"
+java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.LoadPlot "$OUT/summary.tsv" \
+  "$OUT/load.png" "widget-edge load harness, $(nproc) cores, $ROUNDS x $DURATION, $CONNECTIONS connections" >/dev/null \
+  && log "plot: $OUT/load.png"
+log "results in $OUT"
+exit "$REPORT_STATUS"

@@ -1,0 +1,270 @@
+package dev.widgetedge.benchmarks.load;
+
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.store.InvalidationListener;
+import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.WidgetKey;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
+import dev.widgetedge.gateway.usage.UsageRecorder;
+import dev.widgetedge.server.Metrics;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Heap per cached key: fills a {@link KeyDecider}, wired as {@code Gateway.start} wires it
+ * (Prometheus registry, gateway metrics, Caffeine metrics bound, {@link CoarseTicker}, a running
+ * {@link UsageRecorder}, the common pool, the invalidation subscription, default settings:
+ * {@code --cache-max-keys 1000000}), with N keys, each loaded by one allowed request, and reports
+ * the growth of the used heap divided by N.
+ *
+ * <p>The store is a stand-in that builds a fresh record for every read, as reading a Redis hash
+ * does (new {@code String}s for the account, agent and allowlist entries; nothing shared between
+ * keys or with the caller), and keeps nothing itself, so the growth is what the gateway retains:
+ * the plaintext key {@code String} (the cache's key, 44 characters, as decoded from the request),
+ * Caffeine's node and map entry, the future around the value, {@code CachedKey} with its
+ * {@code Decision.Allowed}, compiled allowlist and remembered {@code Origin} value (a fresh string,
+ * as each request's header is), the id → key index, and Caffeine's frequency sketch. Each key has
+ * a small allowlist of its own: {@code https://shopNNNNNNN.example https://*.shopNNNNNNN.example}.
+ *
+ * <p>Used heap is read from {@link MemoryMXBean} after several {@link System#gc()} calls, before
+ * the first key and after the last (the keys are minted and loaded one by one, nothing else holds
+ * them); the figure is cross-checked with two {@code jcmd <pid> GC.class_histogram} snapshots,
+ * whose per-class differences are printed too (when {@code jcmd} is on the {@code PATH}).
+ *
+ * <pre>{@code
+ * java -Xmx4g -cp benchmarks/target/benchmarks.jar dev.widgetedge.benchmarks.load.CacheMemory [N]
+ * }</pre>
+ * N defaults to 1,000,000 (the default {@code --cache-max-keys}); a larger N is capped by eviction.
+ */
+public final class CacheMemory {
+
+    private CacheMemory() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+        GatewaySettings settings = GatewaySettings.defaults();
+        Clock clock = Clock.systemUTC();
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
+        FreshRecordStore store = new FreshRecordStore();
+        CoarseTicker ticker = CoarseTicker.start();
+        UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
+        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, ForkJoinPool.commonPool());
+        CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
+        AutoCloseable subscription = store.subscribe(decider);
+
+        // Warm up the code paths (class loading, JIT) on keys that are then dropped from the cache.
+        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(42);
+        for (int i = 0; i < 10_000; i++) {
+            String key = WidgetKeyFormat.mint(random);
+            decide(decider, key);
+        }
+        decider.cache().synchronous().invalidateAll();
+        decider.cache().synchronous().cleanUp();
+        Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
+
+        long before = usedHeapAfterGc(memory);
+        Map<String, long[]> histogramBefore = classHistogram();
+        long started = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            decide(decider, WidgetKeyFormat.mint(random));
+        }
+        double fillSeconds = (System.nanoTime() - started) / 1e9;
+        // Let the usage recorder write its marks (its pending map empties) and Caffeine catch up.
+        Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
+        decider.cache().synchronous().cleanUp();
+        long cached = decider.cache().synchronous().estimatedSize();
+        long after = usedHeapAfterGc(memory);
+        Map<String, long[]> histogramAfter = classHistogram();
+
+        System.out.printf(Locale.ROOT, "CacheMemory: %,d keys decided (allowed) in %.1f s; %,d cached%n", n,
+                fillSeconds, cached);
+        System.out.printf(Locale.ROOT, "  used heap after GC: before %,d B, after %,d B, difference %,d B%n",
+                before, after, after - before);
+        System.out.printf(Locale.ROOT, "  heap per cached key (MemoryMXBean): %.1f B%n", (after - before) / (double) cached);
+        if (histogramBefore != null && histogramAfter != null) {
+            printHistogramDifference(histogramBefore, histogramAfter, cached);
+        }
+        System.out.printf(Locale.ROOT, "Machine: %d cores, %s %s, max heap %d MiB, GC %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.vm.version"), Runtime.getRuntime().maxMemory() >> 20, gcNames());
+
+        subscription.close();
+        usage.close();
+        ticker.close();
+        registry.close();
+    }
+
+    /** One allowed request for {@code key}, with its own {@code Origin} value, as a page would send. */
+    private static void decide(KeyDecider decider, String key) {
+        String origin = "https://shop" + FreshRecordStore.shopOf(KeyDigest.keyId(key)) + ".example";
+        Decision decision = decider.decide(key, origin).toCompletableFuture().join();
+        if (!(decision instanceof Decision.Allowed)) {
+            throw new IllegalStateException("expected allowed, got " + decision);
+        }
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(200);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** Class name → {instances, bytes} from {@code jcmd <self> GC.class_histogram}; null without jcmd. */
+    private static Map<String, long[]> classHistogram() {
+        try {
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            Map<String, long[]> classes = new HashMap<>();
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(jcmd.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    String[] parts = line.trim().split("\\s+");
+                    // "   1:   1234   56789  java.lang.String (java.base@17)"
+                    if (parts.length >= 4 && parts[0].endsWith(":")) {
+                        classes.put(parts[3], new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+                    } else if (parts.length == 3 && parts[0].equals("Total")) {
+                        classes.put("(total)", new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+                    }
+                }
+            }
+            return jcmd.waitFor() == 0 && classes.containsKey("(total)") ? classes : null;
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            System.out.println("  (no class histogram: " + e + ")");
+            return null;
+        }
+    }
+
+    private static void printHistogramDifference(Map<String, long[]> before, Map<String, long[]> after, long cached) {
+        long total = after.get("(total)")[1] - before.get("(total)")[1];
+        System.out.printf(Locale.ROOT, "  cross-check, jcmd GC.class_histogram: difference %,d B = %.1f B per cached key; "
+                + "largest growths:%n", total, total / (double) cached);
+        List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+        for (Map.Entry<String, long[]> entry : after.entrySet()) {
+            if (entry.getKey().equals("(total)")) {
+                continue;
+            }
+            long[] was = before.getOrDefault(entry.getKey(), new long[2]);
+            grown.add(Map.entry(entry.getKey(), new long[] {entry.getValue()[0] - was[0], entry.getValue()[1] - was[1]}));
+        }
+        grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+        for (Map.Entry<String, long[]> entry : grown.subList(0, Math.min(15, grown.size()))) {
+            long[] d = entry.getValue();
+            System.out.printf(Locale.ROOT, "    %12s instances %14s B  %6.1f B/key  %s%n", String.format("%,d", d[0]),
+                    String.format("%,d", d[1]), d[1] / (double) cached, entry.getKey());
+        }
+    }
+
+    private static String gcNames() {
+        List<String> names = new ArrayList<>();
+        ManagementFactory.getGarbageCollectorMXBeans().forEach(gc -> names.add(gc.getName()));
+        return String.join(", ", names);
+    }
+
+    /**
+     * A store that holds nothing and answers every lookup with a fresh, enabled record whose
+     * allowlist is the key's own shop origin: what a Redis read returns, object for object.
+     */
+    static final class FreshRecordStore implements WidgetKeyStore {
+
+        private final Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        /** A 7-digit shop number derived from the key's id, so that each key has its own allowlist. */
+        static String shopOf(UUID id) {
+            return String.format(Locale.ROOT, "%07d", Math.floorMod(id.hashCode(), 10_000_000));
+        }
+
+        @Override
+        public CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
+            // Every field a fresh object, as decoding a Redis hash makes them.
+            UUID id = new UUID(lookup.id().getMostSignificantBits(), lookup.id().getLeastSignificantBits());
+            String shop = shopOf(id);
+            List<String> allowlist = List.of("https://shop" + shop + ".example", "https://*.shop" + shop + ".example");
+            String last8 = lookup.digest().substring(0, 8);
+            WidgetKey key = new WidgetKey(id, fresh("acct_bench"), "shop " + shop, fresh("agent_1"),
+                    allowlist, last8, created, created, null, null);
+            return CompletableFuture.completedFuture(Optional.of(new StoredWidgetKey(key, 1)));
+        }
+
+        /** A copy with its own byte array ({@code new String(String)} would share the literal's). */
+        private static String fresh(String value) {
+            return new String(value.toCharArray());
+        }
+
+        @Override
+        public CompletionStage<List<WidgetKey>> listByAccount(String accountId) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public AutoCloseable subscribe(InvalidationListener listener) {
+            return () -> { };
+        }
+
+        @Override
+        public CompletionStage<Void> ping() {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
