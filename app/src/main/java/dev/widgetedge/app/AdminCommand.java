@@ -64,7 +64,8 @@ final class AdminCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         HttpServer admin = running.add(AdminServer.start(loops, host, port, keys, new RedisAdminTokenStore(redis),
                 registry, Clock.systemUTC()));
-        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry, Readiness.of(admin, keys)));
+        HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
+                Readiness.whileStoreAnswers(admin, keys)));
         LOG.info("admin API listening on {}:{} (ops on port {}, transport {}, Redis at {})",
                 host, admin.port(), ops.port(), loops.transportName(), redis.describe());
         return running.runUntil(signal, drainTimeout);

@@ -125,7 +125,7 @@ final class DevCommand implements Callable<Integer> {
         HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
                 Clock.systemUTC()));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
-                Readiness.of(admin, keys).and(Readiness.of(edge.server(), keys))));
+                Readiness.whileStoreAnswers(admin, keys).and(Readiness.onceStoreAnswered(edge.server(), keys))));
 
         DevBanner.print(spec.commandLine().getOut(), host, edge.server().port(), admin.port(), ops.port(), token,
                 account, demo);

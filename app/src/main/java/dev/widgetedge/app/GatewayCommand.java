@@ -70,7 +70,7 @@ final class GatewayCommand implements Callable<Integer> {
         running.add(edge.server());
         running.closeOnStop(() -> edge.close(drainTimeout));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
-                Readiness.of(edge.server(), keys)));
+                Readiness.onceStoreAnswered(edge.server(), keys)));
         LOG.info("gateway listening on {}:{} (ops on port {}, transport {}, Redis at {}, upstream {})",
                 host, edge.server().port(), ops.port(), loops.transportName(), redis.describe(),
                 settings.upstream() == null ? "none" : settings.upstream());

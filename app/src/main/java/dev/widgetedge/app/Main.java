@@ -29,14 +29,21 @@ public final class Main {
     /** Runs one command line; separated from {@link #main} so tests can run it in-process. */
     static int run(String[] args, Map<String, String> environment, ShutdownSignal signal, PrintWriter out,
             PrintWriter err) {
-        EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
+        return commandLine(new EnvironmentDefaults(environment), signal, out, err).execute(args);
+    }
+
+    /**
+     * The whole command tree, ready to execute: subcommands, environment defaults, one-line usage
+     * errors, logging set up before a command runs. Tests read the options from it too.
+     */
+    static CommandLine commandLine(EnvironmentDefaults defaults, ShutdownSignal signal, PrintWriter out,
+            PrintWriter err) {
         WidgetEdgeCommand root = new WidgetEdgeCommand();
-        CommandLine commandLine = new CommandLine(root)
+        return new CommandLine(root)
                 .addSubcommand(new GatewayCommand(signal))
                 .addSubcommand(new AdminCommand(signal))
                 .addSubcommand(new DevCommand(signal))
-                .addSubcommand(TokensCommand.class);
-        return commandLine
+                .addSubcommand(TokensCommand.class)
                 .setDefaultValueProvider(defaults)
                 .setOut(out)
                 .setErr(err)
@@ -46,8 +53,7 @@ public final class Main {
                 .setExecutionStrategy(parseResult -> {
                     LogSettings.apply(root.logFormat, root.accessLog);
                     return new CommandLine.RunLast().execute(parseResult);
-                })
-                .execute(args);
+                });
     }
 
     private static int usageError(ParameterException error, EnvironmentDefaults defaults, PrintWriter err) {

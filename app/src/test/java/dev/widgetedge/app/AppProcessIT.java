@@ -223,6 +223,27 @@ class AppProcessIT {
         assertThat(gateway.process().exitValue()).isZero();
     }
 
+    @Test
+    void gatewayReadiness_waitsForTheStoreOnce_thenSurvivesAnOutage() throws Exception {
+        REDIS.server().stop();
+        Running gateway = jar.start("gateway", "--redis", REDIS.server().uri(), "--port", "0", "--ops-port", "0",
+                "--store-timeout", "300ms");
+        int opsPort = portAfter(gateway.lineContaining("gateway listening on"), "ops on port ");
+        assertThat(get(opsPort, "/readyz").statusCode()).as("never reached the store yet").isEqualTo(503);
+        assertThat(get(opsPort, "/healthz").statusCode()).isEqualTo(200);
+
+        REDIS.server().start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(opsPort, "/readyz").statusCode() == 200);
+        REDIS.server().stop();
+        try {
+            assertThat(get(opsPort, "/readyz").statusCode())
+                    .as("cached decisions keep serving through an outage, so the gateway stays in rotation")
+                    .isEqualTo(200);
+        } finally {
+            REDIS.server().start();
+        }
+    }
+
     private String tokenFromCli() throws Exception {
         Running create = jar.start("tokens", "create", "--account", "acct_drain", "--redis", REDIS.server().uri());
         assertThat(create.process().waitFor(30, TimeUnit.SECONDS)).isTrue();

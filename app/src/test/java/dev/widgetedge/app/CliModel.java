@@ -19,20 +19,15 @@ final class CliModel {
     private CliModel() {
     }
 
-    /**
-     * The command tree with {@code environment} as the source of option defaults, wired as in
-     * {@link Main#run} (same subcommands, same parser settings). {@link #subcommandNamesOfMain()}
-     * lets a test notice when the two drift apart.
-     */
+    /** The command tree of {@link Main#commandLine}, with {@code environment} as the source of defaults. */
     static CommandLine commandLine(Map<String, String> environment) {
-        ShutdownSignal signal = new ShutdownSignal();
-        return new CommandLine(new WidgetEdgeCommand())
-                .addSubcommand(new GatewayCommand(signal))
-                .addSubcommand(new AdminCommand(signal))
-                .addSubcommand(new DevCommand(signal))
-                .addSubcommand(TokensCommand.class)
-                .setDefaultValueProvider(new EnvironmentDefaults(environment))
-                .setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(new EnvironmentDefaults(environment));
+    }
+
+    /** As {@link #commandLine(Map)}, with {@code defaults} (which remember which variables they supplied). */
+    static CommandLine commandLine(EnvironmentDefaults defaults) {
+        PrintWriter discard = new PrintWriter(new StringWriter());
+        return Main.commandLine(defaults, new ShutdownSignal(), discard, discard);
     }
 
     /**
@@ -71,25 +66,5 @@ final class CliModel {
             }
         }
         return options;
-    }
-
-    /** The subcommands that {@code widget-edge --help}, run through {@link Main#run}, lists. */
-    static List<String> subcommandNamesOfMain() {
-        StringWriter out = new StringWriter();
-        Main.run(new String[] {"--help"}, Map.of(), new ShutdownSignal(), new PrintWriter(out),
-                new PrintWriter(new StringWriter()));
-        List<String> names = new ArrayList<>();
-        boolean inCommands = false;
-        for (String line : out.toString().lines().toList()) {
-            if (line.startsWith("Commands:")) {
-                inCommands = true;
-            } else if (inCommands && line.length() > 2 && line.startsWith("  ") && line.charAt(2) != ' ') {
-                // "  gateway  Run the gateway…"; wrapped descriptions are indented further.
-                names.add(line.strip().split("\\s+")[0]);
-            } else if (inCommands && !line.startsWith(" ")) {
-                inCommands = false;
-            }
-        }
-        return names;
     }
 }

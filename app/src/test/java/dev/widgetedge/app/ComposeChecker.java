@@ -151,12 +151,15 @@ final class ComposeChecker {
             }
         });
 
-        CommandLine commandLine = CliModel.commandLine(variables);
+        EnvironmentDefaults defaults = new EnvironmentDefaults(variables);
+        CommandLine commandLine = CliModel.commandLine(defaults);
         ParseResult parsed;
         try {
             parsed = commandLine.parseArgs(args.toArray(String[]::new));
         } catch (ParameterException e) {
-            problems.add("service " + name + ": widget-edge " + String.join(" ", args) + ": " + e.getMessage());
+            String source = e.getArgSpec() == null ? null : defaults.sourceOf(e.getArgSpec());
+            problems.add("service " + name + ": widget-edge " + String.join(" ", args) + ": " + e.getMessage()
+                    + (source == null ? "" : " (from " + source + ")"));
             return;
         }
         ParseResult leaf = parsed;

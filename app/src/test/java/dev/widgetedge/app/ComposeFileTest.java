@@ -92,7 +92,7 @@ class ComposeFileTest {
                         "service admin-token: widget-edge tokens create --no-such-flag"),
                 new Breakage("a value the option refuses", false,
                         "WIDGET_EDGE_CACHE_TTL: 30s", "WIDGET_EDGE_CACHE_TTL: 30 seconds",
-                        "'30 seconds' is not a duration"),
+                        "'30 seconds' is not a duration such as 500ms, 2s, 5m or 1h (from WIDGET_EDGE_CACHE_TTL)"),
                 new Breakage("a widget-edge service that runs no command", false,
                         "command: [\"gateway\"]", "command: []",
                         "service gateway-1: command [] runs no widget-edge command"),
@@ -173,14 +173,6 @@ class ComposeFileTest {
 
         assertThat(ComposeChecker.check(broken).problems()).containsExactly(
                 "grafana data source Prometheus: http://prometheus:9091, but prometheus listens on [9090]");
-    }
-
-    @Test
-    void checkerBuildsTheSameCommandsAsMain() {
-        Set<String> model = new TreeSet<>();
-        CliModel.commandLine(Map.of()).getSubcommands().keySet().forEach(model::add);
-
-        assertThat(model).isEqualTo(new TreeSet<>(CliModel.subcommandNamesOfMain()));
     }
 
     // ---- Dockerfile ----------------------------------------------------------------------------------
@@ -272,7 +264,7 @@ class ComposeFileTest {
         List<String> problems = new ArrayList<>();
         Set<String> used = new TreeSet<>();
         for (String query : dashboardQueries(json)) {
-            Matcher metric = METRIC.matcher(query);
+            Matcher metric = METRIC.matcher(query.replaceAll("\"[^\"]*\"", "\"\""));
             while (metric.find()) {
                 used.add(metric.group(1));
                 if (!series.contains(metric.group(1))) {

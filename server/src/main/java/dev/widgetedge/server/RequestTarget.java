@@ -1,7 +1,5 @@
 package dev.widgetedge.server;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
-
 /** The path of a request target, in origin form ({@code /a?b}) or absolute form ({@code http://h/a?b}). */
 public final class RequestTarget {
 
@@ -13,12 +11,25 @@ public final class RequestTarget {
      * §3.2.2: a server must accept the absolute form, which proxies and some clients send.
      */
     public static String rawPath(String uri) {
-        String target = uri;
-        int scheme = uri.indexOf("://");
-        if (!uri.startsWith("/") && scheme > 0) {
-            int pathStart = uri.indexOf('/', scheme + 3);
-            target = pathStart < 0 ? "/" : uri.substring(pathStart);
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                start = uri.indexOf('/', scheme + 3);
+                if (start < 0) {
+                    return "/";
+                }
+            }
         }
-        return new QueryStringDecoder(target).rawPath();
+        int end = uri.length();
+        for (int i = start; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        // The common case, a path without query, costs no copy.
+        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
     }
 }
