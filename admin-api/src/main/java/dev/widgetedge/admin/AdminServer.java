@@ -4,16 +4,15 @@ import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AdminTokenStore;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
-import dev.widgetedge.server.IdleConnectionCloser;
+import dev.widgetedge.server.IdleTimeout;
 import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Starts the admin API. The pipeline, in request order: HTTP codec (request line and header
@@ -24,7 +23,7 @@ public final class AdminServer {
 
     private static final int MAX_INITIAL_LINE = 8 * 1024;
     private static final int MAX_HEADER_SIZE = 16 * 1024;
-    private static final int IDLE_SECONDS = 60;
+    private static final Duration IDLE = Duration.ofSeconds(60);
 
     private AdminServer() {
     }
@@ -44,8 +43,7 @@ public final class AdminServer {
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(inFlight)
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                        .addLast(IdleConnectionCloser.INSTANCE)
+                        .addLast(new IdleTimeout(IDLE))
                         .addLast(new BodyLimit(metrics))
                         .addLast(handler);
             }

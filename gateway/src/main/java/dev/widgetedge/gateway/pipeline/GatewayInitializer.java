@@ -5,15 +5,13 @@ import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.proxy.ProxyHandler;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
-import dev.widgetedge.server.IdleConnectionCloser;
+import dev.widgetedge.server.IdleTimeout;
 import dev.widgetedge.server.InFlightRequests;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's pipeline, one handler per concern, in the order a request meets them:
@@ -68,8 +66,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("in-flight", inFlight);
-        pipeline.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        pipeline.addLast("idle-close", IdleConnectionCloser.INSTANCE);
+        pipeline.addLast("idle", new IdleTimeout(settings.idleTimeout()));
         pipeline.addLast("access-log", accessLog);
         pipeline.addLast("request-metrics", requestMetrics);
         pipeline.addLast("cors-headers", corsHeaders);

@@ -109,6 +109,11 @@ final class RequestRouter extends ChannelDuplexHandler {
      * request there would hand it those parts.
      */
     private void responseCompleteLater(ChannelHandlerContext ctx) {
+        if (held.isEmpty() && !pausedReading) {
+            // Nothing waits to start: finishing now cannot hand anyone else's parts to a new request.
+            responding = false;
+            return;
+        }
         ctx.executor().execute(() -> responseComplete(ctx));
     }
 
