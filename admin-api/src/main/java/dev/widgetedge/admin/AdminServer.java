@@ -42,7 +42,7 @@ public final class AdminServer {
                 channel.pipeline()
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                         .addLast(new HttpServerKeepAliveHandler())
-                        .addLast(inFlight)
+                        .addLast(inFlight.newTracker())
                         .addLast(new IdleTimeout(IDLE))
                         .addLast(new BodyLimit(metrics))
                         .addLast(handler);

@@ -2,11 +2,14 @@ package dev.widgetedge.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -21,14 +24,29 @@ public final class HttpResponses {
     public static final AsciiString TEXT_PLAIN_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
     public static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
 
+    /**
+     * Headers of responses the servers build themselves: names and values are constants or come
+     * from request headers the codec already validated, so checking them again on every set is
+     * work without a purpose on the hot path.
+     */
+    private static final HttpHeadersFactory OWN_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
+    private static final HttpHeadersFactory OWN_TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
+            .withValidation(false);
+
     private HttpResponses() {
+    }
+
+    /** A response whose headers the caller sets; see {@link #OWN_HEADERS}. */
+    public static FullHttpResponse newResponse(HttpResponseStatus status, ByteBuf content) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, OWN_HEADERS, OWN_TRAILERS);
     }
 
     /** A response with a body of {@code contentType}, {@code Content-Length} set. */
     public static FullHttpResponse of(ByteBufAllocator allocator, HttpResponseStatus status,
             AsciiString contentType, byte[] body) {
         ByteBuf content = allocator.buffer(body.length).writeBytes(body);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        FullHttpResponse response = newResponse(status, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -42,7 +60,7 @@ public final class HttpResponses {
 
     /** A response without a body ({@code 204}, {@code 304}). */
     public static FullHttpResponse empty(HttpResponseStatus status) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+        FullHttpResponse response = newResponse(status, Unpooled.EMPTY_BUFFER);
         if (status.code() != 204 && status.code() != 304) {
             HttpUtil.setContentLength(response, 0);
         }

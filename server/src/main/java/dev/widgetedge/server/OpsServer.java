@@ -27,7 +27,7 @@ public final class OpsServer {
                 channel.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerKeepAliveHandler())
-                        .addLast(inFlight)
+                        .addLast(inFlight.newTracker())
                         .addLast(new HttpObjectAggregator(MAX_BODY))
                         .addLast(handler);
             }

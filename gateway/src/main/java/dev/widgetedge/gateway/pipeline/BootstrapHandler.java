@@ -9,13 +9,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -52,7 +50,7 @@ final class BootstrapHandler extends ChannelInboundHandlerAdapter {
         Decision.Allowed allowed = exchange.allowed();
         int length = bodyLength(allowed);
         ByteBuf content = head ? ctx.alloc().buffer(0) : writeBody(ctx.alloc().buffer(length), allowed);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.OK, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, length);

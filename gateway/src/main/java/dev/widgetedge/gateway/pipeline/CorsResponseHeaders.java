@@ -58,11 +58,12 @@ final class CorsResponseHeaders extends ChannelOutboundHandlerAdapter {
 
     /** Adds {@code Origin} to {@code Vary} unless it (or {@code *}) is there; never replaces it. */
     static void mergeVaryOrigin(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.VARY);
-        if (values.isEmpty()) {
+        if (!headers.contains(HttpHeaderNames.VARY)) {
+            // The gateway's own answers have no Vary: the common case costs no list.
             headers.set(HttpHeaderNames.VARY, ORIGIN);
             return;
         }
+        List<String> values = headers.getAll(HttpHeaderNames.VARY);
         for (String value : values) {
             for (String token : value.split(",")) {
                 String name = token.strip();

@@ -65,7 +65,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
-        pipeline.addLast("in-flight", inFlight);
+        pipeline.addLast("in-flight", inFlight.newTracker());
         pipeline.addLast("idle", new IdleTimeout(settings.idleTimeout()));
         pipeline.addLast("access-log", accessLog);
         pipeline.addLast("request-metrics", requestMetrics);
