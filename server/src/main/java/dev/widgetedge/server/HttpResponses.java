@@ -60,7 +60,7 @@ public final class HttpResponses {
 
     /** A response without a body ({@code 204}, {@code 304}). */
     public static FullHttpResponse empty(HttpResponseStatus status) {
-        FullHttpResponse response = newResponse(status, Unpooled.EMPTY_BUFFER);
+        FullHttpResponse response = newResponse(status, Unpooled.buffer(0));
         if (status.code() != 204 && status.code() != 304) {
             HttpUtil.setContentLength(response, 0);
         }

@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class SubdomainIndex {
 
-    private final Entry[] slots;
+    /** The wildcard entries themselves (their host is the parent domain), in open addressing. */
+    private final OriginPattern[] slots;
 
     /** Indexes {@code wildcards}, which must all be wildcard entries, without duplicates. */
     SubdomainIndex(List<OriginPattern> wildcards) {
@@ -21,14 +22,13 @@ final class SubdomainIndex {
         while (capacity < wildcards.size() * 2) {
             capacity <<= 1;
         }
-        slots = new Entry[capacity];
+        slots = new OriginPattern[capacity];
         for (OriginPattern wildcard : wildcards) {
-            Entry entry = new Entry(wildcard.scheme(), wildcard.port(), wildcard.host());
-            int slot = slot(entry.scheme, entry.port, entry.domain.hashCode());
+            int slot = slot(wildcard.scheme(), wildcard.port(), wildcard.host().hashCode());
             while (slots[slot] != null) {
                 slot = (slot + 1) & (capacity - 1);
             }
-            slots[slot] = entry;
+            slots[slot] = wildcard;
         }
     }
 
@@ -51,11 +51,11 @@ final class SubdomainIndex {
     private boolean contains(Scheme scheme, int port, String host, int domainStart, int domainHash) {
         int domainLength = host.length() - domainStart;
         for (int slot = slot(scheme, port, domainHash); slots[slot] != null; slot = (slot + 1) & (slots.length - 1)) {
-            Entry entry = slots[slot];
-            if (entry.scheme == scheme
-                    && entry.port == port
-                    && entry.domain.length() == domainLength
-                    && host.regionMatches(domainStart, entry.domain, 0, domainLength)) {
+            OriginPattern entry = slots[slot];
+            if (entry.scheme() == scheme
+                    && entry.port() == port
+                    && entry.host().length() == domainLength
+                    && host.regionMatches(domainStart, entry.host(), 0, domainLength)) {
                 return true;
             }
         }
@@ -65,8 +65,5 @@ final class SubdomainIndex {
     private int slot(Scheme scheme, int port, int domainHash) {
         int hash = (domainHash * 31 + port) * 31 + scheme.ordinal();
         return (hash ^ (hash >>> 16)) & (slots.length - 1);
-    }
-
-    private record Entry(Scheme scheme, int port, String domain) {
     }
 }

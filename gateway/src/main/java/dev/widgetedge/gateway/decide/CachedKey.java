@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway.decide;
 
+import com.github.benmanes.caffeine.cache.Interner;
 import dev.widgetedge.core.origin.Allowlist;
 import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.Origin;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class CachedKey {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedKey.class);
+    private static final Interner<String> IDS = Interner.newWeakInterner();
 
     private final UUID id;
     private final long version;
@@ -31,11 +33,13 @@ public final class CachedKey {
     private final long loadedAtNanos;
     private final long epoch;
     /**
-     * The last {@code Origin} value this key allowed. Browsers send the same few values over and
-     * over; comparing with the last one spares the parse (and its allocations) on the hot path.
-     * The allowlist never changes within an instance, so a remembered answer stays right.
+     * The last origin this key allowed, in the exact form the browser sent it. Browsers send the
+     * same few values over and over; comparing the header with the last one, character by
+     * character, spares the parse (and its allocations) on the hot path. For an exact entry this
+     * is the allowlist's own instance, so remembering costs nothing. The allowlist never changes
+     * within an instance, so a remembered answer stays right.
      */
-    private volatile String lastAllowedOrigin;
+    private volatile Origin lastAllowedOrigin;
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
     private volatile long usageWindow = Long.MIN_VALUE;
 
@@ -55,12 +59,17 @@ public final class CachedKey {
         return new CachedKey(id, 0, DenialReason.UNKNOWN_KEY, null, Allowlist.EMPTY, loadedAtNanos, epoch);
     }
 
-    /** A key as stored. */
-    static CachedKey of(StoredWidgetKey stored, long loadedAtNanos, long epoch) {
+    /**
+     * A key as stored. {@code id} is the lookup's own id object (equal to the stored one), so the
+     * cache, its id index and the decision share one {@code UUID}; account and agent ids are
+     * interned, since many keys of an account carry the same ones and a million cached keys would
+     * otherwise hold a million copies.
+     */
+    static CachedKey of(UUID id, StoredWidgetKey stored, long loadedAtNanos, long epoch) {
         WidgetKey key = stored.key();
         DenialReason denial = key.disabled() ? DenialReason.KEY_DISABLED : null;
-        return new CachedKey(key.id(), stored.version(), denial,
-                new Decision.Allowed(key.id(), key.accountId(), key.agentId()),
+        String agent = key.agentId() == null ? null : IDS.intern(key.agentId());
+        return new CachedKey(id, stored.version(), denial, new Decision.Allowed(id, IDS.intern(key.accountId()), agent),
                 compile(key), loadedAtNanos, epoch);
     }
 
@@ -89,15 +98,18 @@ public final class CachedKey {
         if (originHeader == null || originHeader.length() == 0) {
             return Decision.Denied.of(DenialReason.ORIGIN_MISSING);
         }
-        String remembered = lastAllowedOrigin;
-        if (remembered != null && remembered.contentEquals(originHeader)) {
+        Origin remembered = lastAllowedOrigin;
+        if (remembered != null && remembered.isSerializedAs(originHeader)) {
             return allowed;
         }
         Origin origin = Origin.parseHeaderOrNull(originHeader);
         if (origin == null || !allowlist.allows(origin)) {
             return Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
         }
-        lastAllowedOrigin = originHeader.toString();
+        if (origin.isSerializedAs(originHeader)) {
+            Origin entry = allowlist.exactEntry(origin);
+            lastAllowedOrigin = entry != null ? entry : origin;
+        }
         return allowed;
     }
 

@@ -191,7 +191,7 @@ public final class KeyDecider implements InvalidationListener {
                 // An invalidation arrived while this read was in flight: it may predate the change.
                 return load(key, lookup, attempt + 1);
             }
-            CachedKey cached = found.map(stored -> CachedKey.of(stored, startedAt, loadEpoch))
+            CachedKey cached = found.map(stored -> CachedKey.of(id, stored, startedAt, loadEpoch))
                     .orElseGet(() -> CachedKey.unknown(id, startedAt, loadEpoch));
             return CompletableFuture.completedFuture(cached);
         }).thenCompose(next -> next);
