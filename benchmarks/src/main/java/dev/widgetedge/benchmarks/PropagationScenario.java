@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * Revocation propagation, end to end on loopback: how long after the admin API answers
@@ -122,8 +123,7 @@ public final class PropagationScenario {
             report(warmup, measured);
             code = 0;
         } catch (Exception e) {
-            System.err.println("propagation scenario failed: " + e);
-            e.printStackTrace();
+            LoggerFactory.getLogger(PropagationScenario.class).error("propagation scenario failed", e);
             code = 1;
         } finally {
             scenario.closeAll();
