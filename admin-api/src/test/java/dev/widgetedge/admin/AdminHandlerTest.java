@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.widgetedge.core.key.AdminTokenFormat;
-import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.store.InMemoryAdminTokenStore;
+import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
-import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoreException;
-import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.core.widget.WidgetKey;
@@ -45,7 +43,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -522,20 +519,19 @@ class AdminHandlerTest {
      * The in-memory store, except that {@code listByAccount} answers only when the test says so,
      * as a remote store would.
      */
-    private static final class HeldStore implements WidgetKeyStore {
+    private static final class HeldStore extends ForwardingWidgetKeyStore {
 
-        private final WidgetKeyStore delegate;
         private final List<CompletableFuture<List<WidgetKey>>> pending = new ArrayList<>();
         private final List<String> accounts = new ArrayList<>();
 
         HeldStore(WidgetKeyStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void release() {
             for (int i = 0; i < pending.size(); i++) {
                 CompletableFuture<List<WidgetKey>> future = pending.get(i);
-                delegate.listByAccount(accounts.get(i)).whenComplete((value, error) -> {
+                delegate().listByAccount(accounts.get(i)).whenComplete((value, error) -> {
                     if (error != null) {
                         future.completeExceptionally(error);
                     } else {
@@ -555,46 +551,6 @@ class AdminHandlerTest {
             pending.add(future);
             accounts.add(accountId);
             return future;
-        }
-
-        @Override
-        public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
-            return delegate.findById(id);
-        }
-
-        @Override
-        public CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
-            return delegate.findByKey(lookup);
-        }
-
-        @Override
-        public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
-            return delegate.insert(key, digest, now);
-        }
-
-        @Override
-        public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
-            return delegate.replace(current, next, now);
-        }
-
-        @Override
-        public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
-            return delegate.removeUnused(current, now);
-        }
-
-        @Override
-        public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
-            return delegate.recordUsage(id, usedAt);
-        }
-
-        @Override
-        public AutoCloseable subscribe(InvalidationListener listener) {
-            return delegate.subscribe(listener);
-        }
-
-        @Override
-        public CompletionStage<Void> ping() {
-            return delegate.ping();
         }
     }
 }

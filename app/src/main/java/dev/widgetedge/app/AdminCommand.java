@@ -40,10 +40,8 @@ final class AdminCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
-    Duration drainTimeout;
+    @Mixin
+    DrainOption drain;
 
     private final ShutdownSignal signal;
 
@@ -55,7 +53,7 @@ final class AdminCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Check.port("--port", port);
         Check.port("--ops-port", opsPort);
-        Check.notNegative("--drain-timeout", drainTimeout);
+        Duration drainTimeout = drain.value();
         RedisConnector redis = store.connect();
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);

@@ -80,10 +80,8 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     GatewayOptions gateway;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
-    Duration drainTimeout;
+    @Mixin
+    DrainOption drain;
 
     @Spec
     CommandSpec spec;
@@ -99,7 +97,7 @@ final class DevCommand implements Callable<Integer> {
         Check.port("--port", port);
         Check.port("--admin-port", adminPort);
         Check.port("--ops-port", opsPort);
-        Check.notNegative("--drain-timeout", drainTimeout);
+        Duration drainTimeout = drain.value();
         if (!AccountIds.isValid(account)) {
             throw new UsageError("--account", "'" + account + "'", AccountIds.EXPECTED);
         }

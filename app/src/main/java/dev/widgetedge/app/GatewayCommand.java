@@ -43,10 +43,8 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     GatewayOptions gateway;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
-            description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
-    Duration drainTimeout;
+    @Mixin
+    DrainOption drain;
 
     private final ShutdownSignal signal;
 
@@ -58,7 +56,7 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Check.port("--port", port);
         Check.port("--ops-port", opsPort);
-        Check.notNegative("--drain-timeout", drainTimeout);
+        Duration drainTimeout = drain.value();
         GatewaySettings settings = gateway.settings(Check.positive("--store-timeout", store.storeTimeout));
         RedisConnector redis = store.connect();
         EventLoops loops = EventLoops.create();

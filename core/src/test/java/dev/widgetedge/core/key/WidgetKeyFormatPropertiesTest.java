@@ -4,8 +4,8 @@ import static dev.widgetedge.core.key.WidgetKeyFormatTest.independentChecksum;
 import static dev.widgetedge.core.key.WidgetKeyFormatTest.replaceAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.widgetedge.core.testing.Generated;
 import java.util.Random;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +25,7 @@ class WidgetKeyFormatPropertiesTest {
 
     @Test
     void keysWithTheIndependentChecksum_areWellFormed() {
-        forAll(WidgetKeyFormatPropertiesTest::key, key ->
+        Generated.forAll(SEED, CASES, WidgetKeyFormatPropertiesTest::key, key ->
                 assertThat(WidgetKeyFormat.isWellFormed(key)).isTrue());
     }
 
@@ -36,7 +36,7 @@ class WidgetKeyFormatPropertiesTest {
                 return replaceAt(key, position, replacement);
             }
         }
-        forAll(random -> {
+        Generated.forAll(SEED, CASES, random -> {
             String key = key(random);
             int position = random.nextInt(WidgetKeyFormat.LENGTH);
             char replacement;
@@ -49,7 +49,7 @@ class WidgetKeyFormatPropertiesTest {
 
     @Test
     void prefixedBase62Text_isWellFormedOnlyWhenItsLastSixDigitsAreTheChecksum() {
-        forAll(random -> {
+        Generated.forAll(SEED, CASES, random -> {
             String checked = WidgetKeyFormat.PREFIX + base62(random, RANDOM_DIGITS);
             String checksum = independentChecksum(checked);
             int position = random.nextInt(6);
@@ -71,7 +71,7 @@ class WidgetKeyFormatPropertiesTest {
 
     @Test
     void arbitraryText_isNeverWellFormedUnlessItsChecksumMatches() {
-        forAll(WidgetKeyFormatPropertiesTest::keyLikeText, text -> {
+        Generated.forAll(SEED, CASES, WidgetKeyFormatPropertiesTest::keyLikeText, text -> {
             boolean couldBeAKey = text.length() == 44
                     && text.startsWith(WidgetKeyFormat.PREFIX)
                     && text.substring(8).chars().allMatch(c -> Base62.ALPHABET.indexOf(c) >= 0)
@@ -168,40 +168,5 @@ class WidgetKeyFormatPropertiesTest {
             rest /= 62;
         }
         return new String(digits);
-    }
-
-    @FunctionalInterface
-    private interface Check<T> {
-        void check(T input) throws Exception;
-    }
-
-    /** Checks {@code property} on {@value #CASES} inputs from {@code generator}, naming the seed, case and input of a failure. */
-    private static <T> void forAll(Function<Random, T> generator, Check<T> property) {
-        Random random = new Random(SEED);
-        for (int i = 0; i < CASES; i++) {
-            T input = generator.apply(random);
-            try {
-                property.check(input);
-            } catch (Exception | AssertionError failure) {
-                throw new AssertionError(
-                        "seed " + SEED + ", case " + i + ", input " + printable(input) + ": " + failure, failure);
-            }
-        }
-    }
-
-    /** {@code input} as text with every character outside printable ASCII escaped, so that it can be pasted into a test. */
-    private static String printable(Object input) {
-        String text = input instanceof String ? "\"" + input + "\"" : String.valueOf(input);
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
     }
 }

@@ -3,12 +3,12 @@ package dev.widgetedge.core.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.widgetedge.core.testing.Generated;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +40,7 @@ class OriginPropertiesTest {
 
     @Test
     void parsingTheSerialization_givesTheSameOrigin() {
-        forAll(OriginPropertiesTest::origin, origin -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::origin, origin -> {
             assertThat(Origin.parse(origin.toString())).isEqualTo(origin);
             assertThat(Origin.parseHeaderOrNull(origin.toString())).isEqualTo(origin);
         });
@@ -48,7 +48,7 @@ class OriginPropertiesTest {
 
     @Test
     void explicitDefaultPort_isTheSameOriginAsNoPort() {
-        forAll(OriginPropertiesTest::origin, origin -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::origin, origin -> {
             String withPort = origin.scheme().text() + "://" + origin.host() + ":" + origin.port();
 
             assertThat(Origin.parse(withPort)).isEqualTo(origin);
@@ -59,7 +59,7 @@ class OriginPropertiesTest {
     void letterCase_neverMatters() {
         record Spelling(Origin origin, String mixedCase) {
         }
-        forAll(random -> {
+        Generated.forAll(SEED, CASES, random -> {
             Origin origin = origin(random);
             return new Spelling(origin, mixCase(origin.toString(), random));
         }, spelling -> {
@@ -70,7 +70,7 @@ class OriginPropertiesTest {
 
     @Test
     void wildcard_neverMatchesItsOwnApex() {
-        forAll(OriginPropertiesTest::wildcard, wildcard -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::wildcard, wildcard -> {
             Origin apex = new Origin(wildcard.scheme(), wildcard.host(), wildcard.port());
 
             assertThat(wildcard.matches(apex)).isFalse();
@@ -82,7 +82,7 @@ class OriginPropertiesTest {
     void wildcard_matchesEverySubdomainOnTheSameSchemeAndPort() {
         record Subdomain(OriginPattern wildcard, String labels) {
         }
-        forAll(random -> new Subdomain(wildcard(random), domain(random)), subdomain -> {
+        Generated.forAll(SEED, CASES, random -> new Subdomain(wildcard(random), domain(random)), subdomain -> {
             OriginPattern wildcard = subdomain.wildcard();
             Origin origin = new Origin(wildcard.scheme(), subdomain.labels() + "." + wildcard.host(), wildcard.port());
 
@@ -95,7 +95,7 @@ class OriginPropertiesTest {
     void wildcard_neverMatchesAHostThatMerelyEndsWithItsDomain() {
         record Glued(OriginPattern wildcard, String label) {
         }
-        forAll(random -> new Glued(wildcard(random), label(random)), glued -> {
+        Generated.forAll(SEED, CASES, random -> new Glued(wildcard(random), label(random)), glued -> {
             OriginPattern wildcard = glued.wildcard();
             Origin origin = new Origin(wildcard.scheme(), glued.label() + wildcard.host(), wildcard.port());
 
@@ -108,7 +108,7 @@ class OriginPropertiesTest {
     void allowlist_allowsExactlyWhatOneOfItsPatternsMatches() {
         record Question(List<OriginPattern> patterns, Origin origin) {
         }
-        forAll(random -> new Question(patternList(random), origin(random)), question -> {
+        Generated.forAll(SEED, CASES, random -> new Question(patternList(random), origin(random)), question -> {
             boolean anyPattern = question.patterns().stream().anyMatch(pattern -> pattern.matches(question.origin()));
 
             assertThat(Allowlist.of(question.patterns()).allows(question.origin())).isEqualTo(anyPattern);
@@ -118,7 +118,7 @@ class OriginPropertiesTest {
     @Test
     void everyAcceptedEntry_isCanonical() {
         int[] accepted = {0};
-        forAll(OriginPropertiesTest::originLikeText, text -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::originLikeText, text -> {
             OriginPattern pattern;
             try {
                 pattern = OriginPattern.parse(text);
@@ -138,12 +138,12 @@ class OriginPropertiesTest {
 
     @Test
     void headerParse_agreesWithStrictParse() {
-        forAll(OriginPropertiesTest::originLikeText, OriginPropertiesTest::assertHeaderParseAgreesWithStrictParse);
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::originLikeText, OriginPropertiesTest::assertHeaderParseAgreesWithStrictParse);
     }
 
     @Test
     void anyText_isParsedOrRejectedButNeverBreaksTheParser() {
-        forAll(OriginPropertiesTest::anyText, text -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::anyText, text -> {
             assertHeaderParseAgreesWithStrictParse(text);
             assertThatCode(() -> {
                 try {
@@ -157,7 +157,7 @@ class OriginPropertiesTest {
 
     @Test
     void ipv6Literals_comeOutInRfc5952Form() {
-        forAll(OriginPropertiesTest::ipv6Pieces, pieces -> {
+        Generated.forAll(SEED, CASES, OriginPropertiesTest::ipv6Pieces, pieces -> {
             StringBuilder full = new StringBuilder("[");
             for (int i = 0; i < pieces.length; i++) {
                 full.append(i == 0 ? "" : ":").append(String.format("%04X", pieces[i]));
@@ -359,42 +359,5 @@ class OriginPropertiesTest {
         }
         String text = bestStart < 0 ? String.join(":", left) : String.join(":", left) + "::" + String.join(":", right);
         return "[" + text + "]";
-    }
-
-    @FunctionalInterface
-    private interface Check<T> {
-        void check(T input) throws Exception;
-    }
-
-    /** Checks {@code property} on {@value #CASES} inputs from {@code generator}, naming the seed, case and input of a failure. */
-    private static <T> void forAll(Function<Random, T> generator, Check<T> property) {
-        Random random = new Random(SEED);
-        for (int i = 0; i < CASES; i++) {
-            T input = generator.apply(random);
-            try {
-                property.check(input);
-            } catch (Exception | AssertionError failure) {
-                throw new AssertionError(
-                        "seed " + SEED + ", case " + i + ", input " + printable(input) + ": " + failure, failure);
-            }
-        }
-    }
-
-    /** {@code input} as text with every character outside printable ASCII escaped, so that it can be pasted into a test. */
-    private static String printable(Object input) {
-        String text = input instanceof int[] ints ? Arrays.toString(ints)
-                : input instanceof String ? "\"" + input + "\""
-                : String.valueOf(input);
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,16 +1,14 @@
 package dev.widgetedge.gateway.decide;
 
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.core.store.StoredWidgetKey;
-import dev.widgetedge.core.store.WidgetKeyStore;
-import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,43 +16,55 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The in-memory store with two test controls on the gateway's read: it can be made to fail (an
- * outage), and reads can be held until the test releases them (a load in flight), so races are
- * played out step by step instead of by timing.
+ * The in-memory store with test controls on the gateway's read: it can be made to fail (an
+ * outage), reads can be held until the test releases them (a load in flight), and invalidations
+ * can be lost, so that races are played out step by step instead of by timing.
  */
-final class ControllableStore implements WidgetKeyStore {
+public final class ControllableStore extends ForwardingWidgetKeyStore {
 
-    private final InMemoryWidgetKeyStore delegate = new InMemoryWidgetKeyStore();
     private final ArrayDeque<Runnable> heldReads = new ArrayDeque<>();
     private final AtomicInteger reads = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean holdReads;
     private volatile boolean dropMessages;
 
-    /** While set, invalidations are published but never delivered: lost messages. */
-    void dropMessages(boolean value) {
-        dropMessages = value;
+    public ControllableStore() {
+        super(new InMemoryWidgetKeyStore());
     }
 
-    void down(boolean value) {
+    /** While set, every gateway read, usage write and ping fails. */
+    public void down(boolean value) {
         down = value;
     }
 
-    void holdReads(boolean value) {
+    /** While set, the answers of gateway reads wait for {@link #releaseOneRead()}. */
+    public void holdReads(boolean value) {
         holdReads = value;
     }
 
-    /** Delivers the oldest held read's answer (the state as it was when read). */
-    void releaseOneRead() {
-        heldReads.poll().run();
+    /** While set, invalidations are published but never delivered: lost messages. */
+    public void dropMessages(boolean value) {
+        dropMessages = value;
     }
 
-    int heldReadCount() {
+    /** Delivers the oldest held read's answer (the state as it was when read). */
+    public void releaseOneRead() {
+        Runnable read;
+        synchronized (this) {
+            read = heldReads.poll();
+        }
+        if (read == null) {
+            throw new IllegalStateException("no store read is held");
+        }
+        read.run();
+    }
+
+    public synchronized int heldReadCount() {
         return heldReads.size();
     }
 
     /** How many gateway reads ({@link #findByKey}) were made. */
-    int reads() {
+    public int reads() {
         return reads.get();
     }
 
@@ -65,7 +75,7 @@ final class ControllableStore implements WidgetKeyStore {
             return CompletableFuture.failedFuture(new StoreException("store is down (test)"));
         }
         // The read happens now; only its answer is delayed, as with a slow network.
-        Optional<StoredWidgetKey> answer = delegate.findByKey(lookup).toCompletableFuture().join();
+        Optional<StoredWidgetKey> answer = super.findByKey(lookup).toCompletableFuture().join();
         if (!holdReads) {
             return CompletableFuture.completedFuture(answer);
         }
@@ -75,39 +85,14 @@ final class ControllableStore implements WidgetKeyStore {
     }
 
     @Override
-    public CompletionStage<List<WidgetKey>> listByAccount(String accountId) {
-        return delegate.listByAccount(accountId);
-    }
-
-    @Override
-    public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
-        return delegate.findById(id);
-    }
-
-    @Override
-    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
-        return delegate.insert(key, digest, now);
-    }
-
-    @Override
-    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
-        return delegate.replace(current, next, now);
-    }
-
-    @Override
-    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
-        return delegate.removeUnused(current, now);
-    }
-
-    @Override
     public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
         return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
-                : delegate.recordUsage(id, usedAt);
+                : super.recordUsage(id, usedAt);
     }
 
     @Override
     public AutoCloseable subscribe(InvalidationListener listener) {
-        return delegate.subscribe(new InvalidationListener() {
+        return super.subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
                 if (!dropMessages) {
@@ -124,7 +109,6 @@ final class ControllableStore implements WidgetKeyStore {
 
     @Override
     public CompletionStage<Void> ping() {
-        return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
-                : delegate.ping();
+        return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)")) : super.ping();
     }
 }

@@ -7,6 +7,8 @@ import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.decide.ControllableStore;
+import dev.widgetedge.gateway.decide.FakeTicker;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
@@ -25,8 +27,8 @@ final class DeciderFixture {
     static final String AGENT = "agent_1";
     static final Instant NOW = Instant.parse("2026-11-24T05:51:00Z");
 
-    final HeldReadsStore store = new HeldReadsStore();
-    final ManualTicker ticker = new ManualTicker();
+    final ControllableStore store = new ControllableStore();
+    final FakeTicker ticker = new FakeTicker();
     final GatewaySettings settings = GatewaySettings.defaults();
     final KeyDecider decider;
 

@@ -1,0 +1,72 @@
+package dev.widgetedge.core.store;
+
+import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.widget.WidgetKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link WidgetKeyStore} that passes every call to another one: the base of decorators that
+ * change a few calls (tests that hold reads back or fail the store, for instance).
+ */
+public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
+
+    private final WidgetKeyStore delegate;
+
+    protected ForwardingWidgetKeyStore(WidgetKeyStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The store calls are passed to. */
+    protected WidgetKeyStore delegate() {
+        return delegate;
+    }
+
+    @Override
+    public CompletionStage<List<WidgetKey>> listByAccount(String accountId) {
+        return delegate.listByAccount(accountId);
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
+        return delegate.findById(id);
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
+        return delegate.findByKey(lookup);
+    }
+
+    @Override
+    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+        return delegate.insert(key, digest, now);
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
+        return delegate.replace(current, next, now);
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+        return delegate.removeUnused(current, now);
+    }
+
+    @Override
+    public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
+        return delegate.recordUsage(id, usedAt);
+    }
+
+    @Override
+    public AutoCloseable subscribe(InvalidationListener listener) {
+        return delegate.subscribe(listener);
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        return delegate.ping();
+    }
+}
