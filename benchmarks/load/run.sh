@@ -316,14 +316,14 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
       out2=$LOGS/wrk-$tag-unknown.txt
       wrk_cmd "$out" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" &
       local first=$!
-      wrk_cmd "$out2" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/unknown.lua" "$base" &
+      wrk_cmd "$out2" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/random_keys.lua" "$base" -- valid &
       local second=$!
       wait "$first" || die "wrk (valid half) failed"
       wait "$second" || die "wrk (unknown half) failed" ;;
     unknown-mixed)
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/mixed.lua" "$base" -- "$key" ;;
     invalid)
-      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/invalid.lua" "$base" ;;
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/random_keys.lua" "$base" -- invalid ;;
     proxy)
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/messages?key=$key" ;;
     paced)

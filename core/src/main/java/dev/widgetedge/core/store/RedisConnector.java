@@ -146,11 +146,6 @@ public final class RedisConnector implements AutoCloseable {
         return result;
     }
 
-    /** The underlying client, for connection state listeners. */
-    RedisClient client() {
-        return client;
-    }
-
     @Override
     public void close() {
         closed = true;

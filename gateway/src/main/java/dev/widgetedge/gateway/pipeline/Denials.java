@@ -46,11 +46,6 @@ final class Denials {
     private Denials() {
     }
 
-    /** The status of a denial. */
-    static HttpResponseStatus status(DenialReason reason) {
-        return ANSWERS.get(reason).status();
-    }
-
     /** The complete answer to a denied request. */
     static FullHttpResponse response(ByteBufAllocator allocator, DenialReason reason) {
         Answer answer = ANSWERS.get(reason);

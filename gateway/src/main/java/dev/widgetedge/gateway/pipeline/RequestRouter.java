@@ -80,7 +80,7 @@ final class RequestRouter extends ChannelDuplexHandler {
             ReferenceCountUtil.release(request);
             // Written from here, the response does not pass this handler's write(): finish by hand.
             ctx.writeAndFlush(GatewayResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, NOT_FOUND_BODY))
-                    .addListener((ChannelFutureListener) written -> responseCompleteLater(ctx));
+                    .addListener((ChannelFutureListener) written -> onResponseWritten(ctx));
             return;
         }
         ctx.fireChannelRead(request);
@@ -98,17 +98,18 @@ final class RequestRouter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof LastHttpContent) {
-            promise.addListener((ChannelFutureListener) written -> responseCompleteLater(ctx));
+            promise.addListener((ChannelFutureListener) written -> onResponseWritten(ctx));
         }
         super.write(ctx, msg, promise);
     }
 
     /**
-     * Finishes the exchange in a task of its own: a write can complete inside the handler that
-     * made it, which may still be passing on the parts of its own request; starting the next
+     * The current response is written. With nothing held, the exchange just ends. Otherwise the
+     * next request starts in a task of its own: a write can complete inside the handler that made
+     * it, which may still be passing on the parts of its own request, and starting the next
      * request there would hand it those parts.
      */
-    private void responseCompleteLater(ChannelHandlerContext ctx) {
+    private void onResponseWritten(ChannelHandlerContext ctx) {
         if (held.isEmpty() && !pausedReading) {
             // Nothing waits to start: finishing now cannot hand anyone else's parts to a new request.
             responding = false;

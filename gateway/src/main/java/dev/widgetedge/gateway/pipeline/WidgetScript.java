@@ -3,7 +3,6 @@ package dev.widgetedge.gateway.pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -71,10 +70,5 @@ final class WidgetScript {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
-    }
-
-    @Override
-    public String toString() {
-        return new String(body, 0, Math.min(body.length, 40), StandardCharsets.UTF_8);
     }
 }
