@@ -71,7 +71,7 @@ final class GatewayCommand implements Callable<Integer> {
                 Readiness.onceStoreAnswered(edge.server(), keys)));
         LOG.info("gateway listening on {}:{} (ops on port {}, transport {}, Redis at {}, upstream {})",
                 host, edge.server().port(), ops.port(), loops.transportName(), redis.describe(),
-                settings.upstream() == null ? "none" : settings.upstream());
+                settings.upstream().uri() == null ? "none" : settings.upstream().uri());
         return running.runUntil(signal, drainTimeout);
     }
 }

@@ -60,8 +60,18 @@ final class GatewayOptions {
             }
         }
         try {
-            return new GatewaySettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys, usageFlush, storeTimeout,
-                    upstreamUri, upstreamTimeout, maxBody, idleTimeout);
+            return GatewaySettings.builder()
+                    .cacheTtl(cacheTtl)
+                    .negativeTtl(negativeTtl)
+                    .staleIfError(staleIfError)
+                    .cacheMaxKeys(cacheMaxKeys)
+                    .usageFlush(usageFlush)
+                    .storeTimeout(storeTimeout)
+                    .upstream(upstreamUri)
+                    .upstreamTimeout(upstreamTimeout)
+                    .maxProxyBodyBytes(maxBody)
+                    .idleTimeout(idleTimeout)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -193,7 +193,7 @@ final class ComposeChecker {
                 GatewaySettings settings =
                         gateway.gateway.settings(Check.positive("--store-timeout", gateway.store.storeTimeout));
                 checkRedis(name, gateway.store);
-                checkUpstream(name, settings.upstream());
+                checkUpstream(name, settings.upstream().uri());
             } else if (userObject instanceof AdminCommand admin) {
                 listening.add(Check.port("--port", admin.port));
                 opsPort = Check.port("--ops-port", admin.opsPort);
@@ -203,7 +203,7 @@ final class ComposeChecker {
                 listening.add(Check.port("--port", dev.port));
                 listening.add(Check.port("--admin-port", dev.adminPort));
                 opsPort = Check.port("--ops-port", dev.opsPort);
-                checkUpstream(name, dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT).upstream());
+                checkUpstream(name, dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT).upstream().uri());
             } else if (userObject instanceof TokensCommand.Create create) {
                 checkRedis(name, create.store);
             } else if (userObject instanceof TokensCommand.ListTokens list) {

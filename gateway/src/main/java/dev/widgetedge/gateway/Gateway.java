@@ -56,7 +56,7 @@ public final class Gateway implements AutoCloseable {
         KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, Runnable::run);
         CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         AutoCloseable subscription = store.subscribe(decider);
-        UpstreamClient upstream = settings.upstream() == null ? null : UpstreamClient.create(settings, loops);
+        UpstreamClient upstream = settings.upstream().uri() == null ? null : UpstreamClient.create(settings, loops);
         InFlightRequests inFlight = new InFlightRequests();
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
         HttpServer server = HttpServer.bind("gateway", loops, host, port, inFlight,

@@ -32,7 +32,7 @@ class GatewayDecisionsIT {
     @BeforeAll
     static void start() {
         upstream = EchoUpstream.start();
-        GatewaySettings settings = GatewaySettings.defaults().withUpstream(URI.create(upstream.uri()));
+        GatewaySettings settings = GatewaySettings.builder().upstream(URI.create(upstream.uri())).build();
         fixture = GatewayFixture.start(REDIS.server(), settings, 2);
         key = fixture.createKey("https://acme.com", "https://*.acme.com", "http://localhost:8000");
     }

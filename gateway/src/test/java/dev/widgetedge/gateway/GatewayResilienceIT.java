@@ -30,10 +30,8 @@ class GatewayResilienceIT {
     private GatewayFixture fixture;
 
     private void start(Duration cacheTtl, Duration staleIfError) {
-        GatewaySettings defaults = GatewaySettings.defaults();
-        GatewaySettings settings = new GatewaySettings(cacheTtl, defaults.negativeTtl(), staleIfError,
-                defaults.cacheMaxKeys(), defaults.usageFlush(), Duration.ofMillis(500), null,
-                defaults.upstreamTimeout(), defaults.maxProxyBodyBytes(), defaults.idleTimeout());
+        GatewaySettings settings = GatewaySettings.builder().cacheTtl(cacheTtl).staleIfError(staleIfError)
+                .storeTimeout(Duration.ofMillis(500)).build();
         fixture = GatewayFixture.start(REDIS.server(), settings, 1);
     }
 

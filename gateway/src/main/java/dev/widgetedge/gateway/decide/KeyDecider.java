@@ -77,12 +77,12 @@ public final class KeyDecider implements InvalidationListener {
         this.metrics = metrics;
         this.ticker = ticker;
         this.clock = clock;
-        this.ttlNanos = settings.cacheTtl().toNanos();
-        this.staleIfErrorNanos = settings.staleIfError().toNanos();
-        long negativeTtlNanos = settings.negativeTtl().toNanos();
+        this.ttlNanos = settings.cache().ttl().toNanos();
+        this.staleIfErrorNanos = settings.cache().staleIfError().toNanos();
+        long negativeTtlNanos = settings.cache().negativeTtl().toNanos();
         long knownLifetimeNanos = ttlNanos + staleIfErrorNanos;
         this.cache = Caffeine.newBuilder()
-                .maximumSize(settings.cacheMaxKeys())
+                .maximumSize(settings.cache().maxKeys())
                 .ticker(ticker)
                 .executor(executor)
                 .recordStats(() -> stats)

@@ -66,7 +66,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("in-flight", inFlight.newTracker());
-        pipeline.addLast("idle", new IdleTimeout(settings.idleTimeout()));
+        pipeline.addLast("idle", new IdleTimeout(settings.connections().idleTimeout()));
         pipeline.addLast("access-log", accessLog);
         pipeline.addLast("request-metrics", requestMetrics);
         pipeline.addLast("cors-headers", corsHeaders);

@@ -57,18 +57,18 @@ public final class UpstreamClient implements AutoCloseable {
     private volatile boolean closed;
 
     private UpstreamClient(GatewaySettings settings, EventLoops loops, SslContext ssl) {
-        URI upstream = settings.upstream();
+        URI upstream = settings.upstream().uri();
         this.ssl = ssl;
         this.host = unbracketed(upstream.getHost());
         this.port = upstream.getPort() != -1 ? upstream.getPort() : "https".equals(upstream.getScheme()) ? 443 : 80;
         this.authority = AsciiString.cached(upstream.getPort() != -1
                 ? upstream.getHost() + ":" + port : upstream.getHost());
-        this.maxBodyBytes = settings.maxProxyBodyBytes();
-        this.responseTimeoutNanos = settings.upstreamTimeout().toNanos();
+        this.maxBodyBytes = settings.upstream().maxBodyBytes();
+        this.responseTimeoutNanos = settings.upstream().timeout().toNanos();
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(loops.datagramChannelType()));
-        Duration connectTimeout = settings.upstreamTimeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
-                ? settings.upstreamTimeout() : MAX_CONNECT_TIMEOUT;
+        Duration connectTimeout = settings.upstream().timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
+                ? settings.upstream().timeout() : MAX_CONNECT_TIMEOUT;
         this.template = new Bootstrap()
                 .channel(loops.socketChannelType())
                 .resolver(resolver)
@@ -81,12 +81,12 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * A client for {@code settings.upstream()}, which must be set. Connections use the transport
+     * A client for {@code settings.upstream().uri()}, which must be set. Connections use the transport
      * of {@code loops} and are opened on the event loops of the client connections that use them.
      */
     public static UpstreamClient create(GatewaySettings settings, EventLoops loops) {
-        Objects.requireNonNull(settings.upstream(), "settings.upstream()");
-        return create(settings, loops, "https".equals(settings.upstream().getScheme()) ? defaultTls() : null);
+        Objects.requireNonNull(settings.upstream().uri(), "settings.upstream().uri()");
+        return create(settings, loops, "https".equals(settings.upstream().uri().getScheme()) ? defaultTls() : null);
     }
 
     /** As {@link #create(GatewaySettings, EventLoops)}, with the TLS context given (tests trust their own CA). */

@@ -42,8 +42,8 @@ class KeyDeciderTest {
 
     @BeforeEach
     void setUp() {
-        GatewaySettings settings = new GatewaySettings(TTL, NEGATIVE_TTL, STALE_IF_ERROR, 1000,
-                Duration.ofSeconds(1), Duration.ofSeconds(2), null, Duration.ofSeconds(30), 1024, Duration.ofSeconds(60));
+        GatewaySettings settings = GatewaySettings.builder().cacheTtl(TTL).negativeTtl(NEGATIVE_TTL)
+                .staleIfError(STALE_IF_ERROR).cacheMaxKeys(1000).build();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
         store.subscribe(decider);

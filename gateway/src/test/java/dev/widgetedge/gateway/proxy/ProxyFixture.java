@@ -2,6 +2,7 @@ package dev.widgetedge.gateway.proxy;
 
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.UpstreamSettings;
 import dev.widgetedge.gateway.pipeline.Exchange;
 import dev.widgetedge.gateway.pipeline.ExchangeTestAccess;
 import dev.widgetedge.gateway.pipeline.GatewayRoute;
@@ -55,7 +56,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     static ProxyFixture start(URI upstream) {
-        return start(upstream, GatewaySettings.DEFAULT_UPSTREAM_TIMEOUT, GatewaySettings.DEFAULT_MAX_PROXY_BODY_BYTES);
+        return start(upstream, UpstreamSettings.DEFAULT_TIMEOUT, UpstreamSettings.DEFAULT_MAX_BODY_BYTES);
     }
 
     static ProxyFixture start(URI upstream, Duration upstreamTimeout, long maxBodyBytes) {
@@ -64,8 +65,8 @@ final class ProxyFixture implements AutoCloseable {
 
     /** A proxy whose upstream is verified with {@code tls} instead of the JDK's trust store. */
     static ProxyFixture startTrusting(URI upstream, SslContext tls) {
-        return new ProxyFixture(settings(upstream, GatewaySettings.DEFAULT_UPSTREAM_TIMEOUT,
-                GatewaySettings.DEFAULT_MAX_PROXY_BODY_BYTES), tls);
+        return new ProxyFixture(settings(upstream, UpstreamSettings.DEFAULT_TIMEOUT,
+                UpstreamSettings.DEFAULT_MAX_BODY_BYTES), tls);
     }
 
     int port() {
@@ -102,10 +103,8 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     private static GatewaySettings settings(URI upstream, Duration upstreamTimeout, long maxBodyBytes) {
-        GatewaySettings defaults = GatewaySettings.defaults();
-        return new GatewaySettings(defaults.cacheTtl(), defaults.negativeTtl(), defaults.staleIfError(),
-                defaults.cacheMaxKeys(), defaults.usageFlush(), defaults.storeTimeout(), upstream, upstreamTimeout,
-                maxBodyBytes, defaults.idleTimeout());
+        return GatewaySettings.builder().upstream(upstream).upstreamTimeout(upstreamTimeout)
+                .maxProxyBodyBytes(maxBodyBytes).build();
     }
 
     /** What the router and the decision handler do for an allowed request, in one step. */

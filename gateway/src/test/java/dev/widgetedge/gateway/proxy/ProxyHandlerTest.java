@@ -46,11 +46,9 @@ class ProxyHandlerTest {
 
     @BeforeAll
     static void startClient() {
-        GatewaySettings defaults = GatewaySettings.defaults();
         // Nothing listens there; these tests must not try.
-        GatewaySettings settings = new GatewaySettings(defaults.cacheTtl(), defaults.negativeTtl(),
-                defaults.staleIfError(), defaults.cacheMaxKeys(), defaults.usageFlush(), defaults.storeTimeout(),
-                URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), MAX_BODY, defaults.idleTimeout());
+        GatewaySettings settings = GatewaySettings.builder().upstream(URI.create("http://127.0.0.1:1"))
+                .upstreamTimeout(Duration.ofSeconds(1)).maxProxyBodyBytes(MAX_BODY).build();
         loops = EventLoops.create();
         upstream = UpstreamClient.create(settings, loops);
     }

@@ -48,7 +48,7 @@ class UpstreamClientTest {
     }
 
     private static String authorityOf(String upstream) {
-        try (UpstreamClient client = UpstreamClient.create(GatewaySettings.defaults().withUpstream(URI.create(upstream)),
+        try (UpstreamClient client = UpstreamClient.create(GatewaySettings.builder().upstream(URI.create(upstream)).build(),
                 loops)) {
             return client.authority().toString();
         }
