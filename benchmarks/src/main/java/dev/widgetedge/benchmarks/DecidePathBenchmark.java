@@ -96,7 +96,7 @@ public class DecidePathBenchmark {
     @Setup(Level.Iteration)
     public void loadKeys() {
         for (String loaded : List.of(key, key100Exact, key100WildcardLast, unknownKey)) {
-            decider.cache().synchronous().invalidate(loaded);
+            decider.cache().invalidate(loaded);
             decider.decide(loaded, allowedOrigin).toCompletableFuture().join();
         }
         expect(decider.decideCached(key, allowedOrigin), null);
@@ -135,7 +135,7 @@ public class DecidePathBenchmark {
     }
 
     private long loads() {
-        return decider.cache().synchronous().stats().loadCount();
+        return decider.cache().stats().loadCount();
     }
 
     /** Checks a decision: {@code null} means allowed. */

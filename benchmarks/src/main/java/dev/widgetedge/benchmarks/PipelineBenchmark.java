@@ -144,7 +144,7 @@ public class PipelineBenchmark {
     @Setup(Level.Iteration)
     public void loadKeys() {
         for (String loaded : List.of(key, unknownKey)) {
-            decider.cache().synchronous().invalidate(loaded);
+            decider.cache().invalidate(loaded);
             decider.decide(loaded, ORIGIN).toCompletableFuture().join();
         }
         loadsBeforeIteration = loads();
@@ -250,7 +250,7 @@ public class PipelineBenchmark {
     }
 
     private long loads() {
-        return decider.cache().synchronous().stats().loadCount();
+        return decider.cache().stats().loadCount();
     }
 
     /** The bootstrap request a browser page on {@link #ORIGIN} sends (trimmed to typical headers). */

@@ -90,8 +90,8 @@ public final class CacheMemory {
             String key = WidgetKeyFormat.mint(random);
             decide(decider, key);
         }
-        decider.cache().synchronous().invalidateAll();
-        decider.cache().synchronous().cleanUp();
+        decider.cache().invalidateAll();
+        decider.cache().cleanUp();
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
 
         long before = usedHeapAfterGc(memory);
@@ -103,8 +103,8 @@ public final class CacheMemory {
         double fillSeconds = (System.nanoTime() - started) / 1e9;
         // Let the usage recorder write its marks (its pending map empties) and Caffeine catch up.
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
-        decider.cache().synchronous().cleanUp();
-        long cached = decider.cache().synchronous().estimatedSize();
+        decider.cache().cleanUp();
+        long cached = decider.cache().estimatedSize();
         long after = usedHeapAfterGc(memory);
         Map<String, long[]> histogramAfter = classHistogram();
 

@@ -7,13 +7,16 @@ import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.core.store.StoredWidgetKey;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The in-memory store with test controls on the gateway's read: it can be made to fail (an
@@ -22,14 +25,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ControllableStore extends ForwardingWidgetKeyStore {
 
-    private final ArrayDeque<Runnable> heldReads = new ArrayDeque<>();
+    private final List<HeldRead> heldReads = new ArrayList<>();
+    private final LongSupplier nanoClock;
     private final AtomicInteger reads = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean holdReads;
     private volatile boolean dropMessages;
+    private volatile Runnable duringRead;
 
     public ControllableStore() {
+        this(System::nanoTime);
+    }
+
+    /** A store that times held reads with {@code nanoClock} (a test's fake ticker, say). */
+    public ControllableStore(LongSupplier nanoClock) {
         super(new InMemoryWidgetKeyStore());
+        this.nanoClock = nanoClock;
     }
 
     /** While set, every gateway read, usage write and ping fails. */
@@ -47,16 +58,46 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
         dropMessages = value;
     }
 
+    /**
+     * Runs {@code action} inside every gateway read, after the read is issued and before it
+     * returns: to play out what other threads do while a load is in progress. {@code null} stops it.
+     */
+    public void duringRead(Runnable action) {
+        duringRead = action;
+    }
+
     /** Delivers the oldest held read's answer (the state as it was when read). */
     public void releaseOneRead() {
-        Runnable read;
+        HeldRead read;
         synchronized (this) {
-            read = heldReads.poll();
+            read = heldReads.isEmpty() ? null : heldReads.remove(0);
         }
         if (read == null) {
             throw new IllegalStateException("no store read is held");
         }
-        read.run();
+        read.answer();
+    }
+
+    /** Delivers the answer of the held read at {@code index} (0 is the oldest): answers may overtake each other. */
+    public void releaseRead(int index) {
+        HeldRead read;
+        synchronized (this) {
+            read = heldReads.remove(index);
+        }
+        read.answer();
+    }
+
+    /**
+     * Fails every held read that has waited longer than {@code timeout}, as the real store's
+     * timeout does: no read stays in flight for longer.
+     */
+    public void timeOutHeldReads(Duration timeout) {
+        List<HeldRead> expired = new ArrayList<>();
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            heldReads.removeIf(read -> now - read.heldAtNanos() > timeout.toNanos() && expired.add(read));
+        }
+        expired.forEach(HeldRead::timeOut);
     }
 
     public synchronized int heldReadCount() {
@@ -76,12 +117,28 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
         }
         // The read happens now; only its answer is delayed, as with a slow network.
         Optional<StoredWidgetKey> answer = super.findByKey(lookup).toCompletableFuture().join();
+        Runnable action = duringRead;
+        if (action != null) {
+            action.run();
+        }
         if (!holdReads) {
             return CompletableFuture.completedFuture(answer);
         }
-        CompletableFuture<Optional<StoredWidgetKey>> later = new CompletableFuture<>();
-        heldReads.add(() -> later.complete(answer));
-        return later;
+        HeldRead held = new HeldRead(nanoClock.getAsLong(), answer, new CompletableFuture<>());
+        heldReads.add(held);
+        return held.later();
+    }
+
+    private record HeldRead(long heldAtNanos, Optional<StoredWidgetKey> value,
+            CompletableFuture<Optional<StoredWidgetKey>> later) {
+
+        void answer() {
+            later.complete(value);
+        }
+
+        void timeOut() {
+            later.completeExceptionally(new StoreException("store read timed out (test)"));
+        }
     }
 
     @Override

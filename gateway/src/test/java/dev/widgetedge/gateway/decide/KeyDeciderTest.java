@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +43,14 @@ class KeyDeciderTest {
 
     @BeforeEach
     void setUp() {
+        startDecider(Runnable::run);
+    }
+
+    private void startDecider(Executor upkeep) {
         GatewaySettings settings = GatewaySettings.builder().cacheTtl(TTL).negativeTtl(NEGATIVE_TTL)
                 .staleIfError(STALE_IF_ERROR).cacheMaxKeys(1000).build();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, upkeep);
         store.subscribe(decider);
     }
 
@@ -58,8 +63,16 @@ class KeyDeciderTest {
     }
 
     private void disable(String key) {
+        change(key, WidgetKeyChanges.DISABLE);
+    }
+
+    private void enable(String key) {
+        change(key, new WidgetKeyChanges(null, null, false, null, false));
+    }
+
+    private void change(String key, WidgetKeyChanges changes) {
         StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
-        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW).toCompletableFuture().join();
+        store.replace(current, current.key().apply(changes, NOW), NOW).toCompletableFuture().join();
     }
 
     private Decision decide(String key, String origin) {
@@ -166,6 +179,28 @@ class KeyDeciderTest {
         assertThat(reason(inFlight.join())).isEqualTo(DenialReason.KEY_DISABLED);
         store.holdReads(false);
         assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void cacheUpkeepThatRunsWhileAReloadReadsTheStore_doesNotHideLaterInvalidations() {
+        DeferredExecutor upkeep = new DeferredExecutor();
+        startDecider(upkeep);
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        upkeep.runAll();
+        // The invalidation removes the cached entry; the cache defers its follow-up work, which
+        // then runs on another thread while the next request's reload is reading the store.
+        disable(key);
+        store.duringRead(upkeep::runAll);
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+        store.duringRead(null);
+        upkeep.runAll();
+
+        enable(key);
+
+        assertThat(decider.decideCached(key, ORIGIN)).as("the re-enable reached the cached entry")
+                .isNotEqualTo(Decision.Denied.of(DenialReason.KEY_DISABLED));
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
     }
 
     @Test
