@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
 import dev.widgetedge.gateway.pipeline.GatewayInitializer;
@@ -12,7 +13,6 @@ import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ public final class Gateway implements AutoCloseable {
         // short and amortized, and handing it to a pool costs a cross-thread wake-up (a futex call)
         // every few hundred reads, which measured as a large share of a cache hit's cost.
         KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, Runnable::run);
-        CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
+        DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         AutoCloseable subscription = store.subscribe(decider);
         UpstreamClient upstream = settings.upstream().uri() == null ? null : UpstreamClient.create(settings, loops);
         InFlightRequests inFlight = new InFlightRequests();

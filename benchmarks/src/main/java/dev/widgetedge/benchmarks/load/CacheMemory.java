@@ -11,10 +11,10 @@ import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import dev.widgetedge.server.Metrics;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -80,7 +80,7 @@ public final class CacheMemory {
         CoarseTicker ticker = CoarseTicker.start();
         UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
         KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, ForkJoinPool.commonPool());
-        CaffeineCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
+        DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         AutoCloseable subscription = store.subscribe(decider);
 
         // Warm up the code paths (class loading, JIT) on keys that are then dropped from the cache.
