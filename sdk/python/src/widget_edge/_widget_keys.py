@@ -1,0 +1,93 @@
+"""``client.widget_keys``: one method per admin API operation (the OpenAPI document's x-sdk-method)."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from ._models import CreatedWidgetKey, WidgetKey
+from ._transport import Transport
+
+_KEYS = "/api/v1/widget-keys"
+
+
+class _Unset:
+    """The type of :data:`UNSET`."""
+
+    _instance: Optional["_Unset"] = None
+
+    def __new__(cls) -> "_Unset":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET = _Unset()
+"""Leaves ``agent_id`` as it is in ``update`` (where None means: unpin)."""
+
+
+class WidgetKeys:
+    """The widget-keys calls. Each method is one call of the transport, which handles auth,
+    timeouts, retries and errors; every failure raises :class:`~widget_edge.WidgetEdgeError`."""
+
+    __slots__ = ("_http",)
+
+    def __init__(self, http: Transport) -> None:
+        self._http = http
+
+    def list(self) -> List[WidgetKey]:
+        """``GET /api/v1/widget-keys``: every key of the account, newest first; never a plaintext key."""
+        return [WidgetKey.from_json(item) for item in self._http.request("GET", _KEYS)]
+
+    def create(self, name: str, domain_allowlist: Optional[Sequence[str]] = None,
+               agent_id: Optional[str] = None) -> CreatedWidgetKey:
+        """``POST /api/v1/widget-keys``: mints a key. The result holds the plaintext ``key``, the only
+        time it is shown. Never retried: a repeat could mint a second key."""
+        body: Dict[str, Any] = {"name": name}
+        if domain_allowlist is not None:
+            body["domain_allowlist"] = _origins(domain_allowlist)
+        if agent_id is not None:
+            body["agent_id"] = agent_id
+        return CreatedWidgetKey.from_json(self._http.request("POST", _KEYS, body=body))
+
+    def update(self, id: str, *, name: Optional[str] = None, domain_allowlist: Optional[Sequence[str]] = None,
+               agent_id: Union[str, None, _Unset] = UNSET, disabled: Optional[bool] = None) -> None:
+        """``PATCH /api/v1/widget-keys/{id}``: changes the fields given; the others stay as they are.
+
+        :param domain_allowlist: replaces the whole allowlist
+        :param agent_id: repins the key; None unpins it
+        :param disabled: True revokes the key (idempotent), False re-enables it
+        """
+        body: Dict[str, Any] = {}
+        if name is not None:
+            body["name"] = name
+        if domain_allowlist is not None:
+            body["domain_allowlist"] = _origins(domain_allowlist)
+        if not isinstance(agent_id, _Unset):
+            body["agent_id"] = agent_id
+        if disabled is not None:
+            body["disabled"] = disabled
+        self._http.request("PATCH", _key_path(id), body=body)
+
+    def delete(self, id: str) -> None:
+        """``DELETE /api/v1/widget-keys/{id}``: removes a never-used key; disables a used one (the row
+        stays for the audit trail)."""
+        self._http.request("DELETE", _key_path(id))
+
+
+def _key_path(id: str) -> str:
+    if not isinstance(id, str) or id == "":
+        raise ValueError("widget key id must be a non-empty string")
+    return _KEYS + "/" + urllib.parse.quote(id, safe="")
+
+
+def _origins(entries: Sequence[str]) -> List[str]:
+    if isinstance(entries, str):
+        raise TypeError("domain_allowlist must be a list of origins, not one string")
+    return list(entries)
