@@ -11,20 +11,21 @@ final class AccountSelection {
     }
 
     /**
-     * The account the call acts for.
+     * The account the call acts for. Only a call without the header acts for the token's sole
+     * account; a header that is sent must name an account, so an empty one is malformed.
      *
      * @param headerValues every {@code X-Account-ID} value the request carried
-     * @throws ApiError 400 when the header is missing but required, repeated or malformed; 403
-     *                  when the token may not act for the named account
+     * @throws ApiError 400 when the header is missing but required, repeated or malformed
+     *                  (empty included); 403 when the token may not act for the named account
      */
     static String select(AdminToken token, List<String> headerValues) {
         if (headerValues.size() > 1) {
             throw ApiError.invalidAccountHeader("send it once");
         }
-        String named = headerValues.isEmpty() ? "" : headerValues.get(0).trim();
-        if (named.isEmpty()) {
+        if (headerValues.isEmpty()) {
             return token.scope().soleAccount().orElseThrow(ApiError::missingAccount);
         }
+        String named = headerValues.get(0).trim();
         if (!AccountIds.isValid(named)) {
             throw ApiError.invalidAccountHeader(AccountIds.EXPECTED);
         }

@@ -135,12 +135,16 @@ class AdminAuthIT {
         assertThat(response.body()).isEqualTo("Missing X-Account-ID header");
     }
 
-    @Test
-    void emptyAccountHeader_countsAsMissing() {
-        AdminApiFixture.Response response = api.call("GET", "/api/v1/widget-keys", twoAccounts, "", null);
+    @ParameterizedTest
+    @ValueSource(strings = {"", " "})
+    void emptyAccountHeader_isInvalid_evenForASingleAccountToken(String value) {
+        // A header that is sent names an account; to use the token's only account, leave it out.
+        for (String token : new String[] {singleAccount, twoAccounts}) {
+            AdminApiFixture.Response response = api.call("GET", "/api/v1/widget-keys", token, value, null);
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).isEqualTo("Missing X-Account-ID header");
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.body()).isEqualTo("Invalid X-Account-ID header: 1-128 characters of A-Z a-z 0-9 _ - . :");
+        }
     }
 
     @Test
