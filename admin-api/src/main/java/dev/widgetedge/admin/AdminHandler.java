@@ -37,9 +37,6 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final AsciiString X_ACCOUNT_ID = AsciiString.cached("x-account-id");
-    private static final AsciiString NO_STORE = AsciiString.cached("no-store");
-    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
-    private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
     private static final AsciiString BEARER_CHALLENGE = AsciiString.cached("Bearer realm=\"widget-edge\"");
 
     private final Authenticator authenticator;
@@ -145,7 +142,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 ? HttpResponses.empty(reply.status())
                 : HttpResponses.of(ctx.alloc(), reply.status(), reply.contentType(), reply.body());
         HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE).set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        CommonHeaders.addTo(headers);
         if (reply.location() != null) {
             headers.set(HttpHeaderNames.LOCATION, reply.location());
         }

@@ -58,7 +58,9 @@ final class BodyLimit extends HttpObjectAggregator {
     }
 
     private static FullHttpResponse tooLarge(ByteBufAllocator allocator) {
-        return HttpResponses.text(allocator, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        FullHttpResponse response = HttpResponses.text(allocator, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "Request body too large: the limit is " + MAX_BODY_BYTES + " bytes");
+        CommonHeaders.addTo(response.headers());
+        return response;
     }
 }

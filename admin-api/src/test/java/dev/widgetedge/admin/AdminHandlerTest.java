@@ -446,7 +446,9 @@ class AdminHandlerTest {
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("text/plain; charset=utf-8");
-        assertThat(answer.body()).contains("65536");
+        assertThat(answer.headers().get(HttpHeaderNames.CACHE_CONTROL)).isEqualTo("no-store");
+        assertThat(answer.headers().get("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(answer.body()).isEqualTo("Request body too large: the limit is 65536 bytes");
         assertThat(channel.isOpen()).isFalse();
         assertThat(requestsCounted("/api/v1/widget-keys", "POST", 413)).isEqualTo(1);
     }

@@ -13,6 +13,7 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,8 @@ public final class OpenApiContract {
     public static final String RESOURCE = "dev/widgetedge/admin/openapi.json";
 
     private static final String DOCUMENT_IRI = "classpath:" + RESOURCE;
+    private static final String METHOD_NOT_ALLOWED = "/components/responses/MethodNotAllowed";
+    private static final int HTTP_METHOD_NOT_ALLOWED = 405;
     private static final int EXCERPT_LENGTH = 500;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNode DOCUMENT = readDocument();
@@ -55,7 +58,8 @@ public final class OpenApiContract {
     }
 
     /**
-     * Asserts that an HTTP response is one the OpenAPI document allows.
+     * Asserts that an HTTP response's status and body are ones the OpenAPI document allows; its
+     * headers other than {@code Content-Type} are not checked (see {@link #assertResponseAndHeadersMatch}).
      *
      * <p>Fails when the path, the operation or the status is not documented; when the
      * response has a body although the document gives the status none (a {@code 204});
@@ -63,7 +67,9 @@ public final class OpenApiContract {
      * {@code charset}, is not documented for the status; or when the body does not
      * validate against the documented schema. A JSON media type's body is validated as
      * JSON; any other media type's body is validated as a JSON string (so a
-     * {@code text/plain} error body is checked against its {@code pattern}).
+     * {@code text/plain} error body is checked against its {@code pattern}). A {@code 405} on a
+     * documented path is checked against {@code components/responses/MethodNotAllowed}, whatever
+     * the method.
      *
      * @param method the HTTP method, in any case
      * @param pathTemplate the documented path, e.g. {@code /api/v1/widget-keys/{id}}; an alias
@@ -76,18 +82,45 @@ public final class OpenApiContract {
      */
     public static void assertResponseMatches(
             String method, String pathTemplate, int status, String contentType, String body) {
+        Map<String, List<String>> headers = contentType == null ? Map.of() : Map.of("Content-Type", List.of(contentType));
+        check(method, pathTemplate, status, headers, body, false);
+    }
+
+    /**
+     * Asserts that an HTTP response, headers included, is one the OpenAPI document allows: the
+     * checks of {@link #assertResponseMatches(String, String, int, String, String)}, and every
+     * header the response object documents is present if it is {@code required}, sent once, and
+     * valid against its schema; a {@code 405}'s {@code Allow} lists exactly the path's documented
+     * methods. Headers the document does not mention ({@code Content-Length}, …) are allowed.
+     *
+     * @param headers the response's headers, names in any case
+     * @throws AssertionError naming the call and listing every difference from the document
+     */
+    public static void assertResponseAndHeadersMatch(
+            String method, String pathTemplate, int status, Map<String, List<String>> headers, String body) {
+        check(method, pathTemplate, status, headers, body, true);
+    }
+
+    private static void check(String method, String pathTemplate, int status, Map<String, List<String>> headers,
+            String body, boolean checkHeaders) {
         String call = method.toUpperCase(Locale.ROOT) + " " + pathTemplate + " → " + status;
-        String operationPointer = operationPointer(method, pathTemplate);
-        JsonNode responses = DOCUMENT.at(operationPointer + "/responses");
-        String responsePointer = operationPointer + "/responses/" + status;
+        String responsePointer = resolve(responsePointer(method, pathTemplate, status, call));
         JsonNode response = DOCUMENT.at(responsePointer);
-        if (response.isMissingNode()) {
-            throw new AssertionError(call + " is not documented; documented statuses: "
-                    + fieldNames(responses));
+        if (checkHeaders) {
+            List<String> errors = headerErrors(responsePointer, response, headers);
+            if (status == HTTP_METHOD_NOT_ALLOWED) {
+                String allow = String.join(", ", documentedMethods(pathPointer(pathTemplate)));
+                if (!List.of(allow).equals(values(headers, "Allow"))) {
+                    errors.add("Allow is " + values(headers, "Allow") + ", but the path documents " + allow);
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new AssertionError(call + " headers do not match the document:" + bulleted(errors)
+                        + "\nheaders: " + headers);
+            }
         }
-        if (response.has("$ref")) {
-            responsePointer = localPointer(response.get("$ref").asText());
-            response = DOCUMENT.at(responsePointer);
+        if (method.equalsIgnoreCase("HEAD")) {
+            return;
         }
         String actualBody = body == null ? "" : body;
         JsonNode content = response.path("content");
@@ -98,6 +131,7 @@ public final class OpenApiContract {
             }
             return;
         }
+        String contentType = values(headers, "Content-Type").stream().findFirst().orElse(null);
         if (contentType == null || contentType.isBlank()) {
             throw new AssertionError(call + " has no Content-Type; documented media types: "
                     + fieldNames(content));
@@ -115,6 +149,58 @@ public final class OpenApiContract {
             throw new AssertionError(call + " (" + contentType + ") does not match the schema at #"
                     + schemaPointer + ":" + bulleted(errors) + "\nbody: " + excerpt(actualBody));
         }
+    }
+
+    /** Where the document describes this response; a 405 on a documented path is the shared one. */
+    private static String responsePointer(String method, String pathTemplate, int status, String call) {
+        if (status == HTTP_METHOD_NOT_ALLOWED) {
+            pathPointer(pathTemplate);
+            return METHOD_NOT_ALLOWED;
+        }
+        String operationPointer = operationPointer(method, pathTemplate);
+        String responsePointer = operationPointer + "/responses/" + status;
+        if (DOCUMENT.at(responsePointer).isMissingNode()) {
+            throw new AssertionError(call + " is not documented; documented statuses: "
+                    + fieldNames(DOCUMENT.at(operationPointer + "/responses")));
+        }
+        return responsePointer;
+    }
+
+    private static List<String> headerErrors(String responsePointer, JsonNode response,
+            Map<String, List<String>> headers) {
+        List<String> errors = new ArrayList<>();
+        for (String name : fieldNames(response.path("headers"))) {
+            String headerPointer = resolve(responsePointer + "/headers/" + escapePointerToken(name));
+            List<String> sent = values(headers, name);
+            if (sent.isEmpty()) {
+                if (DOCUMENT.at(headerPointer).path("required").asBoolean(false)) {
+                    errors.add(name + " is required but missing");
+                }
+                continue;
+            }
+            if (sent.size() > 1) {
+                errors.add(name + " is sent " + sent.size() + " times: " + sent);
+            }
+            validate(headerPointer + "/schema", jsonString(sent.get(0)))
+                    .forEach(error -> errors.add(name + ": " + error.replaceFirst("^body", "value")));
+        }
+        return errors;
+    }
+
+    private static List<String> values(Map<String, List<String>> headers, String name) {
+        return headers.entrySet().stream()
+                .filter(header -> header.getKey().equalsIgnoreCase(name))
+                .flatMap(header -> header.getValue().stream())
+                .toList();
+    }
+
+    /** Follows {@code $ref}s from {@code pointer} to the object they name. */
+    private static String resolve(String pointer) {
+        String current = pointer;
+        for (JsonNode node = DOCUMENT.at(current); node.has("$ref"); node = DOCUMENT.at(current)) {
+            current = localPointer(node.get("$ref").asText());
+        }
+        return current;
     }
 
     /**
@@ -148,22 +234,32 @@ public final class OpenApiContract {
         }
     }
 
-    private static String operationPointer(String method, String pathTemplate) {
+    private static String pathPointer(String pathTemplate) {
         JsonNode paths = DOCUMENT.path("paths");
         String documentedPath = fieldNames(paths).stream()
                 .filter(path -> path.equals(pathTemplate) || isAlias(paths.get(path), pathTemplate))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("Path " + pathTemplate
                         + " is not documented; documented paths: " + fieldNames(paths)));
-        String pathPointer = "/paths/" + escapePointerToken(documentedPath);
-        String operation = method.toLowerCase(Locale.ROOT);
+        return "/paths/" + escapePointerToken(documentedPath);
+    }
+
+    /** The path item's methods, uppercase and sorted, as an {@code Allow} header lists them. */
+    private static List<String> documentedMethods(String pathPointer) {
         JsonNode pathItem = DOCUMENT.at(pathPointer);
-        if (!pathItem.path(operation).isObject()) {
+        return fieldNames(pathItem).stream()
+                .filter(name -> pathItem.get(name).has("responses"))
+                .map(name -> name.toUpperCase(Locale.ROOT))
+                .sorted()
+                .toList();
+    }
+
+    private static String operationPointer(String method, String pathTemplate) {
+        String pathPointer = pathPointer(pathTemplate);
+        String operation = method.toLowerCase(Locale.ROOT);
+        if (!DOCUMENT.at(pathPointer).path(operation).isObject()) {
             throw new AssertionError(method.toUpperCase(Locale.ROOT) + " " + pathTemplate
-                    + " is not documented; documented methods: " + fieldNames(pathItem).stream()
-                            .filter(name -> pathItem.get(name).has("responses"))
-                            .map(name -> name.toUpperCase(Locale.ROOT))
-                            .toList());
+                    + " is not documented; documented methods: " + documentedMethods(pathPointer));
         }
         return pathPointer + "/" + operation;
     }

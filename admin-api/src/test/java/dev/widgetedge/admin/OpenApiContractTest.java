@@ -1,6 +1,7 @@
 package dev.widgetedge.admin;
 
 import static dev.widgetedge.admin.OpenApiContract.assertRequestSchemaAccepts;
+import static dev.widgetedge.admin.OpenApiContract.assertResponseAndHeadersMatch;
 import static dev.widgetedge.admin.OpenApiContract.assertRequestSchemaRejects;
 import static dev.widgetedge.admin.OpenApiContract.assertResponseMatches;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,7 +189,7 @@ class OpenApiContractTest {
         assertThatThrownBy(() -> assertResponseMatches("GET", KEYS, 418, TEXT, "I'm a teapot"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("GET /api/v1/widget-keys → 418 is not documented")
-                .hasMessageContaining("documented statuses: [200, 400, 401, 403, 500]");
+                .hasMessageContaining("documented statuses: [200, 400, 401, 403, 413, 500]");
     }
 
     @Test
@@ -196,7 +197,7 @@ class OpenApiContractTest {
         assertThatThrownBy(() -> assertResponseMatches("PUT", KEY, 204, null, ""))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("PUT /api/v1/widget-keys/{id} is not documented")
-                .hasMessageContaining("documented methods: [PATCH, DELETE]");
+                .hasMessageContaining("documented methods: [DELETE, PATCH]");
         assertThatThrownBy(() -> assertResponseMatches("GET", "/api/v2/widget-keys", 200, JSON, "[]"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Path /api/v2/widget-keys is not documented");
@@ -267,6 +268,48 @@ class OpenApiContractTest {
         assertThatThrownBy(() -> assertResponseMatches("PATCH", "/v1/widget-keys/{id}", 200, JSON, "{}"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("PATCH /v1/widget-keys/{id} → 200 is not documented");
+    }
+
+    @Test
+    void a_response_with_the_documented_headers_passes() {
+        Map<String, List<String>> headers = Map.of("content-type", List.of(TEXT), "Cache-Control", List.of("no-store"),
+                "X-Content-Type-Options", List.of("nosniff"), "WWW-Authenticate", List.of("Bearer realm=\"widget-edge\""));
+
+        assertThatCode(() -> assertResponseAndHeadersMatch("GET", KEYS, 401, headers, "Missing or invalid bearer token"))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void a_missing_required_header_or_a_wrong_value_fails() {
+        Map<String, List<String>> noChallenge = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
+                "X-Content-Type-Options", List.of("nosniff"));
+        Map<String, List<String>> cacheable = Map.of("Content-Type", List.of(JSON), "Cache-Control", List.of("max-age=60"),
+                "X-Content-Type-Options", List.of("nosniff"));
+
+        assertThatThrownBy(() -> assertResponseAndHeadersMatch("GET", KEYS, 401, noChallenge, "Missing or invalid bearer token"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("WWW-Authenticate is required but missing");
+        assertThatThrownBy(() -> assertResponseAndHeadersMatch("GET", KEYS, 200, cacheable, "[]"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Cache-Control: value: must be the constant value 'no-store'");
+    }
+
+    @Test
+    void a_405_is_checked_against_the_shared_response_and_its_allow_against_the_path() {
+        Map<String, List<String>> right = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
+                "X-Content-Type-Options", List.of("nosniff"), "Allow", List.of("DELETE, PATCH"));
+        Map<String, List<String>> wrong = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
+                "X-Content-Type-Options", List.of("nosniff"), "Allow", List.of("GET, POST"));
+
+        assertThatCode(() -> assertResponseAndHeadersMatch("PUT", KEY, 405, right, "Method not allowed"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> assertResponseAndHeadersMatch("HEAD", KEY, 405, right, "")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> assertResponseAndHeadersMatch("PUT", KEY, 405, wrong, "Method not allowed"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Allow is [GET, POST], but the path documents DELETE, PATCH");
+        assertThatThrownBy(() -> assertResponseAndHeadersMatch("PUT", KEY, 405, right, "Nope"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("^Method not allowed$");
     }
 
     @Test
