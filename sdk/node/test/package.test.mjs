@@ -60,3 +60,31 @@ test('every operation of the OpenAPI document has its SDK method, and every meth
 
   assert.deepEqual(documented.sort(), methods.map((name) => `widgetKeys.${name}`).sort());
 });
+
+test('every pattern of the OpenAPI document is an ECMA-262 regular expression with the u flag, and means what the server means', () => {
+  const document = JSON.parse(readFileSync(OPENAPI, 'utf8'));
+  const patterns = [];
+  (function collect(node) {
+    if (node && typeof node === 'object') {
+      for (const [name, value] of Object.entries(node)) {
+        if (name === 'pattern' && typeof value === 'string') {
+          patterns.push(new RegExp(value, 'u'));
+        } else {
+          collect(value);
+        }
+      }
+    }
+  })(document);
+  const origin = new RegExp(document.components.schemas.DomainAllowlistInput.items.pattern, 'u');
+  const name = new RegExp(document.components.schemas.CreateWidgetKeyRequest.properties.name.pattern, 'u');
+
+  assert.ok(patterns.length > 20);
+  for (const accepted of ['https://acme.com', 'HTTPS://Acme.com:443/', 'https://*.acme.com', 'http://[::1]:8080', 'http://127.0.0.1']) {
+    assert.ok(origin.test(accepted), accepted);
+  }
+  for (const refused of ['https://acme.com/path', 'https://acme.com\n', 'https://*.com', 'http://127.1', 'http://a:65536']) {
+    assert.ok(!origin.test(refused), refused);
+  }
+  assert.ok(name.test('\tacme\u3000') && name.test('\u{1F600}'.repeat(200)), 'trimmed, counted in code points');
+  assert.ok(!name.test('') && !name.test('  ') && !name.test('a\u0000b') && !name.test('\u{1F600}'.repeat(201)));
+});
