@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -272,8 +273,7 @@ class OpenApiContractTest {
 
     @Test
     void a_response_with_the_documented_headers_passes() {
-        Map<String, List<String>> headers = Map.of("content-type", List.of(TEXT), "Cache-Control", List.of("no-store"),
-                "X-Content-Type-Options", List.of("nosniff"), "WWW-Authenticate", List.of("Bearer realm=\"widget-edge\""));
+        Map<String, List<String>> headers = headers(TEXT, "WWW-Authenticate", "Bearer realm=\"widget-edge\"");
 
         assertThatCode(() -> assertResponseAndHeadersMatch("GET", KEYS, 401, headers, "Missing or invalid bearer token"))
                 .doesNotThrowAnyException();
@@ -281,10 +281,8 @@ class OpenApiContractTest {
 
     @Test
     void a_missing_required_header_or_a_wrong_value_fails() {
-        Map<String, List<String>> noChallenge = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
-                "X-Content-Type-Options", List.of("nosniff"));
-        Map<String, List<String>> cacheable = Map.of("Content-Type", List.of(JSON), "Cache-Control", List.of("max-age=60"),
-                "X-Content-Type-Options", List.of("nosniff"));
+        Map<String, List<String>> noChallenge = headers(TEXT);
+        Map<String, List<String>> cacheable = headers(JSON, "Cache-Control", "max-age=60");
 
         assertThatThrownBy(() -> assertResponseAndHeadersMatch("GET", KEYS, 401, noChallenge, "Missing or invalid bearer token"))
                 .isInstanceOf(AssertionError.class)
@@ -296,10 +294,8 @@ class OpenApiContractTest {
 
     @Test
     void a_405_is_checked_against_the_shared_response_and_its_allow_against_the_path() {
-        Map<String, List<String>> right = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
-                "X-Content-Type-Options", List.of("nosniff"), "Allow", List.of("DELETE, PATCH"));
-        Map<String, List<String>> wrong = Map.of("Content-Type", List.of(TEXT), "Cache-Control", List.of("no-store"),
-                "X-Content-Type-Options", List.of("nosniff"), "Allow", List.of("GET, POST"));
+        Map<String, List<String>> right = headers(TEXT, "Allow", "DELETE, PATCH");
+        Map<String, List<String>> wrong = headers(TEXT, "Allow", "GET, POST");
 
         assertThatCode(() -> assertResponseAndHeadersMatch("PUT", KEY, 405, right, "Method not allowed"))
                 .doesNotThrowAnyException();
@@ -368,6 +364,18 @@ class OpenApiContractTest {
         assertThatThrownBy(() -> assertRequestSchemaRejects("UpdateWidgetKeyRequest", "{}"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("schema UpdateWidgetKeyRequest accepts {}, but it should reject it");
+    }
+
+    /** The headers every response carries, with {@code contentType}, then {@code nameValues} set or replaced. */
+    private static Map<String, List<String>> headers(String contentType, String... nameValues) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("content-type", List.of(contentType));
+        headers.put("Cache-Control", List.of("no-store"));
+        headers.put("X-Content-Type-Options", List.of("nosniff"));
+        for (int i = 0; i < nameValues.length; i += 2) {
+            headers.put(nameValues[i], List.of(nameValues[i + 1]));
+        }
+        return headers;
     }
 
     private ObjectNode widgetKey() {
