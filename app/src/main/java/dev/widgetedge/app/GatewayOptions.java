@@ -36,6 +36,16 @@ final class GatewayOptions {
             description = "The most keys cached (default: ${DEFAULT-VALUE}).")
     long cacheMaxKeys;
 
+    @Option(names = "--negative-max-keys", paramLabel = "N", defaultValue = "100000",
+            description = "The most unknown keys remembered, in a cache of their own (default: ${DEFAULT-VALUE}).")
+    long negativeMaxKeys;
+
+    @Option(names = "--key-filter-rebuild", paramLabel = "DURATION", defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "How often the existence filter of known keys is rebuilt from the store, to forget "
+                    + "deleted keys (default: ${DEFAULT-VALUE}).")
+    Duration keyFilterRebuild;
+
     @Option(names = "--usage-flush", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "How often last_used_at is written back (default: ${DEFAULT-VALUE}).")
     Duration usageFlush;
@@ -65,6 +75,8 @@ final class GatewayOptions {
                     .negativeTtl(negativeTtl)
                     .staleIfError(staleIfError)
                     .cacheMaxKeys(cacheMaxKeys)
+                    .negativeMaxKeys(negativeMaxKeys)
+                    .keyFilterRebuild(keyFilterRebuild)
                     .usageFlush(usageFlush)
                     .storeTimeout(storeTimeout)
                     .upstream(upstreamUri)

@@ -5,11 +5,13 @@ import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,14 +29,15 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The gateway's decide path for a key that is already cached, exactly as the bootstrap handler
  * runs it: {@link KeyDecider#decideCached(String, CharSequence)} — format and checksum check,
- * Caffeine lookup, freshness check, origin parse, allowlist match, usage mark. The decider is
- * built as {@code Gateway.start} builds it (default settings, coarse ticker) on an
- * {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run} as
- * Caffeine's executor. Issue 3's target: ≤ 150 ns/op and ≤ 64 B/op for a cached, allowed key.
+ * recent-keys lookup, freshness check, origin match, usage mark. The decider is built as
+ * {@code Gateway.start} builds it (default settings, coarse ticker, existence filter) on an
+ * {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run} as the
+ * caches' upkeep. Target: ≤ 150 ns/op and 0 B/op for a cached, allowed key.
  *
  * <p>Variants: an allowed exact origin, a wildcard match, a 100-entry allowlist matched by its
- * last entry (exact, and a wildcard as the 100th entry), an origin that is not allowed, an
- * unknown key remembered negatively, and a malformed key (checksum failure: decided before any
+ * last entry (exact, and a wildcard as the 100th entry), an origin that is not allowed, a
+ * well-formed key that was never created ({@link KeyDecider#decide}: key id digest and existence
+ * filter, refused without a read), and a malformed key (checksum failure: decided before any
  * lookup). Every iteration checks that the store was not read while it ran, so a figure is
  * never that of a miss.
  *
@@ -55,6 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DecidePathBenchmark {
 
     private InMemoryWidgetKeyStore store;
+    private ExistenceFilter existence;
     private CoarseTicker ticker;
     private UsageRecorder usage;
     private KeyDecider decider;
@@ -80,7 +84,7 @@ public class DecidePathBenchmark {
         key = BenchKeys.insert(store, BenchKeys.SMALL_ALLOWLIST);
         key100Exact = BenchKeys.insert(store, BenchKeys.exactAllowlist100());
         key100WildcardLast = BenchKeys.insert(store, BenchKeys.wildcardLastAllowlist100());
-        // Well-formed (valid checksum) but never stored: a negative cache entry.
+        // Well-formed (valid checksum) but never stored: the existence filter rules it out.
         unknownKey = BenchKeys.insert(new InMemoryWidgetKeyStore(), List.of());
         malformedKey = BenchKeys.withBadChecksum(key);
 
@@ -88,23 +92,29 @@ public class DecidePathBenchmark {
         Clock clock = Clock.systemUTC();
         ticker = CoarseTicker.start();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        existence = ExistenceFilter.start(store, GatewayMetrics.noop(), settings.cache().keyFilterRebuild());
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock,
+                Runnable::run);
         subscription = store.subscribe(decider);
     }
 
     /** Loads every key afresh, so that no entry goes stale or expires within the iteration. */
     @Setup(Level.Iteration)
-    public void loadKeys() {
-        for (String loaded : List.of(key, key100Exact, key100WildcardLast, unknownKey)) {
-            decider.cache().invalidate(loaded);
+    public void loadKeys() throws InterruptedException {
+        // As after a reconnection: every entry stale, the existence filter rebuilt.
+        decider.onResubscribed();
+        for (String loaded : List.of(key, key100Exact, key100WildcardLast)) {
             decider.decide(loaded, allowedOrigin).toCompletableFuture().join();
+        }
+        while (!existence.isTrusted()) {
+            Thread.sleep(1);
         }
         expect(decider.decideCached(key, allowedOrigin), null);
         expect(decider.decideCached(key, wildcardOrigin), null);
         expect(decider.decideCached(key, foreignOrigin), DenialReason.ORIGIN_NOT_ALLOWED);
         expect(decider.decideCached(key100Exact, lastEntryOrigin), null);
         expect(decider.decideCached(key100WildcardLast, wildcardOrigin), null);
-        expect(decider.decideCached(unknownKey, allowedOrigin), DenialReason.UNKNOWN_KEY);
+        expect(decider.decide(unknownKey, allowedOrigin).toCompletableFuture().join(), DenialReason.UNKNOWN_KEY);
         expect(decider.decideCached(malformedKey, allowedOrigin), DenialReason.INVALID_KEY);
         loadsBeforeIteration = loads();
     }
@@ -116,20 +126,21 @@ public class DecidePathBenchmark {
         if (loads != 0) {
             throw new IllegalStateException(loads + " store reads during the iteration: it measured misses");
         }
-        for (String cached : List.of(key, key100Exact, key100WildcardLast, unknownKey)) {
+        for (String cached : List.of(key, key100Exact, key100WildcardLast)) {
             if (decider.decideCached(cached, allowedOrigin) == null) {
                 throw new IllegalStateException("an entry went stale during the iteration; "
-                        + "keep iterations shorter than the negative TTL (10 s)");
+                        + "keep iterations shorter than the cache TTL (30 s)");
             }
         }
-        if (decider.cache().asMap().containsKey(malformedKey)) {
-            throw new IllegalStateException("the malformed key reached the cache");
+        if (decider.cache().estimatedSize() != 3 || decider.negativeCache().estimatedSize() != 0) {
+            throw new IllegalStateException("an unknown or malformed key reached a cache");
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         subscription.close();
+        existence.close();
         usage.close();
         ticker.close();
     }
@@ -178,10 +189,13 @@ public class DecidePathBenchmark {
         return decider.decideCached(key, foreignOrigin);
     }
 
-    /** Well-formed key the store does not have, remembered negatively: {@code unknown_key}. */
+    /**
+     * Well-formed key the store does not have: the key id's SHA-256 and the existence filter,
+     * {@code unknown_key} without a read (and the completed stage it is returned in).
+     */
     @Benchmark
-    public Decision negativeHit_unknownKey() {
-        return decider.decideCached(unknownKey, allowedOrigin);
+    public CompletionStage<Decision> unknownKey_ruledOutByTheFilter() {
+        return decider.decide(unknownKey, allowedOrigin);
     }
 
     /** Checksum failure: {@code invalid_key} with no cache or store lookup. */

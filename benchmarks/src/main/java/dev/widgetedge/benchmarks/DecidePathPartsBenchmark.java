@@ -1,5 +1,6 @@
 package dev.widgetedge.benchmarks;
 
+import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.origin.Origin;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
@@ -7,11 +8,11 @@ import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.CachedKey;
 import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The steps of {@link DecidePathBenchmark#hit_allowed} one at a time, to see which dominate: the
- * key check, the Caffeine lookup, the freshness clock read, the decision on the cached key (origin
- * parse and allowlist match), the usage mark. Also the whole path with a new key and origin
+ * key check, the lookup (and, for a key the recent-keys table misses, the key id's SHA-256 and the
+ * decision cache's lookup), the freshness clock read, the decision on the cached key (origin parse
+ * and allowlist match), the usage mark. Also the whole path with a new key and origin
  * {@code String} per call, as the gateway has them (each request decodes its own strings, so
  * {@code String.hashCode} is computed afresh, where the plain benchmark's strings cache theirs):
  * its bytes/op include the two copies (the caller's allocation, 144 B for a 44-character key and
@@ -50,6 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DecidePathPartsBenchmark {
 
     private UsageRecorder usage;
+    private ExistenceFilter existence;
     private KeyDecider decider;
     private CachedKey cached;
     private String key;
@@ -68,15 +71,19 @@ public class DecidePathPartsBenchmark {
         GatewaySettings settings = GatewaySettings.defaults();
         ticker = CoarseTicker.start();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        existence = ExistenceFilter.start(store, GatewayMetrics.noop(), settings.cache().keyFilterRebuild());
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock,
+                Runnable::run);
+        store.subscribe(decider);
     }
 
     /** Loads the key afresh before each iteration, so it stays fresh throughout. */
     @Setup(Level.Iteration)
     public void load() {
-        decider.cache().invalidate(key);
+        // As after a reconnection: the entry is stale and read again.
+        decider.onResubscribed();
         decider.decide(key, origin).toCompletableFuture().join();
-        cached = decider.cache().asMap().get(key);
+        cached = decider.cache().asMap().get(KeyDigest.keyId(key));
         if (!(decider.decideCached(key, origin) instanceof Decision.Allowed)) {
             throw new IllegalStateException("the key is not allowed from the cache");
         }
@@ -84,6 +91,7 @@ public class DecidePathPartsBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        existence.close();
         usage.close();
         ticker.close();
     }
@@ -106,10 +114,10 @@ public class DecidePathPartsBenchmark {
         return WidgetKeyFormat.isWellFormed(key);
     }
 
-    /** Step 2: the cache lookup ({@code asMap().get}, as decideCached does). */
+    /** Step 2 on a miss of the recent keys: the key id's SHA-256, then the decision cache's lookup. */
     @Benchmark
-    public CachedKey step2_cacheLookup() {
-        return decider.cache().asMap().get(key);
+    public CachedKey step2_keyIdAndCacheLookup() {
+        return decider.cache().asMap().get(KeyDigest.keyId(key));
     }
 
     /** Step 3: the freshness check's clock read (the coarse ticker's field). */

@@ -1,7 +1,9 @@
 package dev.widgetedge.gateway;
 
+import dev.widgetedge.core.store.Subscription;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
@@ -15,6 +17,8 @@ import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +33,23 @@ public final class Gateway implements AutoCloseable {
 
     private final HttpServer server;
     private final KeyDecider decider;
+    private final ExistenceFilter existence;
     private final UsageRecorder usage;
-    private final AutoCloseable subscription;
+    private final Subscription subscription;
     private final UpstreamClient upstream;
     private final CoarseTicker ticker;
+    private final ExecutorService cacheUpkeep;
 
-    private Gateway(HttpServer server, KeyDecider decider, UsageRecorder usage, AutoCloseable subscription,
-            UpstreamClient upstream, CoarseTicker ticker) {
+    private Gateway(HttpServer server, KeyDecider decider, ExistenceFilter existence, UsageRecorder usage,
+            Subscription subscription, UpstreamClient upstream, CoarseTicker ticker, ExecutorService cacheUpkeep) {
         this.server = server;
         this.decider = decider;
+        this.existence = existence;
         this.usage = usage;
         this.subscription = subscription;
         this.upstream = upstream;
         this.ticker = ticker;
+        this.cacheUpkeep = cacheUpkeep;
     }
 
     /** Subscribes to invalidations, then binds {@code host:port} (0 = any free port). */
@@ -50,18 +58,27 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
         CoarseTicker ticker = CoarseTicker.start();
         UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
-        // Caffeine's upkeep (draining its read buffer, evicting) runs on the calling I/O thread: it is
-        // short and amortized, and handing it to a pool costs a cross-thread wake-up (a futex call)
-        // every few hundred reads, which measured as a large share of a cache hit's cost.
-        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, Runnable::run);
+        ExistenceFilter existence = ExistenceFilter.start(store, metrics, settings.cache().keyFilterRebuild());
+        MicrometerGatewayMetrics.trackKeyFilter(registry, existence);
+        // The caches' upkeep (eviction, expiry) runs on a thread of its own, never on a store or I/O
+        // thread, where it would hold up other misses' answers. Hits do not touch the caches at all
+        // (see KeyDecider), so handing upkeep over costs them nothing.
+        ExecutorService cacheUpkeep = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cache-upkeep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, existence, ticker, clock, cacheUpkeep);
         DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
-        AutoCloseable subscription = store.subscribe(decider);
+        DecisionCacheMetrics.monitor(registry, decider.negativeCache(), "widget_gateway_unknown_keys");
+        Subscription subscription = store.subscribe(decider);
+        decider.useSubscription(subscription);
         UpstreamClient upstream = settings.upstream().uri() == null ? null : UpstreamClient.create(settings, loops);
         InFlightRequests inFlight = new InFlightRequests();
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
         HttpServer server = HttpServer.bind("gateway", loops, host, port, inFlight,
                 new GatewayInitializer(settings, decider, metrics, upstream, inFlight));
-        return new Gateway(server, decider, usage, subscription, upstream, ticker);
+        return new Gateway(server, decider, existence, usage, subscription, upstream, ticker, cacheUpkeep);
     }
 
     public HttpServer server() {
@@ -73,6 +90,11 @@ public final class Gateway implements AutoCloseable {
         return decider;
     }
 
+    /** The existence filter, for tests. */
+    public ExistenceFilter existenceFilter() {
+        return existence;
+    }
+
     /** The usage recorder, for tests. */
     public UsageRecorder usage() {
         return usage;
@@ -82,13 +104,15 @@ public final class Gateway implements AutoCloseable {
     public void close(Duration timeout) {
         try {
             subscription.close();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warn("error while unsubscribing: {}", e.toString());
         }
+        existence.close();
         usage.close(timeout);
         if (upstream != null) {
             upstream.close();
         }
+        cacheUpkeep.shutdownNow();
         ticker.close();
     }
 

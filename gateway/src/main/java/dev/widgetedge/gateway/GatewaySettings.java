@@ -50,6 +50,8 @@ public record GatewaySettings(
                 .negativeTtl(cache.negativeTtl())
                 .staleIfError(cache.staleIfError())
                 .cacheMaxKeys(cache.maxKeys())
+                .negativeMaxKeys(cache.negativeMaxKeys())
+                .keyFilterRebuild(cache.keyFilterRebuild())
                 .upstream(upstream.uri())
                 .upstreamTimeout(upstream.timeout())
                 .maxProxyBodyBytes(upstream.maxBodyBytes())
@@ -65,6 +67,8 @@ public record GatewaySettings(
         private Duration negativeTtl = CacheSettings.DEFAULT_NEGATIVE_TTL;
         private Duration staleIfError = CacheSettings.DEFAULT_STALE_IF_ERROR;
         private long cacheMaxKeys = CacheSettings.DEFAULT_MAX_KEYS;
+        private long negativeMaxKeys = CacheSettings.DEFAULT_NEGATIVE_MAX_KEYS;
+        private Duration keyFilterRebuild = CacheSettings.DEFAULT_KEY_FILTER_REBUILD;
         private URI upstream;
         private Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
         private long maxProxyBodyBytes = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
@@ -92,6 +96,16 @@ public record GatewaySettings(
 
         public Builder cacheMaxKeys(long value) {
             cacheMaxKeys = value;
+            return this;
+        }
+
+        public Builder negativeMaxKeys(long value) {
+            negativeMaxKeys = value;
+            return this;
+        }
+
+        public Builder keyFilterRebuild(Duration value) {
+            keyFilterRebuild = value;
             return this;
         }
 
@@ -133,7 +147,8 @@ public record GatewaySettings(
          */
         public GatewaySettings build() {
             return new GatewaySettings(
-                    new CacheSettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys),
+                    new CacheSettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys, negativeMaxKeys,
+                            keyFilterRebuild),
                     new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes),
                     new ConnectionSettings(idleTimeout),
                     usageFlush,

@@ -69,6 +69,9 @@ final class GatewayFixture implements AutoCloseable {
         for (RedisConnector connector : gatewayRedis) {
             await().atMost(Duration.ofSeconds(20)).until(connector::isConnected);
         }
+        for (Gateway gateway : gateways) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.existenceFilter().isTrusted());
+        }
     }
 
     static GatewayFixture start(RedisServer redis, GatewaySettings settings, int gatewayCount) {
@@ -77,6 +80,10 @@ final class GatewayFixture implements AutoCloseable {
 
     Gateway gateway(int index) {
         return gateways.get(index);
+    }
+
+    int gatewayCount() {
+        return gateways.size();
     }
 
     PrometheusMeterRegistry registry(int index) {

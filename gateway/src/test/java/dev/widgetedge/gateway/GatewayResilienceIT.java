@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.testing.RedisServerExtension;
@@ -68,7 +69,10 @@ class GatewayResilienceIT {
         assertThat(miss.json().get("error").asText()).isEqualTo("store_unavailable");
         assertThat(miss.header("Retry-After")).isEqualTo("5");
         assertThat(miss.header("Access-Control-Allow-Origin")).isNull();
-        assertThat(unknown.status()).as("a miss during an outage is never a 401").isEqualTo(503);
+        // A key that was never created is not a miss: the existence filter, built before the
+        // outage, rules it out without asking the store.
+        assertThat(unknown.status()).as("a forged key during an outage").isEqualTo(401);
+        assertThat(unknown.json().get("error").asText()).isEqualTo("unknown_key");
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> fixture.bootstrap(0, neverSeen.plaintext(), ORIGIN).status() == 200);
     }
@@ -82,7 +86,7 @@ class GatewayResilienceIT {
         REDIS.server().stop();
         // The entry expires after TTL + stale-if-error; wait for that state, then ask.
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.gateway(0).decider().cache().asMap().get(key.plaintext()) == null);
+                .until(() -> fixture.gateway(0).decider().cache().asMap().get(KeyDigest.keyId(key.plaintext())) == null);
         GatewayFixture.Response response = fixture.bootstrap(0, key.plaintext(), ORIGIN);
         REDIS.server().start();
 

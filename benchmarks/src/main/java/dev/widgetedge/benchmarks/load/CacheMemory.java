@@ -5,11 +5,13 @@ import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.store.Subscription;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
@@ -36,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 
 /**
  * Heap per cached key: fills a {@link KeyDecider}, wired as {@code Gateway.start} wires it
@@ -79,7 +82,11 @@ public final class CacheMemory {
         FreshRecordStore store = new FreshRecordStore();
         CoarseTicker ticker = CoarseTicker.start();
         UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
-        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, ticker, clock, ForkJoinPool.commonPool());
+        // The store never reports its subscription in place, so the filter is never built and every
+        // key is looked up: what is measured is the cache.
+        ExistenceFilter existence = ExistenceFilter.start(store, metrics, settings.cache().keyFilterRebuild());
+        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, existence, ticker, clock,
+                ForkJoinPool.commonPool());
         DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         AutoCloseable subscription = store.subscribe(decider);
 
@@ -238,6 +245,11 @@ public final class CacheMemory {
         }
 
         @Override
+        public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
             throw new UnsupportedOperationException();
         }
@@ -258,8 +270,17 @@ public final class CacheMemory {
         }
 
         @Override
-        public AutoCloseable subscribe(InvalidationListener listener) {
-            return () -> { };
+        public Subscription subscribe(InvalidationListener listener) {
+            return new Subscription() {
+                @Override
+                public CompletionStage<Void> caughtUp() {
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
         }
 
         @Override

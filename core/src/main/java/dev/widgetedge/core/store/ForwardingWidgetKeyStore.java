@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * A {@link WidgetKeyStore} that passes every call to another one: the base of decorators that
@@ -36,6 +37,11 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
+    public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
+        return delegate.scanKeyIds(sink);
+    }
+
+    @Override
     public CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
         return delegate.findByKey(lookup);
     }
@@ -61,7 +67,7 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public AutoCloseable subscribe(InvalidationListener listener) {
+    public Subscription subscribe(InvalidationListener listener) {
         return delegate.subscribe(listener);
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -44,6 +45,16 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     @Override
     public synchronized CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
         return CompletableFuture.completedFuture(Optional.ofNullable(entries.get(id)).map(Entry::stored));
+    }
+
+    @Override
+    public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
+        List<UUID> ids;
+        synchronized (this) {
+            ids = List.copyOf(entries.keySet());
+        }
+        ids.forEach(sink);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -109,9 +120,22 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public AutoCloseable subscribe(InvalidationListener listener) {
+    public Subscription subscribe(InvalidationListener listener) {
         listeners.add(listener);
-        return () -> listeners.remove(listener);
+        // In process, the subscription is in place at once.
+        listener.onResubscribed();
+        return new Subscription() {
+            @Override
+            public CompletionStage<Void> caughtUp() {
+                // Publishing delivers before the mutation returns: nothing is ever on its way.
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {
+                listeners.remove(listener);
+            }
+        };
     }
 
     @Override

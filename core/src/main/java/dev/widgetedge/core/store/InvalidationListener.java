@@ -10,8 +10,10 @@ public interface InvalidationListener {
     void onInvalidation(Invalidation invalidation);
 
     /**
-     * The subscription was (re-)established after a gap in which messages may have been lost:
-     * every cached decision must now be treated as stale.
+     * The subscription is in place: first after {@link WidgetKeyStore#subscribe}, then again after
+     * every reconnection, following a gap in which messages may have been lost. Every cached
+     * decision must now be treated as stale, and anything built from the store before this point
+     * may have missed changes announced in the gap.
      */
     void onResubscribed();
 }

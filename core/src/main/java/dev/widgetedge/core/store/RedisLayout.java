@@ -37,6 +37,9 @@ final class RedisLayout {
     static final String PREFIX = "we:v1:";
     static final String INVALIDATION_CHANNEL = PREFIX + "invalidations";
     static final String TOKEN_INDEX = PREFIX + "toks";
+    private static final String WIDGET_KEY_TAG = "wk:{";
+    /** A {@code SCAN MATCH} glob for every widget-key record. */
+    static final String WIDGET_KEY_PATTERN = PREFIX + WIDGET_KEY_TAG + "*}";
 
     static final String F_ID = "id";
     static final String F_ACCOUNT_ID = "account_id";
@@ -63,7 +66,23 @@ final class RedisLayout {
     }
 
     static String widgetKey(UUID id) {
-        return PREFIX + "wk:{" + id + "}";
+        return PREFIX + WIDGET_KEY_TAG + id + "}";
+    }
+
+    /**
+     * The key id in a widget-key record's name, or {@code null} when {@code redisKey} is not one
+     * (a stray key that happens to match {@link #WIDGET_KEY_PATTERN}).
+     */
+    static UUID widgetKeyId(String redisKey) {
+        int start = PREFIX.length() + WIDGET_KEY_TAG.length();
+        if (!redisKey.startsWith(PREFIX + WIDGET_KEY_TAG) || !redisKey.endsWith("}")) {
+            return null;
+        }
+        try {
+            return UUID.fromString(redisKey.substring(start, redisKey.length() - 1));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String accountIndex(String accountId) {

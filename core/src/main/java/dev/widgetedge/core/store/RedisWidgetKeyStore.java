@@ -4,6 +4,8 @@ import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.widget.WidgetKey;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,9 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             return 0
             """);
 
+    /** Names per {@code SCAN} call: large pages keep a million-key scan to about a thousand round trips. */
+    private static final int SCAN_PAGE = 1000;
+
     private final RedisConnector redis;
 
     /** A store on {@code redis}; the connector stays the caller's to close. */
@@ -103,6 +109,28 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
         return redis.call(commands -> commands.hgetall(RedisLayout.widgetKey(id))
                 .thenApply(hash -> Optional.ofNullable(RedisLayout.readRecord(hash))));
+    }
+
+    /**
+     * {@code SCAN} over the widget-key records, {@value #SCAN_PAGE} names a call; each call is
+     * bounded by the store timeout, and a failed call fails the scan.
+     */
+    @Override
+    public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
+        ScanArgs args = ScanArgs.Builder.matches(RedisLayout.WIDGET_KEY_PATTERN).limit(SCAN_PAGE);
+        return scanFrom(ScanCursor.INITIAL, args, sink);
+    }
+
+    private CompletionStage<Void> scanFrom(ScanCursor cursor, ScanArgs args, Consumer<UUID> sink) {
+        return redis.call(commands -> commands.scan(cursor, args)).thenCompose(page -> {
+            for (String name : page.getKeys()) {
+                UUID id = RedisLayout.widgetKeyId(name);
+                if (id != null) {
+                    sink.accept(id);
+                }
+            }
+            return page.isFinished() ? CompletableFuture.<Void>completedFuture(null) : scanFrom(page, args, sink);
+        });
     }
 
     @Override
@@ -159,7 +187,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public AutoCloseable subscribe(InvalidationListener listener) {
+    public Subscription subscribe(InvalidationListener listener) {
         CompletionStage<StatefulRedisPubSubConnection<String, String>> connecting = redis.connectPubSub();
         connecting.thenAccept(connection -> {
             connection.addListener(new RedisPubSubAdapter<>() {
@@ -185,7 +213,31 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             });
             connection.async().subscribe(RedisLayout.INVALIDATION_CHANNEL);
         });
-        return () -> connecting.thenAccept(StatefulRedisPubSubConnection::close);
+        return new Subscription() {
+            /**
+             * A {@code PING} on the subscription's own connection: Redis answers it after every
+             * message it pushed to this connection before, and the client reads both in order, so
+             * when the answer arrives every earlier invalidation has been passed to the listener.
+             */
+            @Override
+            public CompletionStage<Void> caughtUp() {
+                StatefulRedisPubSubConnection<String, String> connection = connecting.toCompletableFuture().getNow(null);
+                if (connection == null || !connection.isOpen()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                return connection.async().ping().toCompletableFuture().handle((pong, error) -> {
+                    if (error != null) {
+                        throw new StoreException("Redis did not answer on the subscription: " + error.getMessage(), error);
+                    }
+                    return null;
+                });
+            }
+
+            @Override
+            public void close() {
+                connecting.thenAccept(StatefulRedisPubSubConnection::close);
+            }
+        };
     }
 
     @Override

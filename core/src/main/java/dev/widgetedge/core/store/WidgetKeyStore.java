@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The system of record for widget keys: the one storage interface, implemented on Redis and in
@@ -63,10 +64,19 @@ public interface WidgetKeyStore {
     CompletionStage<Void> recordUsage(UUID id, Instant usedAt);
 
     /**
+     * Passes the id of every stored widget key to {@code sink}, one call at a time (never
+     * concurrently), and completes when all have been passed. An id may be passed more than once
+     * (Redis {@code SCAN} repeats some while its table grows); keys created or deleted while the
+     * scan runs may or may not be passed. For the gateway's existence filter: ids only, no record
+     * is read.
+     */
+    CompletionStage<Void> scanKeyIds(Consumer<UUID> sink);
+
+    /**
      * Delivers every invalidation published from now on to {@code listener} until the returned
      * handle is closed.
      */
-    AutoCloseable subscribe(InvalidationListener listener);
+    Subscription subscribe(InvalidationListener listener);
 
     /** Completes normally when the store answers. */
     CompletionStage<Void> ping();

@@ -1,7 +1,5 @@
 package dev.widgetedge.core.store;
 
-import java.util.List;
-
 /** The store contract on the in-memory store of {@code dev} mode. */
 class InMemoryWidgetKeyStoreTest extends WidgetKeyStoreContract {
 
@@ -10,10 +8,5 @@ class InMemoryWidgetKeyStoreTest extends WidgetKeyStoreContract {
     @Override
     protected WidgetKeyStore store() {
         return store;
-    }
-
-    @Override
-    protected void awaitSubscribed(List<Boolean> resubscribed) {
-        // In-process listeners are live as soon as they are added.
     }
 }

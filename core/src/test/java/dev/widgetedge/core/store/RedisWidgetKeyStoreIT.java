@@ -38,11 +38,6 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
         return store;
     }
 
-    @Override
-    protected void awaitSubscribed(List<Boolean> resubscribed) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> !resubscribed.isEmpty());
-    }
-
     @Test
     void subscription_reportsAResubscribe_afterRedisComesBack() throws Exception {
         List<Boolean> resubscribed = new CopyOnWriteArrayList<>();

@@ -10,8 +10,10 @@ import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,23 @@ abstract class WidgetKeyStoreContract {
         KeyLookup forged = new KeyLookup(inserted.key().id(), KeyDigest.sha256Hex("something else"));
 
         assertThat(join(store().findByKey(forged))).isEmpty();
+    }
+
+    @Test
+    void scanKeyIds_passesEveryStoredKey_andNoDeletedOne() {
+        String account = freshAccount();
+        Set<UUID> inserted = new HashSet<>();
+        for (int i = 0; i < 2500; i++) {
+            inserted.add(insertNew(account, T0).key().id());
+        }
+        Inserted deleted = insertNew(account, T0);
+        assertThat(join(store().removeUnused(read(deleted.key().id()), T0))).isTrue();
+
+        Set<UUID> scanned = new HashSet<>();
+        join(store().scanKeyIds(scanned::add));
+
+        assertThat(scanned).containsAll(inserted).doesNotContain(deleted.key().id());
+        assertThat(scanned).allSatisfy(id -> assertThat(join(store().findById(id))).isPresent());
     }
 
     @Test
@@ -167,6 +186,24 @@ abstract class WidgetKeyStoreContract {
     }
 
     @Test
+    void subscribe_reportsTheSubscriptionOnceItIsInPlace() throws Exception {
+        List<Boolean> established = new CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = store().subscribe(new InvalidationListener() {
+            @Override
+            public void onInvalidation(Invalidation invalidation) {
+            }
+
+            @Override
+            public void onResubscribed() {
+                established.add(true);
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !established.isEmpty());
+            assertThat(established).hasSize(1);
+        }
+    }
+
+    @Test
     void everyMutation_publishesItsVersion_andRefusedOnesPublishNothing() throws Exception {
         List<Invalidation> received = new CopyOnWriteArrayList<>();
         List<Boolean> resubscribed = new CopyOnWriteArrayList<>();
@@ -198,6 +235,8 @@ abstract class WidgetKeyStoreContract {
         }
     }
 
-    /** Waits until the subscription is live, where the implementation reports it. */
-    protected abstract void awaitSubscribed(List<Boolean> resubscribed);
+    /** Waits until the subscription is live: every implementation reports it. */
+    protected static void awaitSubscribed(List<Boolean> resubscribed) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !resubscribed.isEmpty());
+    }
 }

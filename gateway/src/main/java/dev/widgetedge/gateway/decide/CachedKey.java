@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the gateway knows about one key: what the store said, when it said it, and the decision
  * that follows for any origin. Immutable but for the usage mark, which only the
- * {@link dev.widgetedge.gateway.usage.UsageRecorder} touches.
+ * {@link dev.widgetedge.gateway.usage.UsageRecorder} touches, the remembered origin, and the
+ * one-way {@link #detach() detached} flag the {@link KeyDecider} sets when the entry leaves its cache.
  */
 public final class CachedKey {
 
@@ -42,6 +43,11 @@ public final class CachedKey {
     private volatile Origin lastAllowedOrigin;
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
     private volatile long usageWindow = Long.MIN_VALUE;
+    /**
+     * Set once this is no longer the decision cache's entry for its key (replaced, removed by an
+     * invalidation, or evicted): holders of a reference outside the cache must then look again.
+     */
+    private volatile boolean detached;
 
     private CachedKey(UUID id, long version, DenialReason keyDenial, Decision.Allowed allowed, Allowlist allowlist,
             long loadedAtNanos, long epoch) {
@@ -133,6 +139,16 @@ public final class CachedKey {
 
     long epoch() {
         return epoch;
+    }
+
+    /** Whether this entry left the decision cache; see {@link RecentKeys}. */
+    boolean isDetached() {
+        return detached;
+    }
+
+    /** Marks this entry as no longer the decision cache's. Permanent. */
+    void detach() {
+        detached = true;
     }
 
     /** The usage window last marked; for the usage recorder only. */

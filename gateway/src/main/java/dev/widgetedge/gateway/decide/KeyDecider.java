@@ -2,18 +2,20 @@ package dev.widgetedge.gateway.decide;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.store.Subscription;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.gateway.CacheSettings;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.GatewayMetrics.StoreResult;
@@ -29,35 +31,44 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The decide path: key format first (no lookup for a malformed key), then the cache, then the
- * store on a miss, then the origin against the key's allowlist.
+ * The decide path: key format first (no lookup for a malformed key), then what the gateway knows
+ * about the key, then the store on a miss, then the origin against the key's allowlist.
  *
- * <p><b>Cache.</b> Caffeine, keyed by the key, bounded by {@code cacheMaxKeys}; it holds only
- * answers the store gave. Misses for the same key share one store read (the {@code loading} map
- * holds the reads in flight). A cached decision is used for {@code cacheTtl}; after that it is
- * revalidated before use. Unknown keys are remembered for {@code negativeTtl}.
+ * <p><b>What the gateway knows.</b> In lookup order:
+ * <ol>
+ *   <li>{@link RecentKeys}: the recently used known keys by their plaintext, so that a hit costs
+ *       no digest; the hot path ({@link #decideCached}) ends here.</li>
+ *   <li>The key id (a SHA-256 of the key), then the <em>decision cache</em> of known keys by id
+ *       (Caffeine, bounded by {@code --cache-max-keys}), used for {@code --cache-ttl} and then
+ *       revalidated before use.</li>
+ *   <li>The {@link ExistenceFilter}: a key id the store certainly does not have is
+ *       {@code unknown_key} at once, with no store read and nothing cached.</li>
+ *   <li>The <em>negative cache</em> of unknown keys by id (its own Caffeine cache, bounded by
+ *       {@code --negative-max-keys}, entries for {@code --negative-ttl}), for the few unknown keys
+ *       the filter cannot rule out (and all of them while it is not trusted). Unknown keys
+ *       live only here, so they can never evict known ones.</li>
+ *   <li>A store read. Misses for the same key share one read ({@code loading} holds the reads in
+ *       flight); misses for different keys never wait for each other.</li>
+ * </ol>
  *
  * <p><b>Invalidation.</b> An invalidation names a key id and the version the key now has. The
- * gateway keeps, per id, the highest version announced ({@code announced}), long enough to
- * outlive any read in flight, and an index from id to key for every cached entry
- * ({@code keysById}). Two rules make every invalidation take effect:
- * <ol>
- *   <li>The index changes only inside the cache's own atomic operation on that key: it is set
- *       when an entry is put, and cleared when an entry is removed, by an invalidation (here) or
- *       by eviction (Caffeine's eviction listener runs inside the removal). So whenever the cache
- *       holds an entry, the index leads to it.</li>
- *   <li>An invalidation first raises {@code announced}, then looks the key up; a load first puts
- *       its entry, then compares its version with {@code announced}. Either the invalidation
- *       finds the entry and removes it, or the load sees the newer version and takes its entry
- *       back out (and reads again). An entry older than an invalidation received never stays.</li>
- * </ol>
- * A re-established subscription (messages may have been lost) makes every entry stale.
+ * gateway keeps, per id, the highest version announced ({@code announced}), long enough to outlive
+ * any read in flight. An invalidation first raises {@code announced}, then removes an older entry
+ * from both caches; a load first puts its entry, then compares its version with
+ * {@code announced}, and takes it back out (and reads again) when an invalidation overtook the
+ * read. Either way an entry older than an invalidation received never stays. An entry that leaves
+ * the decision cache (replaced, invalidated, evicted) is marked {@link CachedKey#detach detached},
+ * which is how {@link RecentKeys} learns that its reference is no longer good. A re-established
+ * subscription (messages may have been lost) makes every entry stale and the existence filter
+ * untrusted until it is rebuilt.
  *
  * <p><b>Outage.</b> When revalidation fails, an allowed decision keeps serving for up to
- * {@code staleIfError} past its TTL; a disabled key stays refused; anything else is
- * {@link DenialReason#STORE_UNAVAILABLE}.
+ * {@code staleIfError} past its TTL; a disabled key stays refused; an uncached known key is
+ * {@link DenialReason#STORE_UNAVAILABLE}, and an unknown key the trusted filter rules out is still
+ * {@code unknown_key}.
  *
- * <p>Thread-safe; {@link #decideCached} never blocks and does no I/O.
+ * <p>Thread-safe; {@link #decideCached} never blocks, allocates nothing and does no I/O.
+ * {@link #decide} never blocks; its stage completes on the store's thread when it reads.
  */
 public final class KeyDecider implements InvalidationListener {
 
@@ -70,53 +81,82 @@ public final class KeyDecider implements InvalidationListener {
     private final WidgetKeyStore store;
     private final UsageRecorder usage;
     private final GatewayMetrics metrics;
+    private final ExistenceFilter existence;
     private final Ticker ticker;
     private final Clock clock;
     private final long ttlNanos;
+    private final long negativeTtlNanos;
     private final long staleIfErrorNanos;
     private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
-    private final Cache<String, CachedKey> cache;
-    private final ConcurrentHashMap<String, CompletableFuture<CachedKey>> loading = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<UUID, String> keysById = new ConcurrentHashMap<>();
+    private final RecentKeys recent = new RecentKeys();
+    private final Cache<UUID, CachedKey> known;
+    private final Cache<UUID, CachedKey> unknown;
+    private final ConcurrentHashMap<UUID, CompletableFuture<CachedKey>> loading = new ConcurrentHashMap<>();
     private final Cache<UUID, Long> announced;
+    private final AnnouncementBarrier announcements = new AnnouncementBarrier();
     private final AtomicLong epoch = new AtomicLong();
 
     /**
-     * @param executor runs Caffeine's maintenance ({@code Runnable::run} runs it on the calling
-     *                 thread; tests defer it to play out interleavings)
+     * @param existence the existence filter, which this decider keeps informed of invalidations
+     *                  and resubscriptions
+     * @param upkeep    runs the caches' maintenance (eviction, expiry); tests defer it to play out
+     *                  interleavings
      */
     public KeyDecider(WidgetKeyStore store, GatewaySettings settings, UsageRecorder usage, GatewayMetrics metrics,
-            Ticker ticker, Clock clock, Executor executor) {
+            ExistenceFilter existence, Ticker ticker, Clock clock, Executor upkeep) {
         this.store = store;
         this.usage = usage;
         this.metrics = metrics;
+        this.existence = existence;
         this.ticker = ticker;
         this.clock = clock;
-        this.ttlNanos = settings.cache().ttl().toNanos();
-        this.staleIfErrorNanos = settings.cache().staleIfError().toNanos();
-        long negativeTtlNanos = settings.cache().negativeTtl().toNanos();
-        long knownLifetimeNanos = ttlNanos + staleIfErrorNanos;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(settings.cache().maxKeys())
+        CacheSettings cache = settings.cache();
+        this.ttlNanos = cache.ttl().toNanos();
+        this.negativeTtlNanos = cache.negativeTtl().toNanos();
+        this.staleIfErrorNanos = cache.staleIfError().toNanos();
+        this.known = Caffeine.newBuilder()
+                .maximumSize(cache.maxKeys())
                 .ticker(ticker)
-                .executor(executor)
+                .executor(upkeep)
                 .recordStats(() -> stats)
-                .expireAfter(Expiry.<String, CachedKey>writing((key, value) ->
-                        Duration.ofNanos(value.known() ? knownLifetimeNanos : negativeTtlNanos)))
-                .evictionListener(this::unindexEvicted)
+                .expireAfterWrite(Duration.ofNanos(ttlNanos + staleIfErrorNanos))
+                .evictionListener((UUID id, CachedKey evicted, RemovalCause cause) -> {
+                    if (evicted != null) {
+                        evicted.detach();
+                    }
+                })
+                .build();
+        this.unknown = Caffeine.newBuilder()
+                .maximumSize(cache.negativeMaxKeys())
+                .ticker(ticker)
+                .executor(upkeep)
+                .expireAfterWrite(cache.negativeTtl())
                 .build();
         Duration loadRace = settings.storeTimeout().multipliedBy(MAX_LOAD_ATTEMPTS).plusSeconds(5);
-        this.announced = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(loadRace).build();
-    }
-
-    /** The cache, for its metrics and for tests. */
-    public Cache<String, CachedKey> cache() {
-        return cache;
+        this.announced = Caffeine.newBuilder().ticker(ticker).executor(upkeep).expireAfterWrite(loadRace).build();
     }
 
     /**
-     * The decision when it needs no I/O (bad key, or a fresh cache entry), else {@code null}:
-     * then call {@link #decide}.
+     * The subscription that delivers this decider's invalidations: before calling a key unknown
+     * from what it has heard, the decider waits until it has heard everything published so far.
+     */
+    public void useSubscription(Subscription subscription) {
+        announcements.attach(subscription);
+    }
+
+    /** The decision cache of known keys, by key id: for its metrics and for tests. */
+    public Cache<UUID, CachedKey> cache() {
+        return cache(true);
+    }
+
+    /** The negative cache of unknown keys, by key id: for its metrics and for tests. */
+    public Cache<UUID, CachedKey> negativeCache() {
+        return cache(false);
+    }
+
+    /**
+     * The decision when it needs no I/O and no digest (bad key, or a recently used key that is
+     * fresh), else {@code null}: then call {@link #decide}.
      */
     public Decision decideCached(String key, CharSequence origin) {
         if (key == null || key.isEmpty()) {
@@ -125,8 +165,8 @@ public final class KeyDecider implements InvalidationListener {
         if (!WidgetKeyFormat.isWellFormed(key)) {
             return Decision.Denied.of(DenialReason.INVALID_KEY);
         }
-        CachedKey cached = cache.asMap().get(key);
-        if (cached == null) {
+        CachedKey cached = recent.get(key);
+        if (cached == null || cached.isDetached()) {
             return null;
         }
         long now = ticker.read();
@@ -143,14 +183,50 @@ public final class KeyDecider implements InvalidationListener {
         if (immediate != null) {
             return CompletableFuture.completedFuture(immediate);
         }
+        UUID id = KeyDigest.keyId(key);
+        long now = ticker.read();
+        CachedKey cached = known.asMap().get(id);
+        if (cached != null && isFresh(cached, now)) {
+            recent.put(key, cached);
+            stats.recordHits(1);
+            return CompletableFuture.completedFuture(decideWith(cached, origin, now));
+        }
+        if (cached == null && (existence.definitelyAbsent(id) || isRememberedAsUnknown(id, now))) {
+            // Unknown as far as this gateway has heard; make sure it has heard everything.
+            return announcements.await().handle((caughtUp, error) -> error != null || isStillUnknown(id)
+                    ? CompletableFuture.completedFuture((Decision) Decision.Denied.of(DenialReason.UNKNOWN_KEY))
+                    : loadAndDecide(key, id, origin, null))
+                    .thenCompose(decision -> decision);
+        }
+        return loadAndDecide(key, id, origin, cached);
+    }
+
+    /**
+     * Whether the key is still unknown once every announcement published before the request has
+     * arrived: a create among them took it out of the negative cache and put it in the filter.
+     */
+    private boolean isStillUnknown(UUID id) {
+        return existence.stillAbsent(id) || isRememberedAsUnknown(id, ticker.read());
+    }
+
+    private boolean isRememberedAsUnknown(UUID id, long now) {
+        CachedKey remembered = unknown.asMap().get(id);
+        return remembered != null && isFresh(remembered, now);
+    }
+
+    /** Reads the key (sharing a read in flight) and decides; {@code stale} serves through an outage. */
+    private CompletionStage<Decision> loadAndDecide(String key, UUID id, CharSequence origin, CachedKey stale) {
         stats.recordMisses(1);
-        CachedKey stale = cache.asMap().get(key);
-        return load(key).handle((fresh, error) -> {
+        return load(key, id).handle((fresh, error) -> {
+            long decidedAt = ticker.read();
             if (error == null) {
-                return decideWith(fresh, origin, ticker.read());
+                if (fresh.known() && !fresh.isDetached()) {
+                    recent.put(key, fresh);
+                }
+                return decideWith(fresh, origin, decidedAt);
             }
-            return stale != null && servableThroughOutage(stale)
-                    ? decideWith(stale, origin, ticker.read())
+            return stale != null && servableThroughOutage(stale, decidedAt)
+                    ? decideWith(stale, origin, decidedAt)
                     : Decision.Denied.of(DenialReason.STORE_UNAVAILABLE);
         });
     }
@@ -164,34 +240,34 @@ public final class KeyDecider implements InvalidationListener {
     }
 
     private boolean isFresh(CachedKey cached, long now) {
-        return cached.epoch() == epoch.get() && now - cached.loadedAtNanos() <= ttlNanos;
+        long lifetime = cached.known() ? ttlNanos : negativeTtlNanos;
+        return cached.epoch() == epoch.get() && now - cached.loadedAtNanos() <= lifetime;
     }
 
     /**
      * Whether a stale entry may still decide while the store fails: a known key (allowed, or
-     * disabled and so refused) within {@code staleIfError} past its TTL. An unknown key is not:
-     * it may have been created meanwhile, and a miss during an outage is a 503, never a 401.
+     * disabled and so refused) within {@code staleIfError} past its TTL.
      */
-    private boolean servableThroughOutage(CachedKey stale) {
-        return stale.known() && ticker.read() - stale.loadedAtNanos() <= ttlNanos + staleIfErrorNanos;
+    private boolean servableThroughOutage(CachedKey stale, long now) {
+        return now - stale.loadedAtNanos() <= ttlNanos + staleIfErrorNanos;
     }
 
-    /** The store's answer for {@code key}: the read in flight for it, or a new one. */
-    private CompletableFuture<CachedKey> load(String key) {
-        CompletableFuture<CachedKey> pending = loading.get(key);
+    /** The store's answer for the key with this id: the read in flight for it, or a new one. */
+    private CompletableFuture<CachedKey> load(String key, UUID id) {
+        CompletableFuture<CachedKey> pending = loading.get(id);
         if (pending != null) {
             return pending;
         }
         CompletableFuture<CachedKey> mine = new CompletableFuture<>();
-        pending = loading.putIfAbsent(key, mine);
+        pending = loading.putIfAbsent(id, mine);
         if (pending != null) {
             return pending;
         }
-        read(key, KeyLookup.of(key), mine, 1);
+        read(new KeyLookup(id, KeyDigest.sha256Hex(key)), mine, 1);
         return mine;
     }
 
-    private void read(String key, KeyLookup lookup, CompletableFuture<CachedKey> result, int attempt) {
+    private void read(KeyLookup lookup, CompletableFuture<CachedKey> result, int attempt) {
         UUID id = lookup.id();
         long announcedBefore = announcedVersion(id);
         long loadEpoch = epoch.get();
@@ -201,17 +277,17 @@ public final class KeyDecider implements InvalidationListener {
             if (error != null) {
                 metrics.storeRequest(StoreResult.ERROR);
                 stats.recordLoadFailure(loadNanos);
-                finish(key, result, null, error);
+                finish(id, result, null, error);
                 return;
             }
             metrics.storeRequest(found.isPresent() ? StoreResult.FOUND : StoreResult.NOT_FOUND);
             stats.recordLoadSuccess(loadNanos);
             CachedKey loaded = toCachedKey(id, found, startedAt, loadEpoch);
-            if (!install(key, loaded, announcedBefore) && attempt < MAX_LOAD_ATTEMPTS) {
-                read(key, lookup, result, attempt + 1);
+            if (!install(loaded, announcedBefore) && attempt < MAX_LOAD_ATTEMPTS) {
+                read(lookup, result, attempt + 1);
                 return;
             }
-            finish(key, result, loaded, null);
+            finish(id, result, loaded, null);
         });
     }
 
@@ -221,22 +297,22 @@ public final class KeyDecider implements InvalidationListener {
     }
 
     /**
-     * Puts {@code loaded} in the cache unless an invalidation newer than it arrived during the
-     * read; see the class comment for why putting first and checking after is what makes this safe.
+     * Puts {@code loaded} in the cache of its kind (and removes the id from the other) unless an
+     * invalidation newer than it arrived during the read; see the class comment for why putting
+     * first and checking after is what makes this safe.
      *
      * @return whether {@code loaded} stays cached
      */
-    private boolean install(String key, CachedKey loaded, long announcedBefore) {
+    private boolean install(CachedKey loaded, long announcedBefore) {
         UUID id = loaded.id();
-        cache.asMap().compute(key, (k, previous) -> {
-            keysById.put(id, k);
-            return loaded;
-        });
+        cache(loaded.known()).asMap().compute(id, (k, previous) -> replace(previous, loaded));
+        remove(cache(!loaded.known()), id);
         if (isCurrent(loaded, announcedBefore)) {
             return true;
         }
-        if (cache.asMap().get(key) == loaded) {
-            cache.asMap().computeIfPresent(key, (k, cached) -> cached == loaded ? unindex(id, k) : cached);
+        Cache<UUID, CachedKey> cache = cache(loaded.known());
+        if (cache.asMap().get(id) == loaded) {
+            cache.asMap().computeIfPresent(id, (k, cached) -> cached == loaded ? replace(cached, null) : cached);
         }
         return false;
     }
@@ -251,8 +327,26 @@ public final class KeyDecider implements InvalidationListener {
         return loaded.known() ? loaded.version() >= announcedNow : announcedNow == announcedBefore;
     }
 
-    private void finish(String key, CompletableFuture<CachedKey> result, CachedKey loaded, Throwable error) {
-        loading.remove(key, result);
+    private Cache<UUID, CachedKey> cache(boolean forKnownKeys) {
+        return forKnownKeys ? known : unknown;
+    }
+
+    /** {@code next} in place of {@code previous}, which leaves the cache; called inside the cache's own operation. */
+    private static CachedKey replace(CachedKey previous, CachedKey next) {
+        if (previous != null && previous != next) {
+            previous.detach();
+        }
+        return next;
+    }
+
+    private static void remove(Cache<UUID, CachedKey> cache, UUID id) {
+        if (cache.asMap().containsKey(id)) {
+            cache.asMap().computeIfPresent(id, (k, cached) -> replace(cached, null));
+        }
+    }
+
+    private void finish(UUID id, CompletableFuture<CachedKey> result, CachedKey loaded, Throwable error) {
+        loading.remove(id, result);
         if (error != null) {
             result.completeExceptionally(error);
         } else {
@@ -265,40 +359,30 @@ public final class KeyDecider implements InvalidationListener {
         return version == null ? 0 : version;
     }
 
-    /** Clears the index entry of a removed cache entry; called inside the cache's removal. */
-    private CachedKey unindex(UUID id, String key) {
-        keysById.remove(id, key);
-        return null;
-    }
-
-    private void unindexEvicted(String key, CachedKey value, RemovalCause cause) {
-        if (key != null && value != null) {
-            unindex(value.id(), key);
-        }
-    }
-
     @Override
     public void onInvalidation(Invalidation invalidation) {
         UUID id = invalidation.keyId();
         long version = invalidation.version();
         // A write (not an update in place), so that the entry lives on from the latest invalidation.
         announced.asMap().merge(id, version, Math::max);
-        String key = keysById.get(id);
-        CachedKey cached = key == null ? null : cache.asMap().get(key);
+        existence.learn(id);
+        CachedKey cached = known.asMap().get(id);
         if (cached != null && !isAtLeast(cached, version)) {
-            cache.asMap().computeIfPresent(key, (k, current) -> isAtLeast(current, version) ? current : unindex(id, k));
+            known.asMap().computeIfPresent(id, (k, current) -> isAtLeast(current, version) ? current : replace(current, null));
         }
+        remove(unknown, id);
         metrics.invalidation(clock.millis() - invalidation.publishedAt().toEpochMilli());
     }
 
     /** Whether {@code cached} already shows the state at {@code version} or later. */
     private static boolean isAtLeast(CachedKey cached, long version) {
-        return cached.known() && cached.version() >= version;
+        return cached.version() >= version;
     }
 
     @Override
     public void onResubscribed() {
         epoch.incrementAndGet();
+        existence.subscriptionEstablished();
         metrics.resubscribed();
     }
 }

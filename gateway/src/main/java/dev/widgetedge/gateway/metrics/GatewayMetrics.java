@@ -18,6 +18,12 @@ public interface GatewayMetrics {
     /** The subscription was re-established and every cached entry marked stale. */
     void resubscribed();
 
+    /** The existence filter answered for a key not in the cache: {@code absent} (refused without a read) or maybe. */
+    void keyFilterChecked(boolean absent);
+
+    /** One existence-filter build ended: trusted ({@code true}) or failed. */
+    void keyFilterBuilt(boolean success);
+
     /** One upstream response (or failure: status 502/504) for a proxied request. */
     void upstreamResponse(int status);
 

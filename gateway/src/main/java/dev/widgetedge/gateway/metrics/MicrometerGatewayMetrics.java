@@ -32,6 +32,10 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter invalidations;
     private final DistributionSummary invalidationLag;
     private final Counter resubscriptions;
+    private final Counter keyFilterAbsent;
+    private final Counter keyFilterMaybe;
+    private final Counter keyFilterBuilt;
+    private final Counter keyFilterBuildFailed;
     private final Counter[] upstreamByClass = new Counter[6];
 
     public MicrometerGatewayMetrics(MeterRegistry registry) {
@@ -62,12 +66,52 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         resubscriptions = Counter.builder("widget.gateway.resubscriptions")
                 .description("Times the invalidation subscription was re-established and the cache marked stale")
                 .register(registry);
+        keyFilterAbsent = keyFilterCounter(registry, "absent");
+        keyFilterMaybe = keyFilterCounter(registry, "maybe");
+        keyFilterBuilt = keyFilterBuildCounter(registry, "success");
+        keyFilterBuildFailed = keyFilterBuildCounter(registry, "failure");
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
             upstreamByClass[statusClass] = Counter.builder("widget.gateway.upstream.requests")
                     .description("Proxied requests by upstream status class (502/504 when the upstream failed)")
                     .tag("status_class", statusClass + "xx")
                     .register(registry);
         }
+    }
+
+    private static Counter keyFilterCounter(MeterRegistry registry, String result) {
+        return Counter.builder("widget.gateway.key.filter")
+                .description("Existence-filter answers for well-formed keys not in the cache: absent (refused "
+                        + "without a store read) or maybe (looked up)")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    private static Counter keyFilterBuildCounter(MeterRegistry registry, String result) {
+        return Counter.builder("widget.gateway.key.filter.builds")
+                .description("Existence-filter builds from the store, by result")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    /**
+     * Exposes the existence filter's state: whether one is trusted, its size in bytes, about how
+     * many key ids it holds, and how long its last build took.
+     */
+    public static void trackKeyFilter(MeterRegistry registry, KeyFilterState filter) {
+        Gauge.builder("widget.gateway.key.filter.trusted", filter, f -> f.isTrusted() ? 1 : 0)
+                .description("1 while the existence filter is built and in use, 0 while unknown keys take the store path")
+                .register(registry);
+        Gauge.builder("widget.gateway.key.filter.size", filter, KeyFilterState::sizeBytes)
+                .description("Heap taken by the existence filter")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("widget.gateway.key.filter.keys", filter, KeyFilterState::approximateCount)
+                .description("About how many key ids the existence filter holds")
+                .register(registry);
+        Gauge.builder("widget.gateway.key.filter.build.duration", filter, KeyFilterState::lastBuildSeconds)
+                .description("How long the last existence-filter build took, scanning the store included")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     /** Exposes {@code widget_gateway_requests_in_flight} for the gateway's listener. */
@@ -97,6 +141,16 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void resubscribed() {
         resubscriptions.increment();
+    }
+
+    @Override
+    public void keyFilterChecked(boolean absent) {
+        (absent ? keyFilterAbsent : keyFilterMaybe).increment();
+    }
+
+    @Override
+    public void keyFilterBuilt(boolean success) {
+        (success ? keyFilterBuilt : keyFilterBuildFailed).increment();
     }
 
     @Override

@@ -21,6 +21,14 @@ enum NoopGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void keyFilterChecked(boolean absent) {
+    }
+
+    @Override
+    public void keyFilterBuilt(boolean success) {
+    }
+
+    @Override
     public void upstreamResponse(int status) {
     }
 }

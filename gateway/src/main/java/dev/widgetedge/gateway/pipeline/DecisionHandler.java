@@ -10,6 +10,7 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides bootstrap, proxied and keyed preflight requests: reads the key (the {@code key} query
@@ -65,9 +66,15 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
             apply(ctx, exchange, request, decision);
             return;
         }
+        CompletableFuture<Decision> pending = decider.decide(key, exchange.origin()).toCompletableFuture();
+        if (pending.isDone()) {
+            // Decided without a store read (a key the existence filter rules out, say).
+            apply(ctx, exchange, request, pending.join());
+            return;
+        }
         deciding = true;
         ctx.channel().config().setAutoRead(false);
-        decider.decide(key, exchange.origin()).thenAccept(decided -> ctx.executor().execute(() -> {
+        pending.thenAccept(decided -> ctx.executor().execute(() -> {
             deciding = false;
             // Resume reading before passing the request on: the proxy may pause it again to
             // read the body at the upstream's pace, and that must not be overridden afterwards.

@@ -7,6 +7,7 @@ import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.core.store.StoredWidgetKey;
+import dev.widgetedge.core.store.Subscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,7 +45,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
         this.nanoClock = nanoClock;
     }
 
-    /** While set, every gateway read, usage write and ping fails. */
+    /** While set, every gateway read and scan, usage write and ping fails. */
     public void down(boolean value) {
         down = value;
     }
@@ -142,13 +144,19 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
     }
 
     @Override
+    public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
+        return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
+                : super.scanKeyIds(sink);
+    }
+
+    @Override
     public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
         return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
                 : super.recordUsage(id, usedAt);
     }
 
     @Override
-    public AutoCloseable subscribe(InvalidationListener listener) {
+    public Subscription subscribe(InvalidationListener listener) {
         return super.subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {

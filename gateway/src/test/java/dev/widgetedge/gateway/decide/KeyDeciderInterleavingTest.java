@@ -57,6 +57,7 @@ class KeyDeciderInterleavingTest {
         private final ControllableStore store = new ControllableStore(ticker::read);
         private final GatewaySettings settings = GatewaySettings.builder().cacheMaxKeys(100).build();
         private final DeferredExecutor upkeep = new DeferredExecutor();
+        private final ManualScheduler filterBuilds = new ManualScheduler();
         private final KeyDecider decider;
         private final List<String> keys = new ArrayList<>();
         private final List<CompletableFuture<Decision>> requests = new ArrayList<>();
@@ -67,7 +68,9 @@ class KeyDeciderInterleavingTest {
             this.random = new Random(seed);
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-            decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, upkeep);
+            ExistenceFilter existence = new ExistenceFilter(store, GatewayMetrics.noop(), Duration.ofHours(1),
+                    filterBuilds);
+            decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, upkeep);
             store.subscribe(decider);
             for (int i = 0; i < 4; i++) {
                 keys.add(WidgetKeyFormat.mint());
@@ -90,6 +93,7 @@ class KeyDeciderInterleavingTest {
                 store.releaseOneRead();
             }
             upkeep.runAll();
+            filterBuilds.runReady();
             for (CompletableFuture<Decision> request : requests) {
                 assertThat(request).as("seed %d: every request is answered", seed).isDone();
             }
@@ -106,7 +110,7 @@ class KeyDeciderInterleavingTest {
 
         private void step() {
             String key = keys.get(random.nextInt(keys.size()));
-            switch (random.nextInt(9)) {
+            switch (random.nextInt(11)) {
                 case 0, 1 -> requests.add(decider.decide(key, ORIGIN).toCompletableFuture());
                 case 2 -> stored(key).ifPresent(this::toggleDisabled);
                 case 3 -> {
@@ -123,6 +127,14 @@ class KeyDeciderInterleavingTest {
                 }
                 case 6 -> upkeep.runAll();
                 case 7 -> store.holdReads(random.nextBoolean());
+                case 8 -> filterBuilds.runOne();
+                case 9 -> {
+                    if (random.nextInt(4) == 0) {
+                        decider.onResubscribed();
+                    } else {
+                        filterBuilds.runPeriodic();
+                    }
+                }
                 default -> {
                     ticker.advance(Duration.ofMillis(random.nextInt(4000)));
                     store.timeOutHeldReads(settings.storeTimeout());

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,12 @@ class KeyDeciderTest {
 
     private final ControllableStore store = new ControllableStore();
     private final FakeTicker ticker = new FakeTicker();
+    /** Runs the existence filter's builds; until a test runs them, the filter is not trusted. */
+    private final ManualScheduler filterBuilds = new ManualScheduler();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final int CACHE_MAX_KEYS = 1000;
+    private static final int NEGATIVE_MAX_KEYS = 50;
+    private ExistenceFilter existence;
     private KeyDecider decider;
     private UsageRecorder usage;
 
@@ -48,10 +54,11 @@ class KeyDeciderTest {
 
     private void startDecider(Executor upkeep) {
         GatewaySettings settings = GatewaySettings.builder().cacheTtl(TTL).negativeTtl(NEGATIVE_TTL)
-                .staleIfError(STALE_IF_ERROR).cacheMaxKeys(1000).build();
+                .staleIfError(STALE_IF_ERROR).cacheMaxKeys(CACHE_MAX_KEYS).negativeMaxKeys(NEGATIVE_MAX_KEYS).build();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, upkeep);
-        store.subscribe(decider);
+        existence = new ExistenceFilter(store, GatewayMetrics.noop(), Duration.ofHours(1), filterBuilds);
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, upkeep);
+        decider.useSubscription(store.subscribe(decider));
     }
 
     private String createKey(String... allowlist) {
@@ -296,5 +303,115 @@ class KeyDeciderTest {
 
         UUID id = KeyDigest.keyId(key);
         assertThat(store.findById(id).toCompletableFuture().join().orElseThrow().key().lastUsedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void withATrustedFilter_anUnknownKeyIsRefused_withoutAStoreRead_andNothingIsCached() {
+        filterBuilds.runReady();
+        assertThat(existence.isTrusted()).isTrue();
+
+        String unknown = WidgetKeyFormat.mint();
+
+        assertThat(reason(decide(unknown, ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        assertThat(store.reads()).isZero();
+        assertThat(decider.negativeCache().estimatedSize()).isZero();
+    }
+
+    @Test
+    void aKeyCreatedAfterTheFilterWasBuilt_isServed() {
+        filterBuilds.runReady();
+
+        String key = createKey(ORIGIN);
+
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void aKeyCreatedWhileTheFilterIsBuilt_isServedOnceItIsTrusted() {
+        createKey(ORIGIN);
+        // The build scans the store, then completes in a second step; the key is created between.
+        assertThat(filterBuilds.runOne()).isTrue();
+        String createdDuringTheBuild = createKey(ORIGIN);
+        filterBuilds.runReady();
+        assertThat(existence.isTrusted()).isTrue();
+
+        assertThat(decide(createdDuringTheBuild, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void afterAResubscription_theFilterIsNotTrusted_untilItIsRebuilt() {
+        filterBuilds.runReady();
+        // Announcements lost while the subscription was down: the filter never learns of this key.
+        store.dropMessages(true);
+        String createdInTheGap = createKey(ORIGIN);
+        store.dropMessages(false);
+
+        decider.onResubscribed();
+
+        assertThat(existence.isTrusted()).isFalse();
+        assertThat(decide(createdInTheGap, ORIGIN)).as("read from the store").isInstanceOf(Decision.Allowed.class);
+        filterBuilds.runReady();
+        assertThat(existence.isTrusted()).isTrue();
+        assertThat(existence.definitelyAbsent(KeyDigest.keyId(createdInTheGap))).isFalse();
+    }
+
+    @Test
+    void aBuildThatFails_trustsNothing_andTriesAgain() {
+        createKey(ORIGIN);
+        store.down(true);
+        filterBuilds.runReady();
+
+        assertThat(existence.isTrusted()).as("an empty or partial filter is never trusted").isFalse();
+        assertThat(filterBuilds.delayedCount()).as("a retry is scheduled").isEqualTo(1);
+
+        store.down(false);
+        filterBuilds.runDelayed();
+        assertThat(existence.isTrusted()).isTrue();
+    }
+
+    @Test
+    void aPeriodicRebuildThatFails_keepsTheFilterInUse() {
+        filterBuilds.runReady();
+        store.down(true);
+
+        filterBuilds.runPeriodic();
+
+        assertThat(existence.isTrusted()).isTrue();
+        assertThat(existence.definitelyAbsent(KeyDigest.keyId(WidgetKeyFormat.mint()))).isTrue();
+    }
+
+    @Test
+    void duringAnOutage_unknownKeysAre401FromTheFilter_andUncachedKnownKeys503() {
+        String known = createKey(ORIGIN);
+        filterBuilds.runReady();
+        store.down(true);
+
+        assertThat(reason(decide(WidgetKeyFormat.mint(), ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        assertThat(reason(decide(known, ORIGIN))).isEqualTo(DenialReason.STORE_UNAVAILABLE);
+    }
+
+    @Test
+    void aFloodOfUnknownKeys_leavesEveryKnownKeyCached() {
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            known.add(createKey(ORIGIN));
+        }
+        known.forEach(key -> decide(key, ORIGIN));
+
+        // The filter is not trusted here, so every unknown key is read and remembered: five times
+        // as many as the whole decision cache holds.
+        for (int i = 0; i < 5 * CACHE_MAX_KEYS; i++) {
+            assertThat(reason(decide(WidgetKeyFormat.mint(), ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
+        }
+        decider.negativeCache().cleanUp();
+        decider.cache().cleanUp();
+
+        assertThat(decider.negativeCache().estimatedSize()).isLessThanOrEqualTo(NEGATIVE_MAX_KEYS);
+        int reads = store.reads();
+        for (String key : known) {
+            assertThat(decider.cache().asMap()).containsKey(KeyDigest.keyId(key));
+            assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+        }
+        assertThat(store.reads()).as("every known key was still cached").isEqualTo(reads);
     }
 }

@@ -30,6 +30,14 @@ final class CountingMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void keyFilterChecked(boolean absent) {
+    }
+
+    @Override
+    public void keyFilterBuilt(boolean success) {
+    }
+
+    @Override
     public void upstreamResponse(int status) {
     }
 }

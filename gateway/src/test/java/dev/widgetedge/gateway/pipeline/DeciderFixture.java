@@ -9,7 +9,9 @@ import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.ControllableStore;
 import dev.widgetedge.gateway.decide.FakeTicker;
+import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.decide.ManualScheduler;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
@@ -35,7 +37,11 @@ final class DeciderFixture {
     DeciderFixture() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), ticker, clock, Runnable::run);
+        // The existence filter is never built here: unknown keys take the store path, as a
+        // gateway's do until its filter is trusted.
+        ExistenceFilter existence = new ExistenceFilter(store, GatewayMetrics.noop(),
+                settings.cache().keyFilterRebuild(), new ManualScheduler());
+        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, Runnable::run);
         store.subscribe(decider);
     }
 

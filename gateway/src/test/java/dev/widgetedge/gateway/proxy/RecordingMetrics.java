@@ -31,6 +31,14 @@ final class RecordingMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void keyFilterChecked(boolean absent) {
+    }
+
+    @Override
+    public void keyFilterBuilt(boolean success) {
+    }
+
+    @Override
     public void upstreamResponse(int status) {
         upstreamStatuses.add(status);
     }
