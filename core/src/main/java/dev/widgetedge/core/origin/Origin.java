@@ -62,45 +62,4 @@ public record Origin(Scheme scheme, String host, int port) {
     public String toString() {
         return OriginSyntax.serialize(scheme, false, host, port);
     }
-
-    /**
-     * Whether {@code text} is exactly this origin's serialization ({@link #toString()}), compared
-     * without building it: what a browser's {@code Origin} header is for an origin it allows.
-     */
-    public boolean isSerializedAs(CharSequence text) {
-        String schemeText = scheme.text();
-        int at = 0;
-        int length = text.length();
-        for (int i = 0; i < schemeText.length(); i++, at++) {
-            if (at >= length || text.charAt(at) != schemeText.charAt(i)) {
-                return false;
-            }
-        }
-        for (int i = 0; i < 3; i++, at++) {
-            if (at >= length || text.charAt(at) != "://".charAt(i)) {
-                return false;
-            }
-        }
-        for (int i = 0; i < host.length(); i++, at++) {
-            if (at >= length || text.charAt(at) != host.charAt(i)) {
-                return false;
-            }
-        }
-        if (port == scheme.defaultPort()) {
-            return at == length;
-        }
-        if (at >= length || text.charAt(at++) != ':') {
-            return false;
-        }
-        int value = 0;
-        int digits = 0;
-        for (; at < length; at++, digits++) {
-            char c = text.charAt(at);
-            if (c < '0' || c > '9' || digits > 5) {
-                return false;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return digits > 0 && text.charAt(at - digits) != '0' && value == port;
-    }
 }

@@ -32,17 +32,19 @@ public final class CachedKey {
     private final Decision.Allowed allowed;
     private final Allowlist allowlist;
     private final long loadedAtNanos;
-    private final long epoch;
-    /**
+    private final int epoch;
+    /*
      * The last origin this key allowed, in the exact form the browser sent it. Browsers send the
      * same few values over and over; comparing the header with the last one, character by
-     * character, spares the parse (and its allocations) on the hot path. For an exact entry this
-     * is the allowlist's own instance, so remembering costs nothing. The allowlist never changes
-     * within an instance, so a remembered answer stays right.
+     * character, spares the parse (and its allocations) on the hot path. An exact entry is
+     * remembered by its handle in the allowlist, which costs nothing; an origin a wildcard allowed
+     * by the header text itself. The allowlist never changes within an instance, so a remembered
+     * answer stays right. A million of these are cached: every field counts.
      */
-    private volatile Origin lastAllowedOrigin;
+    private volatile int lastExactEntry = -1;
+    private volatile String lastWildcardOrigin;
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
-    private volatile long usageWindow = Long.MIN_VALUE;
+    private volatile int usageWindow = Integer.MIN_VALUE;
     /**
      * Set once this is no longer the decision cache's entry for its key (replaced, removed by an
      * invalidation, or evicted): holders of a reference outside the cache must then look again.
@@ -50,7 +52,7 @@ public final class CachedKey {
     private volatile boolean detached;
 
     private CachedKey(UUID id, long version, DenialReason keyDenial, Decision.Allowed allowed, Allowlist allowlist,
-            long loadedAtNanos, long epoch) {
+            long loadedAtNanos, int epoch) {
         this.id = id;
         this.version = version;
         this.keyDenial = keyDenial;
@@ -61,7 +63,7 @@ public final class CachedKey {
     }
 
     /** A key the store does not have. */
-    static CachedKey unknown(UUID id, long loadedAtNanos, long epoch) {
+    static CachedKey unknown(UUID id, long loadedAtNanos, int epoch) {
         return new CachedKey(id, 0, DenialReason.UNKNOWN_KEY, null, Allowlist.EMPTY, loadedAtNanos, epoch);
     }
 
@@ -71,7 +73,7 @@ public final class CachedKey {
      * interned, since many keys of an account carry the same ones and a million cached keys would
      * otherwise hold a million copies.
      */
-    static CachedKey of(UUID id, StoredWidgetKey stored, long loadedAtNanos, long epoch) {
+    static CachedKey of(UUID id, StoredWidgetKey stored, long loadedAtNanos, int epoch) {
         WidgetKey key = stored.key();
         DenialReason denial = key.disabled() ? DenialReason.KEY_DISABLED : null;
         String agent = key.agentId() == null ? null : IDS.intern(key.agentId());
@@ -104,17 +106,23 @@ public final class CachedKey {
         if (originHeader == null || originHeader.length() == 0) {
             return Decision.Denied.of(DenialReason.ORIGIN_MISSING);
         }
-        Origin remembered = lastAllowedOrigin;
-        if (remembered != null && remembered.isSerializedAs(originHeader)) {
+        int exact = lastExactEntry;
+        if (exact >= 0 && allowlist.isEntrySerializedAs(exact, originHeader)) {
+            return allowed;
+        }
+        String wildcard = lastWildcardOrigin;
+        if (wildcard != null && wildcard.contentEquals(originHeader)) {
             return allowed;
         }
         Origin origin = Origin.parseHeaderOrNull(originHeader);
         if (origin == null || !allowlist.allows(origin)) {
             return Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
         }
-        if (origin.isSerializedAs(originHeader)) {
-            Origin entry = allowlist.exactEntry(origin);
-            lastAllowedOrigin = entry != null ? entry : origin;
+        int entry = allowlist.exactEntry(origin);
+        if (entry >= 0 && allowlist.isEntrySerializedAs(entry, originHeader)) {
+            lastExactEntry = entry;
+        } else if (entry < 0) {
+            lastWildcardOrigin = originHeader.toString();
         }
         return allowed;
     }
@@ -137,7 +145,7 @@ public final class CachedKey {
         return loadedAtNanos;
     }
 
-    long epoch() {
+    int epoch() {
         return epoch;
     }
 
@@ -152,12 +160,12 @@ public final class CachedKey {
     }
 
     /** The usage window last marked; for the usage recorder only. */
-    public long usageWindow() {
+    public int usageWindow() {
         return usageWindow;
     }
 
     /** Records the usage window marked; for the usage recorder only. */
-    public void usageWindow(long window) {
+    public void usageWindow(int window) {
         usageWindow = window;
     }
 }

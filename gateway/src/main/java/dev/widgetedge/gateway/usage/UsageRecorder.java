@@ -69,7 +69,9 @@ public final class UsageRecorder implements AutoCloseable {
      * path for every allowed request.
      */
     public void markUsed(CachedKey key, long nowNanos) {
-        long window = nowNanos / flushNanos;
+        // Windows are compared for equality only: truncating to int wraps after 2^32 windows,
+        // which at worst skips one mark then.
+        int window = (int) (nowNanos / flushNanos);
         if (key.usageWindow() == window) {
             return;
         }
