@@ -2,7 +2,9 @@
 """Helpers of the load harness (run.sh); standard library only.
 
   loadtool.py ports N                   N free loopback TCP ports, one per line
-  loadtool.py scrape URL                a gateway's counters of interest from /metrics, as JSON
+  loadtool.py scrape URL [--stamp]      a gateway's counters of interest from /metrics, as JSON
+                                        (--stamp adds the time taken, "_t_ms", epoch ms)
+  loadtool.py metric NAME [L=V ...]     reads scrape JSON on stdin, prints the sum of NAME's series
   loadtool.py json-field FIELD          reads JSON on stdin, prints one top-level field
   loadtool.py record ...                turns one wrk run (+ metrics before/after) into a JSON line
   loadtool.py peak RESULTS.jsonl --scenario S --system X   median req/s of X in S
@@ -15,11 +17,14 @@ import re
 import socket
 import statistics
 import sys
+import time
 import urllib.request
 
 GATEWAYS = ("gw-dev", "gw-redis")
 SERIES_OF_INTEREST = ("cache_gets_total", "widget_gateway_store_requests_total", "widget_gateway_requests_total",
-                      "cache_evictions_total", "cache_size")
+                      "cache_evictions_total", "cache_size", "widget_gateway_key_filter_total",
+                      "widget_gateway_key_filter_trusted", "widget_gateway_key_filter_build_duration_seconds",
+                      "widget_gateway_key_filter_size_bytes")
 
 
 def cmd_ports(args):
@@ -37,7 +42,7 @@ def cmd_ports(args):
 def cmd_scrape(args):
     with urllib.request.urlopen(args.url, timeout=10) as response:
         text = response.read().decode("utf-8")
-    values = {}
+    values = {"_t_ms": time.time() * 1000} if args.stamp else {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -51,6 +56,42 @@ def cmd_scrape(args):
 
 def cmd_json_field(args):
     print(json.load(sys.stdin)[args.field])
+
+
+def cmd_metric(args):
+    labels = dict(label.split("=", 1) for label in args.labels)
+    print(f"{metric_sum(json.load(sys.stdin), args.name, **labels):.0f}")
+
+
+def coldstart_figures(samples_path, started_ms, listening_ms):
+    """From the per-second /metrics samples of a gateway started cold: when its existence filter was
+    trusted, when a second's hit ratio first reached 99 %, and how the hit ratio went."""
+    samples = []
+    with open(samples_path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                samples.append(json.loads(line))
+    figures = {"listening_after_s": (listening_ms - started_ms) / 1000}
+    trusted = [s for s in samples if metric_sum(s, "widget_gateway_key_filter_trusted") >= 1]
+    if trusted:
+        figures["filter_trusted_after_s"] = (trusted[0]["_t_ms"] - started_ms) / 1000
+        figures["filter_build_s"] = metric_sum(trusted[-1], "widget_gateway_key_filter_build_duration_seconds")
+        figures["filter_bytes"] = metric_sum(trusted[-1], "widget_gateway_key_filter_size_bytes")
+    ratios = []
+    for earlier, later in zip(samples, samples[1:]):
+        hits = (metric_sum(later, "cache_gets_total", cache="widget_gateway_keys", result="hit")
+                - metric_sum(earlier, "cache_gets_total", cache="widget_gateway_keys", result="hit"))
+        misses = (metric_sum(later, "cache_gets_total", cache="widget_gateway_keys", result="miss")
+                  - metric_sum(earlier, "cache_gets_total", cache="widget_gateway_keys", result="miss"))
+        if hits + misses > 0:
+            ratios.append(((later["_t_ms"] - listening_ms) / 1000, hits / (hits + misses)))
+    figures["hit_ratio_by_second"] = [[round(t, 1), round(r, 4)] for t, r in ratios]
+    reached = [t for t, r in ratios if r >= 0.99]
+    figures["hit_99_after_s"] = reached[0] if reached else None
+    if samples:
+        figures["store_reads"] = metric_sum(samples[-1], "widget_gateway_store_requests_total")
+    return figures
 
 
 def wrk_result(path):
@@ -96,6 +137,10 @@ def cmd_record(args):
         row["unknown_status_4xx_5xx"] = second["status_4xx_5xx"]
         for key in ("err_connect", "err_read", "err_write", "err_timeout"):
             row[key] = first[key] + second[key]
+    if args.wrk2:
+        row["unknown_requests"] = second["requests"]
+    if args.samples:
+        row.update(coldstart_figures(args.samples, args.started_ms, args.listening_ms))
     if args.before and args.after:
         with open(args.before) as f:
             before = json.load(f)
@@ -115,6 +160,10 @@ def cmd_record(args):
         row["store_reads_per_s"] = reads / first["duration_s"] if first["duration_s"] else None
         row["cache_evictions"] = delta("cache_evictions_total", cache="widget_gateway_keys")
         row["cache_size_after"] = metric_sum(after, "cache_size", cache="widget_gateway_keys")
+        row["filter_absent"] = delta("widget_gateway_key_filter_total", result="absent")
+        row["filter_maybe"] = delta("widget_gateway_key_filter_total", result="maybe")
+        if row.get("unknown_requests"):
+            row["store_reads_per_unknown"] = reads / row["unknown_requests"]
         outcomes = {}
         for series in after:
             if series.startswith("widget_gateway_requests_total"):
@@ -144,6 +193,7 @@ SCENARIO_TITLES = {
     "unknown": "(c) random well-formed unknown keys, 50/50 with valid traffic",
     "unknown-mixed": "(c') unknown keys alternating with valid ones in one wrk: exactly 50/50, latency of all",
     "lowconn": "hit at a reduced connection count (closed loop)",
+    "coldstart": "(g) cold start: a new gateway on a Redis holding the Zipf keys, under Zipf load at once",
     "invalid": "(d) checksum-invalid keys",
     "proxy": "(e) proxied requests to an upstream (BareNettyServer)",
     "paced": "(f) paced run at a fixed offered rate (latency; wrk, open-loop approximation)",
@@ -158,6 +208,8 @@ def cmd_report(args):
             if line:
                 rows.append(json.loads(line))
     rows = [r for r in rows if r.get("kind") == "measure"]
+    baselines = {(r["system"], r["round"]): r for r in rows if r["scenario"] == "unknown-base"}
+    rows = [r for r in rows if r["scenario"] != "unknown-base"]
     out = []
     failures = []
     tsv = ["scenario\tsystem\trps\tp99_ms"]
@@ -193,6 +245,17 @@ def cmd_report(args):
                 share = median([r.get("valid_share") for r in rs])
                 notes.append(f"latency = valid half; valid share {share:.0%}")
                 notes.append(f"unknown-key p99 {fmt_us(median([r.get('unknown_p99_us') for r in rs]))} ms")
+                based = [(r, baselines.get((system, r["round"]))) for r in rs]
+                p99_ratios = [r["p99_us"] / b["p99_us"] for r, b in based if b and b.get("p99_us")]
+                if p99_ratios:
+                    base_p99 = median([b["p99_us"] for _, b in based if b])
+                    ratio = median(p99_ratios)
+                    summary[system]["flood_p99_ratio"] = ratio
+                    notes.append(f"valid p99 without the flood {fmt_us(base_p99)} ms, with it {ratio:.2f}x")
+                per_unknown = median([r.get("store_reads_per_unknown") for r in rs])
+                if per_unknown is not None:
+                    summary[system]["reads_per_unknown"] = per_unknown
+                    notes.append(f"store reads per unknown-key request {per_unknown:.4f}")
                 if non2xx:
                     notes.append(f"VALID HALF HAD {non2xx:.0f} non-2xx")
             elif scenario in ("invalid", "unknown-mixed"):
@@ -207,7 +270,8 @@ def cmd_report(args):
                         notes.append(f"cache hit ratio {hit:.1%} (per round: "
                                      + ", ".join(f"{r['cache_hit_ratio']:.1%}" for r in rs
                                                  if r.get("cache_hit_ratio") is not None) + ")")
-                    notes.append(f"store reads {reads_s:,.0f}/s")
+                    if reads_s is not None:
+                        notes.append(f"store reads {reads_s:,.0f}/s")
                 if scenario == "invalid":
                     reads = sum(r.get("store_reads", 0) for r in rs)
                     hits_misses = sum(r.get("cache_hits", 0) + r.get("cache_misses", 0) for r in rs)
@@ -223,6 +287,13 @@ def cmd_report(args):
                 notes.append(f"offered {offered:,.0f}/s")
                 notes.append(f"late slots {late:.0f}/{slots:.0f}, worst lag {lag:.1f} ms"
                              + (" (coordinated omission: latency understated)" if late > 0.001 * slots else ""))
+            if scenario == "coldstart":
+                for field, label in (("filter_trusted_after_s", "filter trusted after"),
+                                     ("filter_build_s", "its build took"), ("hit_99_after_s", "99 % hit ratio after")):
+                    value = median([r.get(field) for r in rs])
+                    notes.append(f"{label} {value:.1f} s" if value is not None else f"{label}: never")
+                notes.append("per round: " + ", ".join(
+                    f"{r.get('hit_99_after_s') if r.get('hit_99_after_s') is not None else 'never'}" for r in rs))
             lo = min(r["rps"] for r in rs)
             hi = max(r["rps"] for r in rs)
             out.append(f"  {system:<11} {rps:>10,.0f} {f'({lo:,.0f}-{hi:,.0f})':>19} {fmt_us(p['p50_us']):>8} "
@@ -244,7 +315,24 @@ def cmd_report(args):
         if ratios:
             out.append("  ratios: " + " | ".join(ratios))
         if scenario == "hit":
-            out.append("  goal (issue 5): throughput >= 0.9x bare-netty and >= 1.0x nginx")
+            out.append("  goal: throughput >= 0.95x bare-netty and >= 1.0x nginx")
+        if scenario == "zipf":
+            hit = median([r["rps"] for r in rows if r["scenario"] == "hit" and r["system"] == "gw-redis"])
+            if hit and "gw-redis" in summary:
+                z = summary["gw-redis"]
+                verdict = "met" if z["rps"] >= 0.85 * hit and z["p99_us"] <= 5000 else "missed"
+                out.append(f"  goal: >= 0.85x the single-key hit throughput with p99 <= 5 ms: gw-redis "
+                           f"{z['rps'] / hit:.2f}x of {hit:,.0f} req/s, p99 {fmt_us(z['p99_us'])} ms: {verdict}")
+        if scenario == "unknown":
+            verdicts = []
+            for gateway in GATEWAYS:
+                g = summary.get(gateway, {})
+                if "flood_p99_ratio" in g and "reads_per_unknown" in g:
+                    met = g["flood_p99_ratio"] <= 2 and g["reads_per_unknown"] <= 0.01
+                    verdicts.append(f"{gateway} {'met' if met else 'missed'}")
+            if verdicts:
+                out.append("  goal: valid p99 within 2x of the run without the flood, <= 0.01 store reads per "
+                           "unknown-key request: " + ", ".join(verdicts))
         if scenario == "paced":
             verdicts = [f"{g} {'met' if summary[g]['p99_us'] <= 1000 else 'missed'}"
                         for g in GATEWAYS if g in summary and summary[g]["p99_us"] is not None]
@@ -273,6 +361,12 @@ def cmd_line(args):
         extra += f"  4xx/5xx {r['status_4xx_5xx']}"
     if "valid_share" in r:
         extra += f"  valid share {r['valid_share']:.0%}, unknown-key p99 {r['unknown_p99_us'] / 1000:.2f} ms"
+    if "store_reads_per_unknown" in r:
+        extra += f"  store reads per unknown-key request {r['store_reads_per_unknown']:.4f}"
+    if "listening_after_s" in r:
+        for field, label in (("filter_trusted_after_s", "filter trusted"), ("hit_99_after_s", "99% hits")):
+            value = r.get(field)
+            extra += f"  {label} {value:.1f} s" if value is not None else f"  {label}: never"
     if "paced_late_slots" in r:
         extra += f"  late slots {r['paced_late_slots']:.0f}/{r['paced_slots']:.0f}"
     errors = sum(r.get(k, 0) for k in ("err_connect", "err_read", "err_write", "err_timeout"))
@@ -304,7 +398,12 @@ def main():
     p.set_defaults(func=cmd_ports)
     p = sub.add_parser("scrape")
     p.add_argument("url")
+    p.add_argument("--stamp", action="store_true")
     p.set_defaults(func=cmd_scrape)
+    p = sub.add_parser("metric")
+    p.add_argument("name")
+    p.add_argument("labels", nargs="*")
+    p.set_defaults(func=cmd_metric)
     p = sub.add_parser("json-field")
     p.add_argument("field")
     p.set_defaults(func=cmd_json_field)
@@ -320,6 +419,9 @@ def main():
     p.add_argument("--wrk2")
     p.add_argument("--before")
     p.add_argument("--after")
+    p.add_argument("--samples")
+    p.add_argument("--started-ms", type=float)
+    p.add_argument("--listening-ms", type=float)
     p.set_defaults(func=cmd_record)
     p = sub.add_parser("line")
     p.add_argument("row")

@@ -16,11 +16,14 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --rounds N          measured rounds; each round runs every system once, A/B/A/B (default 2)
   --connections N     wrk connections (default 64)
   --threads N         wrk threads (default 2)
-  --scenarios LIST    comma-separated, in this order by default: hit,zipf,unknown,invalid,proxy,paced
+  --scenarios LIST    comma-separated, in this order by default: hit,zipf,coldstart,unknown,invalid,proxy,paced
                       (also available: unknown-mixed, lowconn; see below)
   --systems LIST      restrict to some of gw-dev,gw-redis,bare-netty,nginx,upstream
   --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
   --zipf-s S          Zipf exponent (default 1.0)
+  --cold-duration D   coldstart scenario: how long the new gateway is driven (default 60s)
+  --app-jar PATH      the widget-edge jar to measure (default app/target/widget-edge.jar), e.g. an
+                      older build's, for before/after figures from the same harness
   --paced-fraction F  paced scenario: offered rate = F x gw-dev's median hit throughput (default 0.6)
   --rate R            paced scenario: offered rate in requests/s (overrides --paced-fraction)
   --lowconn-connections N   connections of the lowconn scenario (default 4)
@@ -30,9 +33,14 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
 
 Scenarios (systems):
   hit      cache-hit bootstrap, one key, allowed origin (gw-dev gw-redis bare-netty nginx)
-  zipf     --zipf-keys keys with Zipf popularity; gateway cache hit ratio (gw-redis bare-netty nginx)
+  zipf     --zipf-keys keys with Zipf popularity, after a sweep that touches every key once (the
+           gateway's cache is warm); gateway cache hit ratio (gw-redis bare-netty nginx)
+  coldstart  a new gateway process on a Redis holding the --zipf-keys keys, driven with the zipf
+           load from the moment it listens: time to a trusted existence filter, time until a
+           second's hit ratio reaches 99 %, latency during it (gw-redis only)
   unknown  random well-formed unknown keys 50/50 with valid traffic, as two concurrent wrk runs on
-           half the connections each; valid-traffic latency, store reads/s (all four)
+           half the connections each, right after the valid half alone (the baseline); valid-
+           traffic latency against the baseline's, store reads per unknown-key request (all four)
   invalid  checksum-invalid keys; gateways' store reads must stay 0 (all four)
   proxy    GET /v1/widget/messages proxied to an upstream BareNettyServer, against nginx proxy_pass
            to the same upstream, and the upstream directly (gw-dev gw-redis nginx upstream)
@@ -55,7 +63,8 @@ WARMUP=10s
 ROUNDS=2
 CONNECTIONS=64
 THREADS=2
-SCENARIOS=hit,zipf,unknown,invalid,proxy,paced
+SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced
+COLD_DURATION=60s
 SYSTEMS_FILTER=gw-dev,gw-redis,bare-netty,nginx,upstream
 ZIPF_KEYS=1000000
 ZIPF_S=1.0
@@ -78,6 +87,8 @@ while [[ $# -gt 0 ]]; do
     --systems) SYSTEMS_FILTER=$2; shift 2 ;;
     --zipf-keys) ZIPF_KEYS=$2; shift 2 ;;
     --zipf-s) ZIPF_S=$2; shift 2 ;;
+    --cold-duration) COLD_DURATION=$2; shift 2 ;;
+    --app-jar) APP_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --lowconn-connections) LOWCONN=$2; shift 2 ;;
@@ -159,13 +170,14 @@ wait_http() {
   die "$name did not answer at $url within 60 s (logs/$name.log)"
 }
 
-mapfile -t PORTS < <("${LOADTOOL[@]}" ports 13)
+mapfile -t PORTS < <("${LOADTOOL[@]}" ports 15)
 REDIS_PORT=${PORTS[0]}
 DEV_PORT=${PORTS[1]}; DEV_ADMIN_PORT=${PORTS[2]}; DEV_OPS_PORT=${PORTS[3]}
 GW_PORT=${PORTS[4]}; GW_OPS_PORT=${PORTS[5]}
 ADMIN_PORT=${PORTS[6]}; ADMIN_OPS_PORT=${PORTS[7]}
 BARE_PORT=${PORTS[8]}; UPSTREAM_PORT=${PORTS[9]}
 NGINX_PORT=${PORTS[10]}; NGINX_LARGE_PORT=${PORTS[11]}
+COLD_PORT=${PORTS[12]}; COLD_OPS_PORT=${PORTS[13]}
 REDIS_URI=redis://127.0.0.1:$REDIS_PORT
 
 # --- machine ------------------------------------------------------------------------------------
@@ -178,7 +190,7 @@ REDIS_URI=redis://127.0.0.1:$REDIS_PORT
   echo "nginx: $(nginx -v 2>&1)"
   echo "redis: $(redis-server --version)"
   echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE}"
-  echo "app jar: $(stat -c '%y' "$APP_JAR" | cut -d. -f1); git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
+  echo "app jar: $APP_JAR, built $(stat -c '%y' "$APP_JAR" | cut -d. -f1); harness git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
 } | tee "$OUT/machine.txt"
 
 has_scenario() { [[ ,$SCENARIOS, == *,$1,* ]]; }
@@ -195,7 +207,7 @@ log "redis-server on $REDIS_PORT"
 ZIPF_FILE=$WORK/zipf-keys.txt
 ZIPF_MAP=$WORK/zipf-keys.map
 : > "$ZIPF_MAP"
-if has_scenario zipf; then
+if has_scenario zipf || has_scenario coldstart; then
   log "loading $ZIPF_KEYS keys into Redis (KeyLoader) ..."
   java -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.KeyLoader --redis "$REDIS_URI" --count "$ZIPF_KEYS" \
     --keys-out "$ZIPF_FILE" --nginx-map "$ZIPF_MAP" --account "$ACCOUNT" | tee "$LOGS/keyloader.log"
@@ -311,6 +323,11 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" ;;
     zipf)
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/zipf.lua" "$base" -- "$ZIPF_FILE" "$ZIPF_S" ;;
+    unknown-base)
+      # The valid half of the unknown scenario alone: the baseline its latency is compared with.
+      conns=$(( CONNECTIONS / 2 ))
+      threads=$(( THREADS / 2 > 0 ? THREADS / 2 : 1 ))
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" ;;
     unknown)
       local half_t=$(( THREADS / 2 > 0 ? THREADS / 2 : 1 )) half_c=$(( CONNECTIONS / 2 ))
       out2=$LOGS/wrk-$tag-unknown.txt
@@ -343,11 +360,81 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
   "${LOADTOOL[@]}" line "$row"
 }
 
+# sweep_keys SYSTEM: touches every Zipf key once on a gateway, so that its cache is warm: wrk
+# walks the key file until the gateway has read as many keys from the store as the file holds.
+sweep_keys() {
+  local system=$1 base ops out=$LOGS/wrk-zipf-$1-sweep.txt reads
+  base=$(base_of "$system" zipf)
+  ops=$(ops_of "$system")
+  local before
+  before=$("${LOADTOOL[@]}" scrape "$ops" | "${LOADTOOL[@]}" metric widget_gateway_store_requests_total result=found)
+  echo "# wrk sweep.lua $ZIPF_FILE $THREADS" > "$out"
+  wrk -t "$THREADS" -c "$CONNECTIONS" -d 30m --timeout 5s -H "Origin: $ORIGIN" -s "$HERE/sweep.lua" "$base" \
+    -- "$ZIPF_FILE" "$THREADS" >> "$out" 2>&1 &
+  local wrk_pid=$!
+  local started=$SECONDS
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    reads=$("${LOADTOOL[@]}" scrape "$ops" | "${LOADTOOL[@]}" metric widget_gateway_store_requests_total result=found)
+    if python3 -c "import sys; sys.exit(0 if $reads - $before >= $ZIPF_KEYS else 1)"; then
+      break
+    fi
+    sleep 1
+  done
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+  log "  sweep $system: every key read once in $(( SECONDS - started )) s"
+}
+
+# run_coldstart ROUND: a new gateway on the Redis that holds the Zipf keys, driven with the zipf
+# load as soon as it listens; its /metrics are sampled every second.
+run_coldstart() {
+  local round=$1 tag=coldstart-gw-redis-measure$1
+  local out=$LOGS/wrk-$tag.txt samples=$WORK/cold-samples-$1.jsonl
+  local ops="http://127.0.0.1:$COLD_OPS_PORT/metrics"
+  : > "$samples"
+  local started_ms
+  started_ms=$(date +%s%3N)
+  start "gw-cold-$round" java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 \
+    --port "$COLD_PORT" --ops-port "$COLD_OPS_PORT" --drain-timeout 1s
+  local cold_pid=${PIDS[${#PIDS[@]} - 1]}
+  for _ in $(seq 1 600); do
+    curl -s -o /dev/null "http://127.0.0.1:$COLD_PORT/" && break
+    kill -0 "$cold_pid" 2>/dev/null || die "gw-cold exited while starting (logs/gw-cold-$round.log)"
+    sleep 0.05
+  done
+  local listening_ms
+  listening_ms=$(date +%s%3N)
+  ( while kill -0 "$cold_pid" 2>/dev/null; do
+      "${LOADTOOL[@]}" scrape "$ops" --stamp 2>/dev/null >> "$samples" || true
+      sleep 1
+    done ) &
+  local sampler=$!
+  wrk_cmd "$out" -t "$THREADS" -c "$CONNECTIONS" -d "$COLD_DURATION" --timeout 5s -H "Origin: $ORIGIN" \
+    -s "$HERE/zipf.lua" "http://127.0.0.1:$COLD_PORT" -- "$ZIPF_FILE" "$ZIPF_S"
+  "${LOADTOOL[@]}" scrape "$ops" --stamp >> "$samples"
+  kill -TERM "$cold_pid" 2>/dev/null || true
+  wait "$cold_pid" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  local row
+  row=$("${LOADTOOL[@]}" record --scenario coldstart --system gw-redis --round "$round" --kind measure \
+    --connections "$CONNECTIONS" --threads "$THREADS" --wrk "$out" --samples "$samples" \
+    --started-ms "$started_ms" --listening-ms "$listening_ms")
+  echo "$row" >> "$RESULTS"
+  "${LOADTOOL[@]}" line "$row"
+}
+
 # --- the scenarios -------------------------------------------------------------------------------
 PACED_RATE=$RATE
 IFS=, read -r -a SCENARIO_LIST <<< "$SCENARIOS"
 for scenario in "${SCENARIO_LIST[@]}"; do
-  case $scenario in hit|lowconn|zipf|unknown|unknown-mixed|invalid|proxy|paced) ;; *) die "unknown scenario $scenario" ;; esac
+  case $scenario in hit|lowconn|zipf|coldstart|unknown|unknown-mixed|invalid|proxy|paced) ;; *) die "unknown scenario $scenario" ;; esac
+  if [[ $scenario == coldstart ]]; then
+    has_system gw-redis || continue
+    log "scenario coldstart: a new gateway on $ZIPF_KEYS keys, $COLD_DURATION of zipf load per round"
+    for round in $(seq 1 "$ROUNDS"); do run_coldstart "$round"; done
+    continue
+  fi
   if [[ $scenario == paced && -z $PACED_RATE ]]; then
     if peak=$("${LOADTOOL[@]}" peak "$RESULTS" --scenario hit --system gw-dev); then
       PACED_RATE=$(python3 -c "print(int($peak * $PACED_FRACTION))")
@@ -363,11 +450,19 @@ for scenario in "${SCENARIO_LIST[@]}"; do
   else
     log "scenario $scenario: ${systems[*]}"
   fi
+  if [[ $scenario == zipf ]]; then
+    for system in "${systems[@]}"; do
+      [[ -n $(ops_of "$system") ]] && sweep_keys "$system"
+    done
+  fi
   if [[ $WARMUP != 0 && $WARMUP != 0s ]]; then
     for system in "${systems[@]}"; do run_one "$scenario" "$system" 0 warmup "$WARMUP"; done
   fi
   for round in $(seq 1 "$ROUNDS"); do
-    for system in "${systems[@]}"; do run_one "$scenario" "$system" "$round" measure "$DURATION"; done
+    for system in "${systems[@]}"; do
+      [[ $scenario == unknown ]] && run_one unknown-base "$system" "$round" measure "$DURATION"
+      run_one "$scenario" "$system" "$round" measure "$DURATION"
+    done
   done
 done
 
