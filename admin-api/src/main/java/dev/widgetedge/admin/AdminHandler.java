@@ -3,6 +3,8 @@ package dev.widgetedge.admin;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.HttpResponses;
+import dev.widgetedge.server.RefusedRequestException;
+import dev.widgetedge.server.RequestHeads;
 import dev.widgetedge.server.RequestTarget;
 import dev.widgetedge.server.ResponseOrder;
 import io.netty.buffer.ByteBufUtil;
@@ -64,7 +66,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
             return;
         }
-        AdminRoute.Match match = AdminRoute.match(RequestTarget.rawPath(request.uri()));
+        RequestTarget target;
+        try {
+            target = RequestHeads.check(request);
+        } catch (RefusedRequestException refused) {
+            ResponseOrder.enqueue(ctx.channel(), () -> {
+                HttpResponses.reject(ctx, refused);
+                metrics.record(AdminRoute.UNMATCHED, method, refused.status().code(), System.nanoTime() - started);
+                return CompletableFuture.completedFuture(null);
+            });
+            return;
+        }
+        AdminRoute.Match match = AdminRoute.match(target.path());
         HttpMethod httpMethod = request.method();
         HttpHeaders headers = request.headers();
         List<String> authorization = headers.getAll(HttpHeaderNames.AUTHORIZATION);

@@ -1,5 +1,7 @@
 package dev.widgetedge.admin;
 
+import dev.widgetedge.server.RefusedRequestException;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -45,7 +47,16 @@ enum AdminRoute {
     record Match(AdminRoute route, String id) {
     }
 
-    /** Matches a decoded request path (no query string). */
+    /** The route of a raw request target, for metrics; a target that does not parse is unmatched. */
+    static AdminRoute routeOf(String target) {
+        try {
+            return match(RequestTarget.parse(target).path()).route();
+        } catch (RefusedRequestException refused) {
+            return UNMATCHED;
+        }
+    }
+
+    /** Matches a raw request path (no query string). */
     static Match match(String path) {
         if (path.equals(OPENAPI.template)) {
             return new Match(OPENAPI, null);

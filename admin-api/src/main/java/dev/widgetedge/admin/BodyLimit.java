@@ -2,7 +2,6 @@ package dev.widgetedge.admin;
 
 import dev.widgetedge.server.HttpResponses;
 import dev.widgetedge.server.LingeringClose;
-import dev.widgetedge.server.RequestTarget;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -52,7 +51,7 @@ final class BodyLimit extends HttpObjectAggregator {
 
     private void record(HttpMessage oversized) {
         if (oversized instanceof HttpRequest request) {
-            AdminRoute route = AdminRoute.match(RequestTarget.rawPath(request.uri())).route();
+            AdminRoute route = AdminRoute.routeOf(request.uri());
             metrics.record(route, request.method().name(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(), 0);
         }
     }

@@ -118,6 +118,7 @@ class AdminHandlerTest {
         ByteBuf content = body == null ? Unpooled.buffer(0) : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, content);
         HttpUtil.setContentLength(request, content.readableBytes());
+        request.headers().set(HttpHeaderNames.HOST, "admin.internal");
         if (bearer != null) {
             request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer);
         }
@@ -420,7 +421,7 @@ class AdminHandlerTest {
     void requestInParts_isAggregatedAndAnswered() throws IOException {
         channel = new EmbeddedChannel(new HttpObjectAggregator(BodyLimit.MAX_BODY_BYTES), handler(keys));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/widget-keys");
-        head.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
+        head.headers().set(HttpHeaderNames.HOST, "admin.internal").set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         HttpContent first = tracked(
                 new DefaultHttpContent(Unpooled.copiedBuffer("{\"name\":", StandardCharsets.UTF_8)));
@@ -438,7 +439,7 @@ class AdminHandlerTest {
     void bodyLimit_contentLengthOverTheLimit_is413NamingTheLimit_andCloses() {
         channel = new EmbeddedChannel(new BodyLimit(new AdminMetrics(registry)), handler(keys));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/widget-keys");
-        head.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        head.headers().set(HttpHeaderNames.HOST, "admin.internal").set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
         HttpUtil.setContentLength(head, BodyLimit.MAX_BODY_BYTES + 1);
 
         channel.writeInbound(head);
@@ -457,7 +458,7 @@ class AdminHandlerTest {
     void bodyLimit_chunkedBodyOverTheLimit_is413_andReleasesEveryChunk() {
         channel = new EmbeddedChannel(new BodyLimit(new AdminMetrics(registry)), handler(keys));
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/widget-keys");
-        head.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
+        head.headers().set(HttpHeaderNames.HOST, "admin.internal").set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         byte[] half = new byte[BodyLimit.MAX_BODY_BYTES / 2];
         Arrays.fill(half, (byte) ' ');
@@ -479,7 +480,7 @@ class AdminHandlerTest {
         String json = "{\"name\":\"exactly the limit\"}";
         String body = json + " ".repeat(BodyLimit.MAX_BODY_BYTES - json.length());
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/widget-keys");
-        head.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+        head.headers().set(HttpHeaderNames.HOST, "admin.internal").set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
         HttpUtil.setContentLength(head, body.length());
         HttpContent content = tracked(new DefaultLastHttpContent(Unpooled.copiedBuffer(body, StandardCharsets.UTF_8)));
 

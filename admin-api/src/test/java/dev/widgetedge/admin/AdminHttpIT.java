@@ -441,6 +441,65 @@ class AdminHttpIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Host: evil.test/../x\r\n",
+        "Host: user@evil.test\r\n",
+        "Host: evil.test:\r\n",
+        "Host: [::1\r\n",
+        "Host: a, b\r\n",
+        "Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n",
+        "",
+    })
+    void aMissingDuplicateOrInvalidHost_is400_andTheCreateIsNotApplied(String hostLines) {
+        String name = "host test " + UUID.randomUUID();
+        String body = "{\"name\":\"" + name + "\"}";
+        try (RawConnection connection = connect()) {
+            connection.send("POST /api/v1/widget-keys HTTP/1.1\r\n" + hostLines + "Authorization: Bearer " + token
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+
+            RawResponse response = connection.read();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.body()).matches("(Invalid|Missing) Host header.*");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertThat(api.call("GET", "/api/v1/widget-keys", token, null, null).body()).doesNotContain(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/openapi.json#x", "127.0.0.1:80", "http://user@127.0.0.1/api/v1/openapi.json"})
+    void aTargetWithAFragmentOrOfNoAcceptedForm_is400(String target) {
+        try (RawConnection connection = connect()) {
+            connection.send(head("GET", target));
+
+            RawResponse response = connection.read();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.body()).startsWith("Invalid request target: ");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anAbsoluteTargetWithTheQueryBeforeAnySlash_hasThePathSlash() {
+        try (RawConnection connection = connect()) {
+            connection.send(head("GET", "http://127.0.0.1?/api/v1/openapi.json"));
+
+            assertThat(connection.read().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theOpsPort_refusesAnInvalidHostToo() {
+        try (RawConnection connection = new RawConnection(api.ops.port())) {
+            connection.send("GET /healthz HTTP/1.1\r\nHost: evil.test/../x\r\n\r\n");
+
+            assertThat(connection.read().status()).isEqualTo(400);
+            assertThat(connection.closedByServer()).isTrue();
+        }
+    }
+
     @Test
     void connectionClose_isHonoured() {
         try (RawConnection connection = connect()) {

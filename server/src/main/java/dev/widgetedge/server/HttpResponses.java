@@ -91,4 +91,12 @@ public final class HttpResponses {
         LingeringClose.send(ctx, text(ctx.alloc(), status, message));
         return status;
     }
+
+    /**
+     * The answer to a request head that decoded but was refused ({@link RequestHeads}): its status
+     * and sentence, then the connection is closed as for {@link #rejectMalformed}.
+     */
+    public static void reject(ChannelHandlerContext ctx, RefusedRequestException refused) {
+        LingeringClose.send(ctx, text(ctx.alloc(), refused.status(), refused.getMessage()));
+    }
 }

@@ -36,7 +36,13 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.rejectMalformed(ctx, request.decoderResult());
             return;
         }
-        String path = RequestTarget.rawPath(request.uri());
+        String path;
+        try {
+            path = RequestHeads.check(request).path();
+        } catch (RefusedRequestException refused) {
+            HttpResponses.reject(ctx, refused);
+            return;
+        }
         boolean known = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz");
         if (!known) {
             ctx.writeAndFlush(HttpResponses.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Not found"));

@@ -54,7 +54,7 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(request);
             return;
         }
-        String key = keyOf(request, exchange.route());
+        String key = keyOf(request, exchange);
         if (key == null && exchange.route() == GatewayRoute.PREFLIGHT) {
             // Without a key, a preflight is answered for any origin that parses; the real
             // request that follows is checked.
@@ -86,9 +86,9 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    private static String keyOf(HttpRequest request, GatewayRoute route) {
-        String key = KeyParameter.of(request.uri());
-        if (key == null && route == GatewayRoute.PROXY) {
+    private static String keyOf(HttpRequest request, Exchange exchange) {
+        String key = KeyParameter.of(exchange.target().query());
+        if (key == null && exchange.route() == GatewayRoute.PROXY) {
             List<String> headers = request.headers().getAll(X_WIDGET_KEY);
             key = headers.isEmpty() ? null : headers.size() == 1 ? headers.get(0) : KeyParameter.NOT_A_KEY;
         }

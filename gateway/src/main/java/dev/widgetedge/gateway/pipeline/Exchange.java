@@ -2,6 +2,7 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
@@ -20,7 +21,7 @@ public final class Exchange {
     private final String origin;
     private final long startedNanos;
     private String method;
-    private String path;
+    private RequestTarget target;
     private Decision.Allowed allowed;
     private RequestOutcome outcome;
     private boolean answered;
@@ -52,20 +53,28 @@ public final class Exchange {
         return origin;
     }
 
-    /** Records the request line's method and path (without query), for the access log. */
-    void describe(String requestMethod, String requestPath) {
+    /** Records the request line's method and parsed target. */
+    void describe(String requestMethod, RequestTarget requestTarget) {
         this.method = requestMethod;
-        this.path = requestPath;
+        this.target = requestTarget;
     }
 
-    /** The request method, or {@code null} for a request that could not be decoded. */
+    /** The request method, or {@code null} for a request that was refused unread. */
     public String method() {
         return method;
     }
 
-    /** The request path without query, or {@code null} for a request that could not be decoded. */
+    /** The request path without query, or {@code null} for a request that was refused unread. */
     public String path() {
-        return path;
+        return target == null ? null : target.path();
+    }
+
+    /**
+     * The request target as parsed once by the router, which the proxy rewrites from; {@code null}
+     * for a request that was refused unread.
+     */
+    public RequestTarget target() {
+        return target;
     }
 
     public long startedNanos() {

@@ -17,30 +17,31 @@ final class KeyParameter {
     }
 
     /**
-     * The value of the single {@code key} parameter of {@code uri}, percent-decoded; {@code null}
+     * The value of the single {@code key} parameter of {@code query} (a raw query, as
+     * {@link dev.widgetedge.server.RequestTarget#query()} gives it), percent-decoded; {@code null}
      * when there is none; {@link #NOT_A_KEY} when there are several (picking one could let a proxy
      * in front of the gateway act on another) or the value cannot be decoded.
+     *
+     * @param query the raw query, or {@code null} for a target without one
      */
-    static String of(String uri) {
-        int fragment = uri.indexOf('#');
-        int end = fragment < 0 ? uri.length() : fragment;
-        int query = uri.indexOf('?');
-        if (query < 0 || query > end) {
+    static String of(String query) {
+        if (query == null) {
             return null;
         }
+        int end = query.length();
         String found = null;
-        int start = query + 1;
+        int start = 0;
         while (start <= end) {
-            int separator = uri.indexOf('&', start);
-            if (separator < 0 || separator > end) {
+            int separator = query.indexOf('&', start);
+            if (separator < 0) {
                 separator = end;
             }
-            if (separator - start >= 4 && uri.startsWith("key=", start)) {
+            if (separator - start >= 4 && query.startsWith("key=", start)) {
                 if (found != null) {
                     return NOT_A_KEY;
                 }
-                found = decode(uri, start + 4, separator);
-            } else if (separator - start == 3 && uri.startsWith("key", start)) {
+                found = decode(query, start + 4, separator);
+            } else if (separator - start == 3 && query.startsWith("key", start)) {
                 if (found != null) {
                     return NOT_A_KEY;
                 }
@@ -51,17 +52,17 @@ final class KeyParameter {
         return found;
     }
 
-    private static String decode(String uri, int from, int to) {
+    private static String decode(String query, int from, int to) {
         for (int i = from; i < to; i++) {
-            char c = uri.charAt(i);
+            char c = query.charAt(i);
             if (c == '%' || c == '+') {
                 try {
-                    return QueryStringDecoder.decodeComponent(uri.substring(from, to), StandardCharsets.UTF_8);
+                    return QueryStringDecoder.decodeComponent(query.substring(from, to), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException malformedEscape) {
                     return NOT_A_KEY;
                 }
             }
         }
-        return uri.substring(from, to);
+        return query.substring(from, to);
     }
 }

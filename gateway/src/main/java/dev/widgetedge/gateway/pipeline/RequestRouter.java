@@ -2,6 +2,8 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.HttpResponses;
+import dev.widgetedge.server.RefusedRequestException;
+import dev.widgetedge.server.RequestHeads;
 import dev.widgetedge.server.RequestTarget;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -16,8 +18,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * First gateway handler: starts an {@link Exchange} per request, answers malformed requests and
- * unknown paths, and serves a connection's requests one at a time. A pipelined request that
+ * First gateway handler: starts an {@link Exchange} per request, answers malformed and refused
+ * requests ({@link RequestHeads}) and unknown paths, and serves a connection's requests one at a time. A pipelined request that
  * arrives before the previous response is written is held (and reading paused) until then, so the
  * handlers after this one only ever see one exchange, and responses leave in request order.
  *
@@ -63,17 +65,21 @@ final class RequestRouter extends ChannelDuplexHandler {
         long started = System.nanoTime();
         responding = true;
         if (request.decoderResult().isFailure()) {
-            Exchange exchange = Exchange.start(ctx.channel(), GatewayRoute.NOT_FOUND, null, started);
-            exchange.markAnswered();
-            exchange.outcome(RequestOutcome.BAD_REQUEST);
+            refuse(ctx, request, started);
             HttpResponses.rejectMalformed(ctx, request.decoderResult());
-            ReferenceCountUtil.release(request);
             return;
         }
-        String path = RequestTarget.rawPath(request.uri());
-        GatewayRoute route = Routes.classify(request.method(), path);
+        RequestTarget target;
+        try {
+            target = RequestHeads.check(request);
+        } catch (RefusedRequestException refused) {
+            refuse(ctx, request, started);
+            HttpResponses.reject(ctx, refused);
+            return;
+        }
+        GatewayRoute route = Routes.classify(request.method(), target.path());
         Exchange exchange = Exchange.start(ctx.channel(), route, originOf(request), started);
-        exchange.describe(request.method().name(), path);
+        exchange.describe(request.method().name(), target);
         if (route == GatewayRoute.NOT_FOUND) {
             exchange.markAnswered();
             exchange.outcome(RequestOutcome.NOT_FOUND);
@@ -84,6 +90,14 @@ final class RequestRouter extends ChannelDuplexHandler {
             return;
         }
         ctx.fireChannelRead(request);
+    }
+
+    /** A request answered 400 (or 501, 505) and the connection closed: nothing of it goes further. */
+    private static void refuse(ChannelHandlerContext ctx, HttpRequest request, long started) {
+        Exchange exchange = Exchange.start(ctx.channel(), GatewayRoute.NOT_FOUND, null, started);
+        exchange.markAnswered();
+        exchange.outcome(RequestOutcome.BAD_REQUEST);
+        ReferenceCountUtil.release(request);
     }
 
     /**

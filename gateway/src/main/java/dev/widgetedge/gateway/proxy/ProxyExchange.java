@@ -196,6 +196,9 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void forward(HttpContent part) {
+        if (part instanceof LastHttpContent last) {
+            ProxyHeaders.dropTrailers(last);
+        }
         ChannelFuture written = connection.channel().write(part);
         unflushedRequest = written;
         if (part instanceof LastHttpContent) {

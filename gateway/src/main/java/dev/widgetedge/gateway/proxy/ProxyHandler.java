@@ -127,9 +127,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
             head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             HttpUtil.setContentLength(head, full.content().readableBytes());
-            body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            body = new DefaultLastHttpContent(full.content());
         }
-        ProxyHeaders.prepareRequest(head, allowed, clientIp(), upstream.authority());
+        ProxyHeaders.prepareRequest(head, exchange.target(), allowed, clientIp(), upstream.authority());
         current = new ProxyExchange(ctx, upstream, metrics, exchange, head, clientVersion, this::exchangeDone);
         current.start();
         if (body != null) {

@@ -1,6 +1,7 @@
 package dev.widgetedge.gateway.proxy;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,6 +38,11 @@ final class ProxyHeaders {
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final String WIDGET_PREFIX = "x-widget-";
+    private static final String FORWARDED_PREFIX = "x-forwarded-";
+    /** Address and path claims that upstream frameworks honour (Spring, Symfony, IIS, nginx setups). */
+    private static final String[] CLAIMED_NAMES = {
+        "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-original-url", "x-rewrite-url",
+    };
 
     /** RFC 9110 §7.6.1, plus the de-facto {@code Proxy-Connection} and {@code Keep-Alive}. */
     private static final AsciiString[] HOP_BY_HOP = {
@@ -55,23 +62,26 @@ final class ProxyHeaders {
 
     /**
      * Turns a client's request head into the upstream's: origin-form target, HTTP/1.1, the
-     * upstream's {@code Host}, no hop-by-hop or client-sent {@code X-Widget-*} header, then the
-     * identity and {@code X-Forwarded-*} headers.
+     * upstream's {@code Host}, no hop-by-hop header and none that {@link #removeClientClaims}
+     * removes, then the identity and {@code X-Forwarded-*} headers.
      *
+     * @param target   the request's target as the router parsed it: the upstream gets its origin
+     *                 form, so it sees the path the route was chosen by
      * @param clientIp the client's address, or {@code null} when the transport has none
      */
-    static void prepareRequest(HttpRequest request, Decision.Allowed allowed, String clientIp,
+    static void prepareRequest(HttpRequest request, RequestTarget target, Decision.Allowed allowed, String clientIp,
             AsciiString upstreamAuthority) {
         HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        String clientHost = headers.get(HttpHeaderNames.HOST);
+        // An absolute-form target's authority overrides Host (RFC 9112 §3.2.2).
+        String clientHost = target.authority() != null ? target.authority() : headers.get(HttpHeaderNames.HOST);
 
         removeHopByHop(headers);
         // The gateway does not relay interim responses, so the client's expectation of one
         // cannot be passed on; the body is streamed once the client sends it.
         headers.remove(HttpHeaderNames.EXPECT);
         // Before the identity is set: nothing a client sends may pose as one.
-        removeWidgetHeaders(headers);
+        removeClientClaims(headers);
 
         headers.set(X_WIDGET_KEY_ID, allowed.keyId().toString());
         headers.set(X_WIDGET_ACCOUNT_ID, allowed.accountId());
@@ -82,15 +92,23 @@ final class ProxyHeaders {
         headers.set(X_FORWARDED_PROTO, HTTP);
         if (clientHost != null) {
             headers.set(X_FORWARDED_HOST, clientHost);
-        } else {
-            headers.remove(X_FORWARDED_HOST);
         }
         headers.set(HttpHeaderNames.HOST, upstreamAuthority);
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        request.setUri(originForm(request.uri()));
+        request.setUri(target.originForm());
+    }
+
+    /**
+     * Removes the client's request trailers: they reach an upstream after the request head was
+     * acted on, so no check of headers covers them, and nothing a widget sends needs them.
+     */
+    static void dropTrailers(LastHttpContent last) {
+        if (!last.trailingHeaders().isEmpty()) {
+            last.trailingHeaders().clear();
+        }
     }
 
     /**
@@ -127,13 +145,21 @@ final class ProxyHeaders {
         }
     }
 
-    /** Removes every header whose name starts with {@code X-Widget-}, in any case. */
-    static void removeWidgetHeaders(HttpHeaders headers) {
+    /**
+     * Removes every header by which a client could claim an identity, an address or a path the
+     * upstream would believe: names starting with {@code X-Widget-} or {@code X-Forwarded-}
+     * (except {@code X-Forwarded-For} itself, which is appended to), and {@code Forwarded},
+     * {@code X-Real-IP}, {@code X-Client-IP}, {@code True-Client-IP}, {@code X-Original-URL} and
+     * {@code X-Rewrite-URL}. Names are compared in any case and with {@code _} read as {@code -},
+     * as CGI, WSGI, PHP and Rack upstreams read them ({@code X_Widget_Key_Id} is
+     * {@code HTTP_X_WIDGET_KEY_ID} to them), so {@code X_Forwarded_For} goes too.
+     */
+    static void removeClientClaims(HttpHeaders headers) {
         List<CharSequence> found = null;
         Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
         while (entries.hasNext()) {
             CharSequence name = entries.next().getKey();
-            if (AsciiString.regionMatches(name, true, 0, WIDGET_PREFIX, 0, WIDGET_PREFIX.length())) {
+            if (isClientClaim(name)) {
                 if (found == null) {
                     found = new ArrayList<>(2);
                 }
@@ -143,6 +169,37 @@ final class ProxyHeaders {
         if (found != null) {
             found.forEach(headers::remove);
         }
+    }
+
+    private static boolean isClientClaim(CharSequence name) {
+        if (startsWithName(name, WIDGET_PREFIX)) {
+            return true;
+        }
+        if (startsWithName(name, FORWARDED_PREFIX)) {
+            // The one list the gateway extends rather than replaces, when spelled as it is.
+            return !X_FORWARDED_FOR.contentEqualsIgnoreCase(name);
+        }
+        for (String claim : CLAIMED_NAMES) {
+            if (name.length() == claim.length() && startsWithName(name, claim)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code name} starts with {@code prefix} (lowercase, with dashes), {@code _} read as {@code -}. */
+    private static boolean startsWithName(CharSequence name, String prefix) {
+        if (name.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = name.charAt(i);
+            char folded = c == '_' ? '-' : AsciiString.toLowerCase(c);
+            if (folded != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -159,23 +216,6 @@ final class ProxyHeaders {
             return;
         }
         headers.set(X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
-    }
-
-    /** The origin form ({@code /path?query}) of an origin- or absolute-form request target. */
-    static String originForm(String uri) {
-        if (uri.startsWith("/")) {
-            return uri;
-        }
-        int scheme = uri.indexOf("://");
-        if (scheme < 0) {
-            return uri;
-        }
-        int pathStart = uri.indexOf('/', scheme + 3);
-        int queryStart = uri.indexOf('?', scheme + 3);
-        if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart)) {
-            return queryStart < 0 ? "/" : "/" + uri.substring(queryStart);
-        }
-        return uri.substring(pathStart);
     }
 
     private static boolean mayHaveBody(HttpResponse response) {

@@ -46,8 +46,10 @@ class DecisionHandlerTest {
 
     /** Starts the exchange as the router would, for {@code uri}'s route. */
     private Exchange start(HttpMethod method, String uri, String origin) {
-        GatewayRoute route = Routes.classify(method, RequestTarget.rawPath(uri));
-        return Exchange.start(channel, route, origin, System.nanoTime());
+        RequestTarget target = RequestTarget.parse(uri);
+        Exchange exchange = Exchange.start(channel, Routes.classify(method, target.path()), origin, System.nanoTime());
+        exchange.describe(method.name(), target);
+        return exchange;
     }
 
     /** A complete request with a small body, its exchange started. */

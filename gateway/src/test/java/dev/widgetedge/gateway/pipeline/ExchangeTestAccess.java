@@ -1,6 +1,7 @@
 package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.channel.Channel;
 
 /**
@@ -12,9 +13,11 @@ public final class ExchangeTestAccess {
     private ExchangeTestAccess() {
     }
 
-    /** Starts a new exchange on {@code channel}, as the router does for every request head. */
-    public static Exchange start(Channel channel, GatewayRoute route, String origin) {
-        return Exchange.start(channel, route, origin, System.nanoTime());
+    /** Starts a new exchange on {@code channel} for a request to {@code uri}, as the router does for every head. */
+    public static Exchange start(Channel channel, GatewayRoute route, String origin, String uri) {
+        Exchange exchange = Exchange.start(channel, route, origin, System.nanoTime());
+        exchange.describe("GET", RequestTarget.parse(uri));
+        return exchange;
     }
 
     /** Records the allowed decision, as the decision handler does. */

@@ -46,10 +46,16 @@ class RoutesTest {
     @Test
     void everyMethod_onOtherWidgetPaths_isProxied() {
         for (HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
-                HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.TRACE, HttpMethod.valueOf("PROPFIND")}) {
+                HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.valueOf("PROPFIND")}) {
             assertThat(route(method, "/v1/widget/conversations/42/messages")).as("%s", method)
                     .isEqualTo(GatewayRoute.PROXY);
         }
+    }
+
+    @Test
+    void connectAndTrace_areNotFound_evenOnWidgetPaths() {
+        assertThat(route(HttpMethod.CONNECT, "/v1/widget/x")).isEqualTo(GatewayRoute.NOT_FOUND);
+        assertThat(route(HttpMethod.TRACE, "/v1/widget/x")).isEqualTo(GatewayRoute.NOT_FOUND);
     }
 
     @Test
@@ -60,6 +66,35 @@ class RoutesTest {
         assertThat(route(HttpMethod.GET, "/v1/widget/...")).isEqualTo(GatewayRoute.PROXY);
         assertThat(route(HttpMethod.GET, "/v1/widget/..x/y")).isEqualTo(GatewayRoute.PROXY);
         assertThat(route(HttpMethod.GET, "/v1/widget/a%20b")).isEqualTo(GatewayRoute.PROXY);
+        assertThat(route(HttpMethod.GET, "/v1/widget/a%3Fb%23c%41")).isEqualTo(GatewayRoute.PROXY);
+        assertThat(route(HttpMethod.GET, "/v1/widget/")).isEqualTo(GatewayRoute.PROXY);
+        assertThat(route(HttpMethod.GET, "/v1/widget/x/")).isEqualTo(GatewayRoute.PROXY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/v1/widget//admin",
+        "/v1/widget/x//",
+        "/v1/widget/a;b",
+        "/v1/widget/;/x",
+        "/v1/widget/%252e%252e/admin",
+        "/v1/widget/%25",
+        "/v1/widget/%3b/x",
+        "/v1/widget/%3B/x",
+        "/v1/widget/%00",
+        "/v1/widget/%0a",
+        "/v1/widget/%7f",
+        "/v1/widget/%c0%ae%c0%ae/admin",
+        "/v1/widget/%e0%80%ae",
+        "/v1/widget/%ef%bc%8e%ef%bc%8e/admin",
+        "/v1/widget/caf%C3%A9",
+        "/v1/widget/%",
+        "/v1/widget/%4",
+        "/v1/widget/%zz",
+        "/v1/widget/%-1",
+    })
+    void emptySegmentsSemicolonsAndEscapesBeyondPrintableAscii_areNotFound(String path) {
+        assertThat(route(HttpMethod.GET, path)).isEqualTo(GatewayRoute.NOT_FOUND);
     }
 
     @ParameterizedTest

@@ -115,7 +115,7 @@ final class ProxyFixture implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest request) {
                 Exchange exchange = ExchangeTestAccess.start(ctx.channel(), GatewayRoute.PROXY,
-                        request.headers().get(HttpHeaderNames.ORIGIN));
+                        request.headers().get(HttpHeaderNames.ORIGIN), request.uri());
                 ExchangeTestAccess.allow(exchange, decision);
                 exchanges.add(exchange);
             }

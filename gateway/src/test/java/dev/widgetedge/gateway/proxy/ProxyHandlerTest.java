@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class ProxyHandlerTest {
 
     private static final int MAX_BODY = 1024;
+    private static final String MESSAGES = "/v1/widget/messages";
     private static final Decision.Allowed ALLOWED =
             new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null);
 
@@ -108,7 +109,7 @@ class ProxyHandlerTest {
     @Test
     void requestWithoutAnAllowedDecision_isNeverForwarded() {
         EmbeddedChannel channel = newChannel();
-        ExchangeTestAccess.start(channel, GatewayRoute.PROXY, "https://acme.com");
+        ExchangeTestAccess.start(channel, GatewayRoute.PROXY, "https://acme.com", MESSAGES);
         ByteBuf body = bytes(10);
 
         channel.writeInbound(post(), new DefaultLastHttpContent(body));
@@ -124,13 +125,13 @@ class ProxyHandlerTest {
     }
 
     private static Exchange allow(EmbeddedChannel channel) {
-        Exchange exchange = ExchangeTestAccess.start(channel, GatewayRoute.PROXY, "https://acme.com");
+        Exchange exchange = ExchangeTestAccess.start(channel, GatewayRoute.PROXY, "https://acme.com", MESSAGES);
         ExchangeTestAccess.allow(exchange, ALLOWED);
         return exchange;
     }
 
     private static HttpRequest post() {
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/widget/messages");
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, MESSAGES);
     }
 
     private static ByteBuf bytes(int length) {

@@ -1,17 +1,21 @@
 package dev.widgetedge.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -67,9 +71,46 @@ class ProxyHeadersTest {
                 .add("X-Widgets", "not ours")
                 .add("Accept", "*/*");
 
-        ProxyHeaders.removeWidgetHeaders(headers);
+        ProxyHeaders.removeClientClaims(headers);
 
         assertThat(headers.names()).containsExactlyInAnyOrder("X-Widgets", "Accept");
+    }
+
+    @Test
+    void claimsSpelledWithUnderscores_areRemoved_sinceCgiUpstreamsReadThemAsDashes() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("X_Widget_Key_Id", "spoof")
+                .add("x-widget_account-id", "spoof")
+                .add("X_FORWARDED_FOR", "203.0.113.9")
+                .add("X_Forwarded_Host", "evil.test")
+                .add("X_Real_IP", "203.0.113.9")
+                .add("Custom_Header", "kept");
+
+        ProxyHeaders.removeClientClaims(headers);
+
+        assertThat(headers.names()).containsExactly("Custom_Header");
+    }
+
+    @Test
+    void forwardingAndPathClaims_areRemoved_butXForwardedForIsKeptToBeAppendedTo() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("X-Forwarded-For", "203.0.113.7")
+                .add("X-Forwarded-Host", "evil.test")
+                .add("X-Forwarded-Proto", "https")
+                .add("X-Forwarded-Port", "443")
+                .add("X-Forwarded-Prefix", "/admin")
+                .add("Forwarded", "for=203.0.113.9;host=evil.test")
+                .add("X-Real-IP", "203.0.113.9")
+                .add("X-Client-IP", "203.0.113.9")
+                .add("True-Client-IP", "203.0.113.9")
+                .add("X-Original-URL", "/admin")
+                .add("X-Rewrite-URL", "/admin")
+                .add("X-Forwarded", "not a claim by prefix")
+                .add("Forwarded-By", "kept");
+
+        ProxyHeaders.removeClientClaims(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Forwarded-For", "X-Forwarded", "Forwarded-By");
     }
 
     @Test
@@ -81,7 +122,7 @@ class ProxyHeadersTest {
                 .add("X-WIDGET-AGENT-ID", "forged")
                 .add("X-Widget-Key", "pk_live_secret");
 
-        ProxyHeaders.prepareRequest(request, ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
 
         HttpHeaders headers = request.headers();
         assertThat(headers.getAll("X-Widget-Key-Id")).containsExactly(KEY_ID.toString());
@@ -95,7 +136,7 @@ class ProxyHeadersTest {
         HttpRequest request = request("/v1/widget/messages");
         request.headers().add("X-Widget-Agent-Id", "forged");
 
-        ProxyHeaders.prepareRequest(request, new Decision.Allowed(KEY_ID, "acct_123", null), "198.51.100.4",
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), new Decision.Allowed(KEY_ID, "acct_123", null), "198.51.100.4",
                 UPSTREAM);
 
         assertThat(request.headers().contains("X-Widget-Agent-Id")).isFalse();
@@ -111,7 +152,7 @@ class ProxyHeadersTest {
                 .set("Connection", "keep-alive")
                 .set("Expect", "100-continue");
 
-        ProxyHeaders.prepareRequest(request, ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
 
         HttpHeaders headers = request.headers();
         assertThat(headers.get("Host")).isEqualTo("backend.internal:8443");
@@ -129,7 +170,7 @@ class ProxyHeadersTest {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/v1/widget/x");
         request.headers().set("X-Forwarded-Host", "spoofed.example");
 
-        ProxyHeaders.prepareRequest(request, ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
 
         assertThat(request.headers().contains("X-Forwarded-Host")).isFalse();
         assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
@@ -140,7 +181,7 @@ class ProxyHeadersTest {
         HttpRequest request = request("/v1/widget/upload");
         request.headers().set("Transfer-Encoding", "chunked").set("Connection", "Transfer-Encoding");
 
-        ProxyHeaders.prepareRequest(request, ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
 
         assertThat(request.headers().getAll("Transfer-Encoding")).containsExactly("chunked");
     }
@@ -175,11 +216,26 @@ class ProxyHeadersTest {
     }
 
     @Test
-    void originForm_turnsAnAbsoluteTargetIntoPathAndQuery() {
-        assertThat(ProxyHeaders.originForm("/a/b?c=d")).isEqualTo("/a/b?c=d");
-        assertThat(ProxyHeaders.originForm("http://edge.example.com/a/b?c=d")).isEqualTo("/a/b?c=d");
-        assertThat(ProxyHeaders.originForm("http://edge.example.com")).isEqualTo("/");
-        assertThat(ProxyHeaders.originForm("http://edge.example.com?c=d")).isEqualTo("/?c=d");
+    void prepareRequest_sendsTheOriginFormOfTheParsedTarget_andItsAuthorityAsTheForwardedHost() {
+        HttpRequest request = request("http://edge.example.com?key=pk_live_x&p=/v1/widget/");
+        request.headers().set("Host", "other.example");
+
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+
+        assertThat(request.uri()).isEqualTo("/?key=pk_live_x&p=/v1/widget/");
+        assertThat(request.headers().get("X-Forwarded-Host")).isEqualTo("edge.example.com");
+    }
+
+    @Test
+    void trailers_areDropped() {
+        LastHttpContent last = new DefaultLastHttpContent();
+        last.trailingHeaders().add("X-Widget-Key-Id", "spoof").add("X-Checksum", "1");
+
+        ProxyHeaders.dropTrailers(last);
+
+        assertThat(last.trailingHeaders().isEmpty()).isTrue();
+        assertThatCode(() -> ProxyHeaders.dropTrailers(LastHttpContent.EMPTY_LAST_CONTENT))
+                .as("the shared empty last part has no trailers to clear").doesNotThrowAnyException();
     }
 
     @Test

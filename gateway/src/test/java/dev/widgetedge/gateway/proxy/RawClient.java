@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
  * headers, pipelined requests, half a body) and reads responses one by one. No Netty, so it does
  * not touch the pooled allocator the streaming tests measure.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     /**
      * One response; {@code body} is {@code null} when it was only counted.
@@ -28,14 +28,14 @@ final class RawClient implements AutoCloseable {
      * @param bodyLength the body's size in bytes
      * @param bodyCrc    the CRC32 of the body
      */
-    record Response(int status, Map<String, List<String>> headers, byte[] body, long bodyLength, long bodyCrc) {
+    public record Response(int status, Map<String, List<String>> headers, byte[] body, long bodyLength, long bodyCrc) {
 
-        String header(String name) {
+        public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : String.join(", ", values);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -50,7 +50,7 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawClient connect(int port) {
+    public static RawClient connect(int port) {
         try {
             Socket socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout(30_000);
@@ -61,28 +61,28 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends {@code text} as ISO-8859-1 bytes, as HTTP heads are. */
-    RawClient send(String text) throws IOException {
+    public RawClient send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawClient send(byte[] bytes) throws IOException {
+    public RawClient send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
     }
 
     /** Reads the next response, keeping its body. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(true);
     }
 
     /** Reads the next response, only counting its body (for bodies too large to keep). */
-    Response readCounting() throws IOException {
+    public Response readCounting() throws IOException {
         return read(false);
     }
 
     /** Reads until the server closes the connection; fails if anything else arrives first. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         return in.read() == -1;
     }
 
