@@ -12,8 +12,16 @@ import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.OriginPattern;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Parses and validates the JSON bodies of create and update into domain values. Every problem
@@ -25,6 +33,8 @@ final class WidgetKeyRequests {
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_AGENT_ID_LENGTH = 128;
     static final int MAX_ALLOWLIST_ENTRIES = 100;
+
+    private static final String UTF8_BOM = "\uFEFF";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -68,7 +78,8 @@ final class WidgetKeyRequests {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            // Parsed from text, so that the parser cannot guess another encoding from the bytes.
+            root = JSON.readTree(utf8Text(body, sentence));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -79,7 +90,79 @@ final class WidgetKeyRequests {
         if (root == null || !root.isObject()) {
             throw ApiError.invalidBody(sentence, "body must be a JSON object");
         }
+        String unpaired = unpairedSurrogate(root, "");
+        if (unpaired != null) {
+            throw ApiError.invalidBody(sentence, unpaired + " has an unpaired surrogate escape (not Unicode text)");
+        }
         return root;
+    }
+
+    /**
+     * The body as UTF-8 text, the only encoding the API takes (RFC 8259 §8.1). A UTF-8 byte order
+     * mark is skipped, as RFC 8259 allows; UTF-16 and UTF-32, with or without one, are refused:
+     * bytes that are not UTF-8, and NUL bytes (which JSON text never holds, and UTF-16 has in
+     * every ASCII character).
+     */
+    private static String utf8Text(byte[] body, String sentence) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(body.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw ApiError.invalidBody(sentence, "body is not UTF-8 (invalid byte at offset " + in.position() + ")");
+        }
+        decoder.flush(out);
+        String text = out.flip().toString();
+        if (text.indexOf('\0') >= 0) {
+            throw ApiError.invalidBody(sentence, "body is not UTF-8 (it has NUL bytes, as UTF-16 and UTF-32 do)");
+        }
+        return text.startsWith(UTF8_BOM) ? text.substring(1) : text;
+    }
+
+    /**
+     * The path ({@code name}, {@code domain_allowlist[2]}, {@code a.b}) of the first string or
+     * field name holding a surrogate that is not part of a pair, or {@code null}. JSON's
+     * {@code \\uD800} escape can spell one; no UTF-8 store can keep it (Redis would get {@code ?}).
+     */
+    private static String unpairedSurrogate(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return hasUnpairedSurrogate(node.textValue()) ? path : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = unpairedSurrogate(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (hasUnpairedSurrogate(field.getKey())) {
+                return "a field name";
+            }
+            String found = unpairedSurrogate(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Field access and validation for one body, with the call's error sentence. */

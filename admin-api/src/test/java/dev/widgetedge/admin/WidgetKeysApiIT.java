@@ -248,6 +248,100 @@ class WidgetKeysApiIT {
         assertThat(list()).isEmpty();
     }
 
+    /** A call whose body is {@code body} byte for byte, whatever its encoding. */
+    private AdminApiFixture.Response callWithBytes(String method, String path, byte[] body) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.adminUri(path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Account-ID", account)
+                .header("Content-Type", "application/json")
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
+    private static byte[] bytes(String json, java.nio.charset.Charset charset, int... prefix) {
+        byte[] text = json.getBytes(charset);
+        byte[] all = new byte[prefix.length + text.length];
+        for (int i = 0; i < prefix.length; i++) {
+            all[i] = (byte) prefix[i];
+        }
+        System.arraycopy(text, 0, all, prefix.length, text.length);
+        return all;
+    }
+
+    static List<byte[]> bodiesThatAreNotUtf8() {
+        String json = "{\"name\":\"n\"}";
+        return List.of(
+                bytes(json, java.nio.charset.StandardCharsets.UTF_16LE, 0xFF, 0xFE),
+                bytes(json, java.nio.charset.StandardCharsets.UTF_16BE, 0xFE, 0xFF),
+                bytes(json, java.nio.charset.StandardCharsets.UTF_16LE),
+                bytes(json, java.nio.charset.StandardCharsets.UTF_16BE),
+                bytes(json, java.nio.charset.Charset.forName("UTF-32BE")),
+                bytes("{\"name\":\"caf\u00e9\"}", java.nio.charset.StandardCharsets.ISO_8859_1),
+                bytes("{\"name\":\"n\"}", java.nio.charset.StandardCharsets.UTF_8, 0xC3, 0x28));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("bodiesThatAreNotUtf8")
+    void createAndPatch_withABodyThatIsNotUtf8_are400_andStoreNothing(byte[] body) {
+        AdminApiFixture.Response created = callWithBytes("POST", "/api/v1/widget-keys", body);
+
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.body()).startsWith("Invalid body or name required: body is not UTF-8");
+        assertThat(list()).isEmpty();
+
+        String id = create("{\"name\":\"kept\"}").get("id").asText();
+        AdminApiFixture.Response patched = callWithBytes("PATCH", "/api/v1/widget-keys/" + id, body);
+
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.body()).startsWith("Invalid body: body is not UTF-8");
+        assertThat(only(id).get("name").asText()).isEqualTo("kept");
+    }
+
+    @Test
+    void aUtf8ByteOrderMark_isSkipped() {
+        AdminApiFixture.Response created = callWithBytes("POST", "/api/v1/widget-keys",
+                bytes("{\"name\":\"bom\"}", java.nio.charset.StandardCharsets.UTF_8, 0xEF, 0xBB, 0xBF));
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("name").asText()).isEqualTo("bom");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"name\":\"x\\ud800y\"}|name",
+        "{\"name\":\"x\\udc00\"}|name",
+        "{\"name\":\"x\\ude00\\ud83dy\"}|name",
+        "{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\",\"https://\\ud800.example\"]}|domain_allowlist[1]",
+        "{\"name\":\"n\",\"agent_id\":\"\\ud800\"}|agent_id",
+        "{\"name\":\"n\",\"extra\":{\"deep\":[\"\\udfff\"]}}|extra.deep[0]",
+    })
+    void aLoneSurrogateInAnyString_is400NamingTheField_andNothingIsStored(String body, String field) {
+        AdminApiFixture.Response created = call("POST", "/api/v1/widget-keys", body);
+
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.body()).isEqualTo("Invalid body or name required: " + field
+                + " has an unpaired surrogate escape (not Unicode text)");
+        assertThat(list()).isEmpty();
+
+        String id = create("{\"name\":\"kept\"}").get("id").asText();
+        AdminApiFixture.Response patched = call("PATCH", "/api/v1/widget-keys/" + id, body);
+
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.body()).startsWith("Invalid body: " + field + " has an unpaired surrogate");
+        assertThat(only(id).get("name").asText()).isEqualTo("kept");
+    }
+
+    @Test
+    void aSurrogatePair_isStoredAsTheCharacterThe201Names() {
+        JsonNode created = create("{\"name\":\"smile \\ud83d\\ude00\"}");
+
+        assertThat(created.get("name").asText()).isEqualTo("smile \ud83d\ude00");
+        assertThat(only(created.get("id").asText()).get("name").asText()).isEqualTo("smile \ud83d\ude00");
+        assertThat(api.keys.findById(UUID.fromString(created.get("id").asText())).toCompletableFuture().join()
+                .orElseThrow().key().name()).as("what Redis holds").isEqualTo("smile \ud83d\ude00");
+    }
+
     @Test
     void create_withAnEmptyBody_is400() {
         AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", "");
