@@ -173,10 +173,4 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         return ResponseOrder.completion(ctx.writeAndFlush(response));
     }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("admin connection failed: {}", cause.toString());
-        ctx.close();
-    }
 }

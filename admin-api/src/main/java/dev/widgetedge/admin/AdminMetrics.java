@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The admin API's meters: {@code widget_admin_requests_total{route,method,status}} and the
- * {@code widget_admin_request_duration_seconds{route,method,status}} histogram, and the
- * {@code widget_admin_requests_in_flight} gauge. Labels come from
+ * {@code widget_admin_request_duration_seconds{route,method,status}} histogram, the
+ * {@code widget_admin_requests_in_flight} gauge and {@code widget_admin_connection_resets_total}. Labels come from
  * small fixed sets (route templates, known methods, status codes), so the meters are created once
  * per combination and reused.
  */
@@ -23,6 +23,7 @@ final class AdminMetrics {
     static final String REQUESTS = "widget.admin.requests";
     static final String DURATION = "widget.admin.request.duration";
     static final String IN_FLIGHT = "widget.admin.requests.in.flight";
+    static final String CONNECTION_RESETS = "widget.admin.connection.resets";
 
     /** Histogram buckets: a few per decade from 1 ms to the 2 s default store timeout and past it. */
     private static final Duration[] BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -39,9 +40,18 @@ final class AdminMetrics {
 
     private final MeterRegistry registry;
     private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final Counter connectionResets;
 
     AdminMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.connectionResets = Counter.builder(CONNECTION_RESETS)
+                .description("Admin API connections ended by a transport error (reset by the client, broken pipe)")
+                .register(registry);
+    }
+
+    /** Counts one connection ended by a transport error. */
+    void connectionReset() {
+        connectionResets.increment();
     }
 
     /** Exposes {@code widget_admin_requests_in_flight}: requests read but not yet answered. */

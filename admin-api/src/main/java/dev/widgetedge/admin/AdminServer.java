@@ -2,6 +2,7 @@ package dev.widgetedge.admin;
 
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AdminTokenStore;
+import dev.widgetedge.server.ConnectionErrors;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.IdleTimeout;
@@ -16,8 +17,8 @@ import java.time.Duration;
 
 /**
  * Starts the admin API. The pipeline, in request order: HTTP codec (request line and header
- * limits), keep-alive, in-flight tracking (for drain), idle timeout, the 64 KiB body limit, and
- * the {@link AdminHandler}.
+ * limits), keep-alive, in-flight tracking (for drain), idle timeout, the 64 KiB body limit,
+ * the {@link AdminHandler}, and {@link ConnectionErrors} (failed connections counted, not logged).
  */
 public final class AdminServer {
 
@@ -36,6 +37,7 @@ public final class AdminServer {
                 metrics, OpenApiDocument.load());
         InFlightRequests inFlight = new InFlightRequests();
         metrics.trackInFlight(inFlight);
+        ConnectionErrors errors = new ConnectionErrors("admin API", metrics::connectionReset);
         return HttpServer.bind("admin API", loops, host, port, inFlight, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -45,7 +47,8 @@ public final class AdminServer {
                         .addLast(inFlight.newTracker())
                         .addLast(new IdleTimeout(IDLE))
                         .addLast(new BodyLimit(metrics))
-                        .addLast(handler);
+                        .addLast(handler)
+                        .addLast(errors);
             }
         });
     }

@@ -8,6 +8,7 @@ import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
+import dev.widgetedge.server.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -20,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the ops port's {@code /metrics} really contains: a gateway and an admin API started in this
+ * What the ops port's {@code /metrics} really contains: a gateway, an admin API and an ops port started in this
  * process (ports 0, in-memory store, the production registry and wiring), each asked one request so
  * that lazily created meters exist, then scraped once.
  */
@@ -70,6 +72,7 @@ final class LiveMetrics {
                 Clock.systemUTC());
         HttpServer admin = AdminServer.start(loops, "127.0.0.1", 0, keys, new InMemoryAdminTokenStore(), registry,
                 Clock.systemUTC());
+        HttpServer ops = OpsServer.start(loops, "127.0.0.1", 0, registry, () -> CompletableFuture.completedFuture(true));
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             get(client, admin.port(), "/api/v1/openapi.json");
@@ -78,6 +81,7 @@ final class LiveMetrics {
         } finally {
             gateway.server().stopAccepting();
             admin.stopAccepting();
+            ops.stopAccepting();
             gateway.close();
             loops.close();
         }

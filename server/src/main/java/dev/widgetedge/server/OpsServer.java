@@ -1,5 +1,6 @@
 package dev.widgetedge.server;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -21,6 +22,10 @@ public final class OpsServer {
             ReadinessCheck readiness) {
         InFlightRequests inFlight = new InFlightRequests();
         OpsHandler handler = new OpsHandler(registry, readiness);
+        Counter resets = Counter.builder("widget.ops.connection.resets")
+                .description("Ops port connections ended by a transport error (reset by the client, broken pipe)")
+                .register(registry);
+        ConnectionErrors errors = new ConnectionErrors("ops", resets::increment);
         return HttpServer.bind("ops", loops, host, port, inFlight, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -29,7 +34,8 @@ public final class OpsServer {
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(inFlight.newTracker())
                         .addLast(new HttpObjectAggregator(MAX_BODY))
-                        .addLast(handler);
+                        .addLast(handler)
+                        .addLast(errors);
             }
         });
     }

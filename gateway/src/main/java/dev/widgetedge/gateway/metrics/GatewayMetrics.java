@@ -27,6 +27,9 @@ public interface GatewayMetrics {
     /** One upstream response (or failure: status 502/504) for a proxied request. */
     void upstreamResponse(int status);
 
+    /** One client connection ended by a transport error (reset by the client, broken pipe). */
+    void connectionReset();
+
     /** The outcome of a store read. */
     enum StoreResult {
         FOUND("found"), NOT_FOUND("not_found"), ERROR("error");

@@ -37,6 +37,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter keyFilterBuilt;
     private final Counter keyFilterBuildFailed;
     private final Counter[] upstreamByClass = new Counter[6];
+    private final Counter connectionResets;
 
     public MicrometerGatewayMetrics(MeterRegistry registry) {
         for (RequestOutcome outcome : RequestOutcome.values()) {
@@ -70,6 +71,9 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         keyFilterMaybe = keyFilterCounter(registry, "maybe");
         keyFilterBuilt = keyFilterBuildCounter(registry, "success");
         keyFilterBuildFailed = keyFilterBuildCounter(registry, "failure");
+        connectionResets = Counter.builder("widget.gateway.connection.resets")
+                .description("Client connections ended by a transport error (reset by the client, broken pipe)")
+                .register(registry);
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
             upstreamByClass[statusClass] = Counter.builder("widget.gateway.upstream.requests")
                     .description("Proxied requests by upstream status class (502/504 when the upstream failed)")
@@ -159,5 +163,10 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         if (statusClass >= 1 && statusClass <= 5) {
             upstreamByClass[statusClass].increment();
         }
+    }
+
+    @Override
+    public void connectionReset() {
+        connectionResets.increment();
     }
 }

@@ -31,4 +31,8 @@ enum NoopGatewayMetrics implements GatewayMetrics {
     @Override
     public void upstreamResponse(int status) {
     }
+
+    @Override
+    public void connectionReset() {
+    }
 }

@@ -5,6 +5,7 @@ import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.proxy.ProxyHandler;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.server.ConnectionErrors;
 import dev.widgetedge.server.IdleTimeout;
 import dev.widgetedge.server.InFlightRequests;
 import io.netty.channel.Channel;
@@ -25,7 +26,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  *   <li>{@link DecisionHandler}: key and origin, denials answered here;</li>
  *   <li>{@link PreflightHandler}: {@code OPTIONS};</li>
  *   <li>{@link BootstrapHandler}: {@code GET /v1/widget/bootstrap};</li>
- *   <li>{@link ProxyHandler} to the upstream (or {@link NoUpstreamHandler}: 404).</li>
+ *   <li>{@link ProxyHandler} to the upstream (or {@link NoUpstreamHandler}: 404);</li>
+ *   <li>{@link ConnectionErrors}: a failed connection is closed and counted, never logged per connection.</li>
  * </ol>
  */
 public final class GatewayInitializer extends ChannelInitializer<Channel> {
@@ -46,6 +48,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
     private final PreflightHandler preflight = new PreflightHandler();
     private final BootstrapHandler bootstrap = new BootstrapHandler();
     private final NoUpstreamHandler noUpstream = new NoUpstreamHandler();
+    private final ConnectionErrors errors;
 
     /**
      * @param upstream the proxy's upstream, or {@code null} when none is configured
@@ -58,6 +61,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         this.upstream = upstream;
         this.inFlight = inFlight;
         this.requestMetrics = new RequestMetricsRecorder(metrics);
+        this.errors = new ConnectionErrors("gateway", metrics::connectionReset);
     }
 
     @Override
@@ -76,5 +80,6 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("preflight", preflight);
         pipeline.addLast("bootstrap", bootstrap);
         pipeline.addLast("proxy", upstream == null ? noUpstream : new ProxyHandler(upstream, metrics));
+        pipeline.addLast("errors", errors);
     }
 }

@@ -88,12 +88,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         abandon();
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        LOG.debug("client connection {} failed", context.channel(), cause);
-        context.close();
-    }
-
     private void dispatch(Object msg) {
         if (msg instanceof Head head) {
             start(head.request(), head.exchange());

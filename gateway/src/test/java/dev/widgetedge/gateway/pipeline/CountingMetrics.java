@@ -10,6 +10,7 @@ final class CountingMetrics implements GatewayMetrics {
 
     final List<RequestOutcome> requests = new ArrayList<>();
     final List<Long> durations = new ArrayList<>();
+    int connectionResets;
 
     @Override
     public synchronized void request(RequestOutcome outcome, long durationNanos) {
@@ -39,5 +40,10 @@ final class CountingMetrics implements GatewayMetrics {
 
     @Override
     public void upstreamResponse(int status) {
+    }
+
+    @Override
+    public void connectionReset() {
+        connectionResets++;
     }
 }

@@ -334,4 +334,15 @@ class GatewayPipelineTest {
                 .isEqualTo(403);
         assertDenial(response, 403, "origin_not_allowed");
     }
+
+    @Test
+    void aClientReset_midRequest_isCounted_andClosesTheConnection() {
+        send("GET /v1/widget/bootstrap HTTP/1.1\nHost: edge.example.com\n");
+
+        channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+
+        assertThat(metrics.connectionResets).isEqualTo(1);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(responses()).isEmpty();
+    }
 }

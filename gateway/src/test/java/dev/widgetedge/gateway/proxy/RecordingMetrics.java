@@ -42,4 +42,8 @@ final class RecordingMetrics implements GatewayMetrics {
     public void upstreamResponse(int status) {
         upstreamStatuses.add(status);
     }
+
+    @Override
+    public void connectionReset() {
+    }
 }
