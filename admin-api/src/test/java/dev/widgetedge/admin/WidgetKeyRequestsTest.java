@@ -392,10 +392,10 @@ class WidgetKeyRequestsTest {
             byte[] invalidStart = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, '"', '}'};
             byte[] truncated = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xe2, (byte) 0x82, '"', '}'};
 
-            assertThat(createError(loneContinuation)).startsWith(CREATE + "malformed JSON");
-            assertThat(createError(invalidStart)).startsWith(CREATE + "malformed JSON");
-            assertThat(createError(truncated)).startsWith(CREATE + "malformed JSON");
-            assertThat(updateError(invalidStart)).startsWith(UPDATE + "malformed JSON");
+            assertThat(createError(loneContinuation)).isEqualTo(CREATE + "body is not UTF-8 (invalid byte at offset 9)");
+            assertThat(createError(invalidStart)).isEqualTo(CREATE + "body is not UTF-8 (invalid byte at offset 9)");
+            assertThat(createError(truncated)).isEqualTo(CREATE + "body is not UTF-8 (invalid byte at offset 9)");
+            assertThat(updateError(invalidStart)).isEqualTo(UPDATE + "body is not UTF-8 (invalid byte at offset 9)");
         }
 
         @Test
