@@ -4,20 +4,21 @@ import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AdminTokenStore;
 import dev.widgetedge.server.ConnectionErrors;
 import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HttpInput;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.IdleTimeout;
 import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Starts the admin API. The pipeline, in request order: HTTP codec (request line and header
- * limits), keep-alive, in-flight tracking (for drain), idle timeout, the 64 KiB body limit,
+ * Starts the admin API. The pipeline, in request order: HTTP codec ({@link HttpInput}: request line
+ * and header limits, a head within the header timeout, bounded pipelining), keep-alive, in-flight tracking (for drain), idle timeout, the 64 KiB body limit,
  * the {@link AdminHandler}, and {@link ConnectionErrors} (failed connections counted, not logged).
  */
 public final class AdminServer {
@@ -29,9 +30,13 @@ public final class AdminServer {
     private AdminServer() {
     }
 
-    /** Binds the admin API on {@code host:port} (0 = any free port). */
+    /**
+     * Binds the admin API on {@code host:port} (0 = any free port).
+     *
+     * @param headerTimeout how long a client may take to send a request head once started (408 after)
+     */
     public static HttpServer start(EventLoops loops, String host, int port, WidgetKeyStore keys,
-            AdminTokenStore tokens, MeterRegistry registry, Clock clock) {
+            AdminTokenStore tokens, MeterRegistry registry, Clock clock, Duration headerTimeout) {
         AdminMetrics metrics = new AdminMetrics(registry);
         AdminHandler handler = new AdminHandler(new Authenticator(tokens), new WidgetKeyService(keys, clock),
                 metrics, OpenApiDocument.load());
@@ -41,8 +46,9 @@ public final class AdminServer {
         return HttpServer.bind("admin API", loops, host, port, inFlight, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
+                HttpInput.install(channel.pipeline(), new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
+                        .setMaxHeaderSize(MAX_HEADER_SIZE), headerTimeout);
                 channel.pipeline()
-                        .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(inFlight.newTracker())
                         .addLast(new IdleTimeout(IDLE))

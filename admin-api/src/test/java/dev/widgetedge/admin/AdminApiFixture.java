@@ -11,6 +11,7 @@ import dev.widgetedge.core.store.RedisWidgetKeyStore;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.core.token.AdminToken;
 import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HeaderTimeout;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
 import dev.widgetedge.server.OpsServer;
@@ -45,11 +46,11 @@ final class AdminApiFixture implements AutoCloseable {
     final HttpServer ops;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private AdminApiFixture(RedisServer server, Duration storeTimeout) {
+    private AdminApiFixture(RedisServer server, Duration storeTimeout, Duration headerTimeout) {
         redis = RedisConnector.start(server.uri(), storeTimeout);
         keys = new RedisWidgetKeyStore(redis);
         tokens = new RedisAdminTokenStore(redis);
-        admin = AdminServer.start(loops, "127.0.0.1", 0, keys, tokens, registry, Clock.systemUTC());
+        admin = AdminServer.start(loops, "127.0.0.1", 0, keys, tokens, registry, Clock.systemUTC(), headerTimeout);
         ops = OpsServer.start(loops, "127.0.0.1", 0, registry,
                 () -> keys.ping().thenApply(pong -> true).exceptionally(error -> false));
         awaitStoreReachable();
@@ -60,7 +61,12 @@ final class AdminApiFixture implements AutoCloseable {
     }
 
     static AdminApiFixture start(RedisServer server, Duration storeTimeout) {
-        return new AdminApiFixture(server, storeTimeout);
+        return new AdminApiFixture(server, storeTimeout, HeaderTimeout.DEFAULT);
+    }
+
+    /** An admin API whose clients have {@code headerTimeout} to send a request head. */
+    static AdminApiFixture startWithHeaderTimeout(RedisServer server, Duration headerTimeout) {
+        return new AdminApiFixture(server, Duration.ofSeconds(2), headerTimeout);
     }
 
     /** Issues a token for {@code scope} and returns the plaintext. */

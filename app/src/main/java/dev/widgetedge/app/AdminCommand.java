@@ -41,6 +41,9 @@ final class AdminCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Mixin
+    HeaderTimeoutOption headerTimeout;
+
+    @Mixin
     DrainOption drain;
 
     private final ShutdownSignal signal;
@@ -54,6 +57,7 @@ final class AdminCommand implements Callable<Integer> {
         Check.port("--port", port);
         Check.port("--ops-port", opsPort);
         Duration drainTimeout = drain.value();
+        Duration clientHeaderTimeout = headerTimeout.value();
         RedisConnector redis = store.connect();
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
@@ -61,7 +65,7 @@ final class AdminCommand implements Callable<Integer> {
         RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis);
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         HttpServer admin = running.add(AdminServer.start(loops, host, port, keys, new RedisAdminTokenStore(redis),
-                registry, Clock.systemUTC()));
+                registry, Clock.systemUTC(), clientHeaderTimeout));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys)));
         LOG.info("admin API listening on {}:{} (ops on port {}, transport {}, Redis at {})",

@@ -121,7 +121,7 @@ final class DevCommand implements Callable<Integer> {
         running.add(edge.server());
         running.closeOnStop(() -> edge.close(drainTimeout));
         HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
-                Clock.systemUTC()));
+                Clock.systemUTC(), settings.connections().headerTimeout()));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys).and(Readiness.onceStoreAnswered(edge.server(), keys))));
 

@@ -4,6 +4,7 @@ import dev.widgetedge.gateway.GatewaySettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The gateway's tunables, shared by {@code gateway} and {@code dev}. */
@@ -59,6 +60,9 @@ final class GatewayOptions {
             description = "How long a client connection may stay quiet before it is closed (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Mixin
+    HeaderTimeoutOption headerTimeout;
+
     /** The validated settings; a bad value is a {@link UsageError} naming the option. */
     GatewaySettings settings(Duration storeTimeout) {
         URI upstreamUri = null;
@@ -83,6 +87,7 @@ final class GatewayOptions {
                     .upstreamTimeout(upstreamTimeout)
                     .maxProxyBodyBytes(maxBody)
                     .idleTimeout(idleTimeout)
+                    .headerTimeout(headerTimeout.headerTimeout)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());

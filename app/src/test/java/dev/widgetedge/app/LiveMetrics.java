@@ -6,6 +6,7 @@ import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.gateway.Gateway;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HeaderTimeout;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
 import dev.widgetedge.server.OpsServer;
@@ -71,7 +72,7 @@ final class LiveMetrics {
         Gateway gateway = Gateway.start(loops, "127.0.0.1", 0, GatewaySettings.defaults(), keys, registry,
                 Clock.systemUTC());
         HttpServer admin = AdminServer.start(loops, "127.0.0.1", 0, keys, new InMemoryAdminTokenStore(), registry,
-                Clock.systemUTC());
+                Clock.systemUTC(), HeaderTimeout.DEFAULT);
         HttpServer ops = OpsServer.start(loops, "127.0.0.1", 0, registry, () -> CompletableFuture.completedFuture(true));
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

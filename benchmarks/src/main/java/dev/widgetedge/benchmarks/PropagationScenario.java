@@ -12,6 +12,7 @@ import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.gateway.Gateway;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HeaderTimeout;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
 import dev.widgetedge.testing.RedisServer;
@@ -164,7 +165,7 @@ public final class PropagationScenario {
         MeterRegistry adminRegistry = Metrics.newRegistry();
         resources.push(adminRegistry::close);
         HttpServer admin = AdminServer.start(loops, "127.0.0.1", 0, new RedisWidgetKeyStore(adminRedis), tokens,
-                adminRegistry, clock);
+                adminRegistry, clock, HeaderTimeout.DEFAULT);
         resources.push(admin::stopAccepting);
         adminPort = admin.port();
         if (!adminRedis.awaitConnected(START_TIMEOUT)) {

@@ -56,6 +56,7 @@ public record GatewaySettings(
                 .upstreamTimeout(upstream.timeout())
                 .maxProxyBodyBytes(upstream.maxBodyBytes())
                 .idleTimeout(connections.idleTimeout())
+                .headerTimeout(connections.headerTimeout())
                 .usageFlush(usageFlush)
                 .storeTimeout(storeTimeout);
     }
@@ -73,6 +74,7 @@ public record GatewaySettings(
         private Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
         private long maxProxyBodyBytes = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
         private Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = ConnectionSettings.DEFAULT_HEADER_TIMEOUT;
         private Duration usageFlush = DEFAULT_USAGE_FLUSH;
         private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
 
@@ -130,6 +132,11 @@ public record GatewaySettings(
             return this;
         }
 
+        public Builder headerTimeout(Duration value) {
+            headerTimeout = value;
+            return this;
+        }
+
         public Builder usageFlush(Duration value) {
             usageFlush = value;
             return this;
@@ -150,7 +157,7 @@ public record GatewaySettings(
                     new CacheSettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys, negativeMaxKeys,
                             keyFilterRebuild),
                     new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes),
-                    new ConnectionSettings(idleTimeout),
+                    new ConnectionSettings(idleTimeout, headerTimeout),
                     usageFlush,
                     storeTimeout);
         }

@@ -12,6 +12,7 @@ import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.core.store.RedisWidgetKeyStore;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.server.EventLoops;
+import dev.widgetedge.server.HeaderTimeout;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.Metrics;
 import dev.widgetedge.testing.RedisServer;
@@ -52,7 +53,7 @@ final class GatewayFixture implements AutoCloseable {
         adminRedis = RedisConnector.start(redis.uri(), Duration.ofSeconds(2));
         RedisAdminTokenStore tokens = new RedisAdminTokenStore(adminRedis);
         admin = AdminServer.start(loops, "127.0.0.1", 0, new RedisWidgetKeyStore(adminRedis), tokens,
-                Metrics.newRegistry(), Clock.systemUTC());
+                Metrics.newRegistry(), Clock.systemUTC(), HeaderTimeout.DEFAULT);
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
             AdminTokens.issue(tokens, adminToken, "gateway tests", AccountScope.of(Set.of(ACCOUNT)), Clock.systemUTC())
                     .toCompletableFuture().join();

@@ -21,13 +21,10 @@ import java.util.concurrent.Executors;
 /**
  * A real upstream on a plain server socket that records every request byte for byte as it
  * arrived (head, body and chunked trailers), so a test sees exactly what the gateway forwarded,
- * with no HTTP library normalizing it first. Answers each request {@code 200} with the body
- * {@code ok}, keep-alive.
+ * with no HTTP library normalizing it first. Answers each request {@code 200} with its request
+ * line as the body, keep-alive.
  */
 final class RawUpstream implements AutoCloseable {
-
-    private static final byte[] ANSWER =
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -74,6 +71,7 @@ final class RawUpstream implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (socket) {
+            socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (true) {
@@ -84,7 +82,9 @@ final class RawUpstream implements AutoCloseable {
                 }
                 readBody(in, head, request);
                 received.add(request.toString(StandardCharsets.ISO_8859_1));
-                out.write(ANSWER);
+                String body = head.substring(0, head.indexOf("\r\n"));
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
             }
         } catch (IOException gatewayLeft) {

@@ -5,7 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /** Starts the ops port's server. */
@@ -29,8 +29,8 @@ public final class OpsServer {
         return HttpServer.bind("ops", loops, host, port, inFlight, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
+                HttpInput.install(channel.pipeline(), new HttpDecoderConfig(), HeaderTimeout.DEFAULT);
                 channel.pipeline()
-                        .addLast(new HttpServerCodec())
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(inFlight.newTracker())
                         .addLast(new HttpObjectAggregator(MAX_BODY))

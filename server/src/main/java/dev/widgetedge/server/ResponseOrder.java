@@ -5,28 +5,19 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Keeps HTTP/1.1 pipelining correct for handlers that answer asynchronously: the requests of one
  * connection are served one after another, each starting once the previous response is written,
- * so responses leave in request order (RFC 9112 §9.3.2). A client that pipelines more than
- * {@link #MAX_QUEUED} requests is no longer read from until the queue halves.
+ * so responses leave in request order (RFC 9112 §9.3.2). How many may wait is bounded before the
+ * codec ({@link PipelineLimit}).
  */
 public final class ResponseOrder {
 
-    static final int MAX_QUEUED = 16;
-
     private static final AttributeKey<ResponseOrder> KEY = AttributeKey.valueOf("widget-edge.response-order");
 
-    private final Channel channel;
-    private final AtomicInteger queued = new AtomicInteger();
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-
-    private ResponseOrder(Channel channel) {
-        this.channel = channel;
-    }
 
     /**
      * Runs {@code exchange} after every exchange enqueued before it on this channel has finished.
@@ -38,7 +29,7 @@ public final class ResponseOrder {
     public static void enqueue(Channel channel, Supplier<CompletionStage<?>> exchange) {
         ResponseOrder order = channel.attr(KEY).get();
         if (order == null) {
-            order = new ResponseOrder(channel);
+            order = new ResponseOrder();
             channel.attr(KEY).set(order);
         }
         order.add(exchange);
@@ -52,15 +43,7 @@ public final class ResponseOrder {
     }
 
     private void add(Supplier<CompletionStage<?>> exchange) {
-        if (queued.incrementAndGet() >= MAX_QUEUED) {
-            channel.config().setAutoRead(false);
-        }
-        tail = tail.thenCompose(previous -> run(exchange)).handle((done, error) -> {
-            if (queued.decrementAndGet() <= MAX_QUEUED / 2 && !channel.config().isAutoRead()) {
-                channel.config().setAutoRead(true);
-            }
-            return null;
-        });
+        tail = tail.thenCompose(previous -> run(exchange)).handle((done, error) -> null);
     }
 
     private static CompletionStage<?> run(Supplier<CompletionStage<?>> exchange) {

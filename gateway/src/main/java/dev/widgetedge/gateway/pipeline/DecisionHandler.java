@@ -3,6 +3,7 @@ package dev.widgetedge.gateway.pipeline;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
+import dev.widgetedge.server.ReadPauses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
@@ -73,12 +74,12 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         deciding = true;
-        ctx.channel().config().setAutoRead(false);
+        ReadPauses.pause(ctx.channel(), this);
         pending.thenAccept(decided -> ctx.executor().execute(() -> {
             deciding = false;
             // Resume reading before passing the request on: the proxy may pause it again to
             // read the body at the upstream's pace, and that must not be overridden afterwards.
-            ctx.channel().config().setAutoRead(true);
+            ReadPauses.resume(ctx.channel(), this);
             apply(ctx, exchange, request, decided);
             while (!waiting.isEmpty() && !deciding) {
                 channelRead(ctx, waiting.poll());

@@ -6,19 +6,22 @@ import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.proxy.ProxyHandler;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
 import dev.widgetedge.server.ConnectionErrors;
+import dev.widgetedge.server.HttpInput;
 import dev.widgetedge.server.IdleTimeout;
 import dev.widgetedge.server.InFlightRequests;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
  * The gateway's pipeline, one handler per concern, in the order a request meets them:
  *
  * <ol>
- *   <li>HTTP codec: request line up to 8 KiB (else 414), headers up to 16 KiB (else 431);</li>
+ *   <li>HTTP codec ({@link HttpInput}): request line up to 8 KiB (else 414), headers up to 16 KiB
+ *       (else 431), a head within {@code --header-timeout} (else 408), pipelined requests decoded
+ *       no further than a bounded queue ahead of the answers;</li>
  *   <li>keep-alive, in-flight tracking (for drain), idle timeout;</li>
  *   <li>outbound only: access log, request metrics, then CORS and caching headers on every response;</li>
  *   <li>{@link RequestRouter}: one exchange at a time, 400 for malformed requests, 404 for unknown paths;</li>
@@ -67,7 +70,9 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
+        HttpInput.install(pipeline, new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK_SIZE),
+                settings.connections().headerTimeout());
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("in-flight", inFlight.newTracker());
         pipeline.addLast("idle", new IdleTimeout(settings.connections().idleTimeout()));

@@ -2,6 +2,7 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.HttpResponses;
+import dev.widgetedge.server.ReadPauses;
 import dev.widgetedge.server.RefusedRequestException;
 import dev.widgetedge.server.RequestHeads;
 import dev.widgetedge.server.RequestTarget;
@@ -41,7 +42,7 @@ final class RequestRouter extends ChannelDuplexHandler {
             held.add(msg);
             if (!pausedReading) {
                 pausedReading = true;
-                ctx.channel().config().setAutoRead(false);
+                ReadPauses.pause(ctx.channel(), this);
             }
             return;
         }
@@ -139,7 +140,7 @@ final class RequestRouter extends ChannelDuplexHandler {
         // (the proxy reads a body at the upstream's pace), and must not be overridden after.
         if (pausedReading) {
             pausedReading = false;
-            ctx.channel().config().setAutoRead(true);
+            ReadPauses.resume(ctx.channel(), this);
         }
         while (!held.isEmpty() && !responding) {
             route(ctx, held.poll());
@@ -151,7 +152,7 @@ final class RequestRouter extends ChannelDuplexHandler {
         if (!held.isEmpty()) {
             // Another request waits behind the one just started, whose body has been read whole.
             pausedReading = true;
-            ctx.channel().config().setAutoRead(false);
+            ReadPauses.pause(ctx.channel(), this);
         }
     }
 

@@ -5,7 +5,7 @@ import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.gateway.pipeline.Exchange;
 import dev.widgetedge.server.LingeringClose;
-import io.netty.channel.ChannelConfig;
+import dev.widgetedge.server.ReadPauses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -145,15 +145,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Reading is manual (the exchange asks for each read) while a request body is being
-     * forwarded, paused while requests are held, and automatic otherwise, so that a pipelined
-     * request or a close is noticed while a response streams. Set on every read because other
-     * handlers may turn automatic reading back on (as they resume after pausing).
+     * forwarded, paused while requests are held, and automatic otherwise (unless another handler
+     * pauses it), so that a pipelined request or a close is noticed while a response streams.
      */
     private void updateReading() {
-        boolean auto = held.isEmpty() && (current == null || current.requestRead());
-        ChannelConfig config = ctx.channel().config();
-        if (config.isAutoRead() != auto) {
-            config.setAutoRead(auto);
+        if (held.isEmpty() && (current == null || current.requestRead())) {
+            ReadPauses.resume(ctx.channel(), this);
+        } else {
+            ReadPauses.pause(ctx.channel(), this);
         }
     }
 

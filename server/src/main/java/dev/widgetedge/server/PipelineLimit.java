@@ -1,0 +1,195 @@
+package dev.widgetedge.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * Bounds how far a client may pipeline ahead of the answers: at most {@link #MAX_UNANSWERED}
+ * requests decoded and not yet answered per connection. Past that, what the client sends stays
+ * raw, unread by the codec, and the connection is not read from until an answer goes out; then
+ * the next requests are decoded. A client may pipeline any number of requests in one write and
+ * gets every answer, in order, with bounded memory.
+ *
+ * <p>Two handlers around the HTTP codec: {@link #input()} before it, which passes the codec bytes
+ * in slices of at most {@link #SLICE_BYTES} while the bound allows, and {@link #counter()} after
+ * it, which counts request heads decoded and final responses written. The codec decodes whatever
+ * it is given, and the codec's own pipelining limit closes the connection without an answer
+ * (it counts requests too); slicing keeps the count below {@link #CODEC_DEPTH}, the limit the
+ * codec is to be built with, since a slice holds at most {@code SLICE_BYTES / MIN_REQUEST_BYTES}
+ * requests.
+ *
+ * <p>One instance per connection, confined to its event loop.
+ */
+public final class PipelineLimit {
+
+    /** Requests decoded and not yet answered, beyond which decoding and reading stop. */
+    public static final int MAX_UNANSWERED = 16;
+    /** The most bytes handed to the codec at once. */
+    static final int SLICE_BYTES = 4096;
+    /** The shortest request the codec decodes: {@code "A / HTTP/1.1\n\n"}. */
+    static final int MIN_REQUEST_BYTES = 14;
+    /** The codec's own limit: above anything this class lets through. */
+    public static final int CODEC_DEPTH = MAX_UNANSWERED + SLICE_BYTES / MIN_REQUEST_BYTES + 1;
+
+    private final Input input = new Input();
+    private final Counter counter = new Counter();
+    private int unanswered;
+
+    /** The handler that goes right before the HTTP codec. */
+    public ChannelHandler input() {
+        return input;
+    }
+
+    /** The handler that goes right after the HTTP codec. */
+    public ChannelHandler counter() {
+        return counter;
+    }
+
+    /** Requests decoded whose final response is not completely written yet. */
+    int unanswered() {
+        return unanswered;
+    }
+
+    /** Holds the bytes the codec may not decode yet, and feeds them when answers go out. */
+    private final class Input extends ChannelDuplexHandler {
+
+        private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
+        private ChannelHandlerContext ctx;
+        private boolean feeding;
+        private boolean readAsked;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext context) {
+            ctx = context;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object msg) {
+            if (!(msg instanceof ByteBuf bytes)) {
+                context.fireChannelRead(msg);
+                return;
+            }
+            if (pending.isEmpty() && unanswered < MAX_UNANSWERED && bytes.readableBytes() <= SLICE_BYTES) {
+                context.fireChannelRead(bytes);
+                return;
+            }
+            pending.add(bytes);
+            feed();
+        }
+
+        /**
+         * A read asked for while bytes wait here would read past the bound: it is kept for when
+         * they are fed. (The codec asks for one when a slice ended in the middle of a request.)
+         */
+        @Override
+        public void read(ChannelHandlerContext context) {
+            if (pending.isEmpty()) {
+                context.read();
+            } else {
+                readAsked = true;
+            }
+        }
+
+        /** Feeds slices while the bound allows; pauses reading while bytes are left. */
+        void feed() {
+            if (feeding) {
+                return;
+            }
+            feeding = true;
+            try {
+                while (!pending.isEmpty() && unanswered < MAX_UNANSWERED) {
+                    ByteBuf first = pending.peek();
+                    ByteBuf slice = first.readRetainedSlice(Math.min(SLICE_BYTES, first.readableBytes()));
+                    if (!first.isReadable()) {
+                        pending.poll().release();
+                    }
+                    ctx.fireChannelRead(slice);
+                }
+            } finally {
+                feeding = false;
+            }
+            if (!pending.isEmpty()) {
+                ReadPauses.pause(ctx.channel(), this);
+                return;
+            }
+            ReadPauses.resume(ctx.channel(), this);
+            if (readAsked) {
+                readAsked = false;
+                if (!ctx.channel().config().isAutoRead()) {
+                    ctx.read();
+                }
+            }
+        }
+
+        /** An answer went out: what waits is fed, in a task of its own (a write can complete mid-read). */
+        void answered() {
+            if (!pending.isEmpty()) {
+                ctx.executor().execute(() -> {
+                    if (!pending.isEmpty() && ctx.channel().isActive()) {
+                        feed();
+                        ctx.fireChannelReadComplete();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) throws Exception {
+            releasePending();
+            super.channelInactive(context);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext context) {
+            releasePending();
+        }
+
+        private void releasePending() {
+            while (!pending.isEmpty()) {
+                ReferenceCountUtil.release(pending.poll());
+            }
+        }
+    }
+
+    /** Counts request heads in and final responses out. */
+    private final class Counter extends ChannelDuplexHandler {
+
+        private final ChannelFutureListener written = future -> {
+            if (unanswered > 0) {
+                unanswered--;
+            }
+            input.answered();
+        };
+        /** Whether the response being written is an interim one (100 Continue), which answers nothing. */
+        private boolean interim;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest) {
+                unanswered++;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof HttpResponse response) {
+                interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            }
+            if (msg instanceof LastHttpContent && !interim) {
+                promise = promise.unvoid().addListener(written);
+            }
+            ctx.write(msg, promise);
+        }
+    }
+}
