@@ -544,6 +544,32 @@ class AdminHttpIT {
         }
     }
 
+    @Test
+    void aDeepPipelineInOneWrite_isAnsweredWhole_andInOrder() {
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            requests.append(switch (i % 3) {
+                case 0 -> head("GET", "/api/v1/widget-keys?n=" + i, "Authorization: Bearer " + token);
+                case 1 -> head("GET", "/api/v1/openapi.json?n=" + i);
+                default -> head("GET", "/nowhere/" + i);
+            });
+        }
+        try (RawConnection connection = connect()) {
+            connection.send(requests.toString());
+
+            for (int i = 0; i < 300; i++) {
+                RawResponse response = connection.read();
+                String expected = switch (i % 3) {
+                    case 0 -> "[";
+                    case 1 -> "{";
+                    default -> "Not found";
+                };
+                assertThat(response.body()).as("answer %d", i).startsWith(expected);
+            }
+            assertThat(connection.isOpen()).isTrue();
+        }
+    }
+
     // --- openapi ---
 
     @Test

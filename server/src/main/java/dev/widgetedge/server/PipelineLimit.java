@@ -14,31 +14,31 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * Bounds how far a client may pipeline ahead of the answers: at most {@link #MAX_UNANSWERED}
- * requests decoded and not yet answered per connection. Past that, what the client sends stays
- * raw, unread by the codec, and the connection is not read from until an answer goes out; then
- * the next requests are decoded. A client may pipeline any number of requests in one write and
- * gets every answer, in order, with bounded memory.
+ * Bounds how far a client may pipeline ahead of the answers. Once {@link #MAX_UNANSWERED} requests
+ * are decoded and not yet answered, the codec is given nothing more: what the client sent stays
+ * raw, and the connection is not read from, until an answer goes out; then decoding goes on. A
+ * client may pipeline any number of requests in one write and gets every answer, in order, with
+ * bounded memory.
  *
- * <p>Two handlers around the HTTP codec: {@link #input()} before it, which passes the codec bytes
- * in slices of at most {@link #SLICE_BYTES} while the bound allows, and {@link #counter()} after
- * it, which counts request heads decoded and final responses written. The codec decodes whatever
- * it is given, and the codec's own pipelining limit closes the connection without an answer
- * (it counts requests too); slicing keeps the count below {@link #CODEC_DEPTH}, the limit the
- * codec is to be built with, since a slice holds at most {@code SLICE_BYTES / MIN_REQUEST_BYTES}
- * requests.
+ * <p>Two handlers around the HTTP codec: {@link #input()} before it, which gives the codec bytes in
+ * slices of at most {@link #SLICE_BYTES} while fewer than the maximum are unanswered, and
+ * {@link #counter()} after it, which counts request heads decoded and final responses written. The
+ * codec decodes whatever it is given; a slice holds at most {@code SLICE_BYTES / MIN_REQUEST_BYTES}
+ * requests, so fewer than {@link #CODEC_DEPTH} are ever decoded ahead, the limit the codec is to be
+ * built with. (Netty's own limit, 128 by default, closes the connection without an answer when it
+ * is reached, which is what a deep pipeline did before this class.)
  *
  * <p>One instance per connection, confined to its event loop.
  */
 public final class PipelineLimit {
 
-    /** Requests decoded and not yet answered, beyond which decoding and reading stop. */
+    /** Requests decoded and not yet answered at which decoding and reading stop. */
     public static final int MAX_UNANSWERED = 16;
     /** The most bytes handed to the codec at once. */
     static final int SLICE_BYTES = 4096;
-    /** The shortest request the codec decodes: {@code "A / HTTP/1.1\n\n"}. */
+    /** Fewer bytes than the shortest request the codec decodes ({@code "A / HTTP/1.1\r\n\r\n"}, 16). */
     static final int MIN_REQUEST_BYTES = 14;
-    /** The codec's own limit: above anything this class lets through. */
+    /** The codec's own limit: above anything this class lets it decode ahead. */
     public static final int CODEC_DEPTH = MAX_UNANSWERED + SLICE_BYTES / MIN_REQUEST_BYTES + 1;
 
     private final Input input = new Input();
