@@ -68,4 +68,25 @@ class AdminSlowClientsIT {
             assertThat(connection.closedByServer()).isTrue();
         }
     }
+
+    @Test
+    void aCreateBodyTrickledOneByteEvery200ms_gets408_andNothingIsCreated() {
+        String token = api.issueToken(dev.widgetedge.core.token.AccountScope.of(java.util.Set.of("acct_slow")));
+        String body = "{\"name\":\"slow\"}" + " ".repeat(200);
+        String head = "POST /api/v1/widget-keys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Length: " + body.length() + "\r\n\r\n";
+        AtomicInteger sent = new AtomicInteger();
+        try (AdminHttpIT.RawConnection connection = new AdminHttpIT.RawConnection(api.admin.port())) {
+            connection.send(head);
+            ScheduledFuture<?> trickling = trickle(connection, body, 200, sent);
+
+            AdminHttpIT.RawResponse response = connection.read();
+            trickling.cancel(false);
+
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(response.body()).isEqualTo("Request body arriving too slowly");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertThat(api.call("GET", "/api/v1/widget-keys", token, null, null).body()).isEqualTo("[]");
+    }
 }

@@ -88,8 +88,8 @@ class SlowClientsIT {
     }
 
     @Test
-    void aSlowBodyOnAProxiedRequest_isNotAHeadTimeout_theHeadArrivedInTime() throws IOException {
-        edge = EdgeFixture.start(GatewaySettings.builder().headerTimeout(Duration.ofSeconds(1)));
+    void aBodySlowerThanTheHeaderTimeout_butWithinItsOwnAllowance_isServed() throws IOException {
+        edge = EdgeFixture.start(GatewaySettings.builder().headerTimeout(Duration.ofSeconds(5)));
         String key = edge.createKey();
         String request = "POST /v1/widget/upload?key=" + key + " HTTP/1.1\r\nHost: edge.example.com\r\nOrigin: "
                 + EdgeFixture.ORIGIN + "\r\nContent-Length: 8\r\n\r\n";
@@ -104,5 +104,27 @@ class SlowClientsIT {
             assertThat(response.status()).isEqualTo(200);
             assertThat(edge.upstreamReceived()).singleElement().asString().endsWith("\r\n\r\n12345678");
         }
+    }
+
+    @Test
+    void aProxiedBodyTrickledOneByteEvery200ms_gets408_andTheUpstreamNeverGetsItWhole() throws IOException {
+        edge = EdgeFixture.start(GatewaySettings.builder().headerTimeout(Duration.ofSeconds(1)));
+        String key = edge.createKey();
+        String head = "POST /v1/widget/upload?key=" + key + " HTTP/1.1\r\nHost: edge.example.com\r\nOrigin: "
+                + EdgeFixture.ORIGIN + "\r\nContent-Length: 1000\r\n\r\n";
+
+        try (RawClient client = edge.connect()) {
+            client.send(head);
+            AtomicInteger sent = new AtomicInteger();
+            ScheduledFuture<?> trickling = trickle(client, "x".repeat(1000), 200, sent);
+            RawClient.Response response = client.read();
+            trickling.cancel(false);
+
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(response.text()).isEqualTo("Request body arriving too slowly");
+            assertThat(sent.get()).isLessThan(1000);
+            assertThat(client.closedByServer()).isTrue();
+        }
+        assertThat(edge.upstreamReceived()).as("the upstream saw no complete request").isEmpty();
     }
 }

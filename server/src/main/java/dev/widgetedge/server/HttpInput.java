@@ -6,8 +6,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.time.Duration;
 
 /**
- * How every server reads HTTP requests: the codec, with the {@link PipelineLimit} and the
- * {@link HeaderTimeout} around it. One call per connection, first in its pipeline.
+ * How every server reads HTTP requests: the codec, with the {@link PipelineLimit}, the
+ * {@link HeaderTimeout} and the {@link BodyTimeout} around it. One call per connection, first in
+ * its pipeline.
  */
 public final class HttpInput {
 
@@ -16,8 +17,8 @@ public final class HttpInput {
 
     /**
      * Adds, in this order: the pipeline limit's input, the header clock's start, the HTTP codec
-     * (named {@code http}) with {@code decoder}'s limits, the pipeline limit's counter and the
-     * header clock's end.
+     * (named {@code http}) with {@code decoder}'s limits, the pipeline limit's counter, the
+     * header clock's end and the body clock, whose grace is {@code headerTimeout} too.
      */
     public static void install(ChannelPipeline pipeline, HttpDecoderConfig decoder, Duration headerTimeout) {
         PipelineLimit limit = new PipelineLimit();
@@ -26,6 +27,7 @@ public final class HttpInput {
                 .addLast("header-timeout", timeout.start())
                 .addLast("http", new HttpServerCodec(decoder, PipelineLimit.CODEC_DEPTH))
                 .addLast("pipeline-count", limit.counter())
-                .addLast("header-timeout-end", timeout.end());
+                .addLast("header-timeout-end", timeout.end())
+                .addLast("body-timeout", new BodyTimeout(headerTimeout, limit));
     }
 }

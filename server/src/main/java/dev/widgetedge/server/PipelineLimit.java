@@ -60,6 +60,11 @@ public final class PipelineLimit {
         return unanswered;
     }
 
+    /** Whether bytes the client sent wait here, not yet given to the codec. */
+    boolean holdsBytes() {
+        return !input.pending.isEmpty();
+    }
+
     /** Holds the bytes the codec may not decode yet, and feeds them when answers go out. */
     private final class Input extends ChannelDuplexHandler {
 

@@ -208,4 +208,68 @@ class HttpInputTest {
 
         assertThat(heads).hasSize(decoded);
     }
+
+    // --- bodies ---
+
+    private static final String POST = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n";
+
+    private String firstAnswer() {
+        ByteBuf answer = channel.readOutbound();
+        if (answer == null) {
+            return null;
+        }
+        String text = answer.toString(StandardCharsets.ISO_8859_1);
+        answer.release();
+        return text;
+    }
+
+    @Test
+    void aBodyTrickledSlowerThanTheMinimumRate_gets408OnceTheGraceIsUsedUp() {
+        send(POST + "x");
+        for (int second = 0; second < 9; second++) {
+            advance(Duration.ofSeconds(1));
+            send("x");
+        }
+        assertThat(firstAnswer()).as("within the grace").isNull();
+
+        advance(Duration.ofSeconds(4));
+
+        assertThat(firstAnswer()).startsWith("HTTP/1.1 408").endsWith("Request body arriving too slowly");
+    }
+
+    @Test
+    void aBodyArrivingAtTheMinimumRate_hasAllTheTimeItNeeds() {
+        send(POST);
+        for (int second = 0; second < 60; second++) {
+            send("x".repeat((int) BodyTimeout.MIN_BYTES_PER_SECOND));
+            advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(firstAnswer()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void whileTheServerDoesNotRead_theClientIsNotSlow() {
+        send(POST + "x");
+        ReadPauses.pause(channel, this);
+
+        advance(TIMEOUT.multipliedBy(10));
+
+        assertThat(firstAnswer()).isNull();
+        ReadPauses.resume(channel, this);
+        advance(TIMEOUT.multipliedBy(2));
+        assertThat(firstAnswer()).startsWith("HTTP/1.1 408");
+    }
+
+    @Test
+    void aSlowBodyOfARequestAlreadyAnswered_endsTheConnectionWithoutASecondAnswer() {
+        send(POST + "x");
+        answer(1);
+
+        advance(TIMEOUT.multipliedBy(2));
+
+        assertThat(firstAnswer()).isNull();
+        assertThat(channel.isOpen()).isFalse();
+    }
 }
