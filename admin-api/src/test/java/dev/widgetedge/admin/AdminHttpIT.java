@@ -604,6 +604,22 @@ class AdminHttpIT {
     }
 
     @Test
+    void pipelinedOpsRequests_areAnsweredInRequestOrder_evenWhenReadyzWaitsForTheStore() {
+        RedisClient client = RedisClient.create(REDIS.server().uri());
+        try (StatefulRedisConnection<String, String> redis = client.connect();
+                RawConnection connection = new RawConnection(api.ops.port())) {
+            assertThat(redis.sync().clientPause(300)).isEqualTo("OK");
+            connection.send(head("GET", "/readyz") + head("GET", "/healthz"));
+
+            assertThat(connection.read().body()).as("the readiness answer, which waits for a Redis ping, comes first")
+                    .isEqualTo("ready");
+            assertThat(connection.read().body()).isEqualTo("ok");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void readyz_is200_whileTheStoreIsReachable() {
         assertThat(api.ops("/readyz").status()).isEqualTo(200);
     }

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,6 +12,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The ops port: {@code GET /metrics} (Prometheus text format), {@code GET /healthz} (the process
@@ -30,41 +33,55 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.readiness = readiness;
     }
 
+    /**
+     * Answers in request order ({@link ResponseOrder}): {@code /readyz} may wait for the store, and
+     * a pipelined {@code /healthz} must not overtake it.
+     */
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            HttpResponses.rejectMalformed(ctx, request.decoderResult());
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            ResponseOrder.enqueue(ctx.channel(), () -> {
+                HttpResponses.rejectMalformed(ctx, decoded);
+                return CompletableFuture.completedFuture(null);
+            });
             return;
         }
         String path;
         try {
             path = RequestHeads.check(request).path();
         } catch (RefusedRequestException refused) {
-            HttpResponses.reject(ctx, refused);
+            ResponseOrder.enqueue(ctx.channel(), () -> {
+                HttpResponses.reject(ctx, refused);
+                return CompletableFuture.completedFuture(null);
+            });
             return;
         }
+        HttpMethod method = request.method();
+        ResponseOrder.enqueue(ctx.channel(), () -> answer(ctx, path, method)
+                .thenCompose(response -> ResponseOrder.completion(ctx.writeAndFlush(response))));
+    }
+
+    private CompletionStage<FullHttpResponse> answer(ChannelHandlerContext ctx, String path, HttpMethod method) {
         boolean known = path.equals("/metrics") || path.equals("/healthz") || path.equals("/readyz");
         if (!known) {
-            ctx.writeAndFlush(HttpResponses.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Not found"));
-            return;
+            return CompletableFuture.completedFuture(
+                    HttpResponses.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Not found"));
         }
-        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
             FullHttpResponse response =
                     HttpResponses.text(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            ctx.writeAndFlush(response);
-            return;
+            return CompletableFuture.completedFuture(response);
         }
-        switch (path) {
-            case "/metrics" -> ctx.writeAndFlush(HttpResponses.of(ctx.alloc(), HttpResponseStatus.OK,
+        return switch (path) {
+            case "/metrics" -> CompletableFuture.completedFuture(HttpResponses.of(ctx.alloc(), HttpResponseStatus.OK,
                     PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8)));
-            case "/healthz" -> ctx.writeAndFlush(HttpResponses.text(ctx.alloc(), HttpResponseStatus.OK, "ok"));
-            default -> readiness.isReady().whenComplete((ready, error) -> {
-                boolean up = error == null && Boolean.TRUE.equals(ready);
-                ctx.writeAndFlush(up
-                        ? HttpResponses.text(ctx.alloc(), HttpResponseStatus.OK, "ready")
-                        : HttpResponses.text(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready"));
-            });
-        }
+            case "/healthz" -> CompletableFuture.completedFuture(
+                    HttpResponses.text(ctx.alloc(), HttpResponseStatus.OK, "ok"));
+            default -> readiness.isReady().handle((ready, error) -> error == null && Boolean.TRUE.equals(ready)
+                    ? HttpResponses.text(ctx.alloc(), HttpResponseStatus.OK, "ready")
+                    : HttpResponses.text(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready"));
+        };
     }
 }
