@@ -7,6 +7,7 @@ import dev.widgetedge.server.RefusedRequestException;
 import dev.widgetedge.server.RequestHeads;
 import dev.widgetedge.server.RequestTarget;
 import dev.widgetedge.server.ResponseOrder;
+import dev.widgetedge.server.ThrottledLog;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final ThrottledLog STORE_FAILURES = new ThrottledLog(LOG, Duration.ofSeconds(60));
     private static final AsciiString X_ACCOUNT_ID = AsciiString.cached("x-account-id");
     private static final AsciiString BEARER_CHALLENGE = AsciiString.cached("Bearer realm=\"widget-edge\"");
 
@@ -142,7 +145,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return Reply.error(apiError);
         }
         if (cause instanceof StoreException) {
-            LOG.warn("admin request failed on the store: {}", cause.getMessage());
+            // Any caller, even one without a token, causes one of these per request while the
+            // store is down: the line is throttled, and the 500s are counted in the metrics.
+            STORE_FAILURES.warn("admin requests failed on the store", cause.getMessage());
             return Reply.error(ApiError.databaseError());
         }
         LOG.error("admin request failed unexpectedly", cause);

@@ -5,8 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,7 @@ public final class ConnectionErrors extends ChannelInboundHandlerAdapter {
 
     private final String server;
     private final Runnable onReset;
-    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
-    private final AtomicLong unlogged = new AtomicLong();
+    private final ThrottledLog unexpected = new ThrottledLog(LOG, Duration.ofSeconds(LOG_INTERVAL_SECONDS));
 
     /**
      * @param server  the server's name, for the log line of an unexpected failure
@@ -57,13 +55,6 @@ public final class ConnectionErrors extends ChannelInboundHandlerAdapter {
             // close itself was the event, and a reset was already counted if it was one.
             return;
         }
-        long now = System.nanoTime();
-        long next = nextLogNanos.get();
-        if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS))) {
-            LOG.warn("{}: a connection failed unexpectedly and was closed ({} more since the last such line): {}",
-                    server, unlogged.getAndSet(0), cause.toString());
-        } else {
-            unlogged.incrementAndGet();
-        }
+        unexpected.warn(server + ": a connection failed unexpectedly and was closed", cause.toString());
     }
 }
