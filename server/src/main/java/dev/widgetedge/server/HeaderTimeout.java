@@ -82,16 +82,27 @@ public final class HeaderTimeout {
         LingeringClose.send(ctx, HttpResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, answer));
     }
 
-    /** Sees the bytes the codec is given: the first one between requests starts the clock. */
+    /**
+     * Sees the bytes the codec is given: the first one between requests starts the clock. The
+     * timer itself is set only at the end of a read that left the head incomplete, so a request
+     * that arrives whole (nearly all of them) costs no timer.
+     */
     private final class Start extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (betweenRequests && !inHead && msg instanceof ByteBuf bytes && bytes.isReadable()) {
                 inHead = true;
-                arm(end.ctx);
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (inHead && timer == null) {
+                arm(end.ctx);
+            }
+            ctx.fireChannelReadComplete();
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -41,30 +42,30 @@ public final class RequestHeads {
                     "HTTP version not supported: " + version.text());
         }
         HttpHeaders headers = request.headers();
-        checkHost(headers.getAll(HttpHeaderNames.HOST), version);
-        checkTransferEncoding(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
+        checkHost(headers.valueStringIterator(HttpHeaderNames.HOST), version);
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            checkTransferEncoding(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
+        }
         return target;
     }
 
-    private static void checkHost(List<String> hosts, HttpVersion version) {
-        if (hosts.size() > 1) {
-            throw badHost("sent more than once");
-        }
-        if (hosts.isEmpty()) {
+    private static void checkHost(Iterator<String> hosts, HttpVersion version) {
+        if (!hosts.hasNext()) {
             if (version.minorVersion() >= 1) {
                 throw new RefusedRequestException(HttpResponseStatus.BAD_REQUEST, "Missing Host header");
             }
             return;
         }
-        if (!Authority.isValid(hosts.get(0))) {
+        String host = hosts.next();
+        if (hosts.hasNext()) {
+            throw badHost("sent more than once");
+        }
+        if (!Authority.isValid(host)) {
             throw badHost("expected host[:port]");
         }
     }
 
     private static void checkTransferEncoding(List<String> codings) {
-        if (codings.isEmpty()) {
-            return;
-        }
         if (codings.size() > 1 || !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(codings.get(0).strip())) {
             throw new RefusedRequestException(HttpResponseStatus.NOT_IMPLEMENTED,
                     "Transfer-Encoding not implemented: only chunked is accepted");

@@ -95,6 +95,19 @@ public final class RequestTarget {
         return queryStart < 0 ? null : text.substring(queryStart + 1);
     }
 
+    /** The target as the request line has it. */
+    public String text() {
+        return text;
+    }
+
+    /**
+     * Where the query starts in {@link #text()}: the index of its {@code ?}, or {@code -1}. For
+     * scanning the query on the hot path without copying it.
+     */
+    public int queryStart() {
+        return queryStart;
+    }
+
     /** The origin form, {@code path[?query]}, as an upstream must receive it. */
     public String originForm() {
         if (pathStart == 0) {

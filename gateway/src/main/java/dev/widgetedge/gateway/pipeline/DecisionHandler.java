@@ -88,7 +88,7 @@ final class DecisionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static String keyOf(HttpRequest request, Exchange exchange) {
-        String key = KeyParameter.of(exchange.target().query());
+        String key = KeyParameter.of(exchange.target());
         if (key == null && exchange.route() == GatewayRoute.PROXY) {
             List<String> headers = request.headers().getAll(X_WIDGET_KEY);
             key = headers.isEmpty() ? null : headers.size() == 1 ? headers.get(0) : KeyParameter.NOT_A_KEY;

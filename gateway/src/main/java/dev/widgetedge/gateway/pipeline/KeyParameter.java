@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway.pipeline;
 
+import dev.widgetedge.server.RequestTarget;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -17,37 +18,36 @@ final class KeyParameter {
     }
 
     /**
-     * The value of the single {@code key} parameter of {@code query} (a raw query, as
-     * {@link dev.widgetedge.server.RequestTarget#query()} gives it), percent-decoded; {@code null}
-     * when there is none; {@link #NOT_A_KEY} when there are several (picking one could let a proxy
-     * in front of the gateway act on another) or the value cannot be decoded.
-     *
-     * @param query the raw query, or {@code null} for a target without one
+     * The value of the single {@code key} parameter of {@code target}'s query, percent-decoded;
+     * {@code null} when there is none; {@link #NOT_A_KEY} when there are several (picking one could
+     * let a proxy in front of the gateway act on another) or the value cannot be decoded.
      */
-    static String of(String query) {
-        if (query == null) {
-            return null;
-        }
-        int end = query.length();
+    static String of(RequestTarget target) {
+        return target.queryStart() < 0 ? null : of(target.text(), target.queryStart() + 1);
+    }
+
+    /** The key parameter of the raw query that starts at {@code start} in {@code text}. */
+    private static String of(String text, int start) {
+        int end = text.length();
         String found = null;
-        int start = 0;
-        while (start <= end) {
-            int separator = query.indexOf('&', start);
+        int from = start;
+        while (from <= end) {
+            int separator = text.indexOf('&', from);
             if (separator < 0) {
                 separator = end;
             }
-            if (separator - start >= 4 && query.startsWith("key=", start)) {
+            if (separator - from >= 4 && text.startsWith("key=", from)) {
                 if (found != null) {
                     return NOT_A_KEY;
                 }
-                found = decode(query, start + 4, separator);
-            } else if (separator - start == 3 && query.startsWith("key", start)) {
+                found = decode(text, from + 4, separator);
+            } else if (separator - from == 3 && text.startsWith("key", from)) {
                 if (found != null) {
                     return NOT_A_KEY;
                 }
                 found = "";
             }
-            start = separator + 1;
+            from = separator + 1;
         }
         return found;
     }
