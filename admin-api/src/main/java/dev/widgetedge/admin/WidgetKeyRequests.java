@@ -11,7 +11,6 @@ import dev.widgetedge.core.origin.Allowlist;
 import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.OriginPattern;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -19,7 +18,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -84,8 +82,6 @@ final class WidgetKeyRequests {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw ApiError.invalidBody(sentence, "malformed JSON" + where);
-        } catch (IOException e) {
-            throw ApiError.invalidBody(sentence, "unreadable body");
         }
         if (root == null || !root.isObject()) {
             throw ApiError.invalidBody(sentence, "body must be a JSON object");
@@ -139,9 +135,7 @@ final class WidgetKeyRequests {
             }
             return null;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (hasUnpairedSurrogate(field.getKey())) {
                 return "a field name";
             }
