@@ -80,6 +80,16 @@ class HttpInputTest {
         }
     }
 
+    private String firstAnswer() {
+        ByteBuf answer = channel.readOutbound();
+        if (answer == null) {
+            return null;
+        }
+        String text = answer.toString(StandardCharsets.ISO_8859_1);
+        answer.release();
+        return text;
+    }
+
     private void advance(Duration duration) {
         channel.advanceTimeBy(duration.toNanos(), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
@@ -126,7 +136,7 @@ class HttpInputTest {
     void aHeadNotCompleteWithinTheTimeout_gets408_andTheConnectionIsClosedAfterALinger() {
         send("GET /x HTTP/1.1\r\nHost: a\r\n");
         advance(TIMEOUT.minusMillis(1));
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(firstAnswer()).isNull();
 
         advance(Duration.ofMillis(1));
 
@@ -163,7 +173,7 @@ class HttpInputTest {
 
         advance(TIMEOUT.multipliedBy(3));
 
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(firstAnswer()).isNull();
         assertThat(channel.isOpen()).isTrue();
         assertThat(heads).hasSize(1);
     }
@@ -176,7 +186,7 @@ class HttpInputTest {
 
         send("GET /y HTTP/1.1\r\n");
         advance(TIMEOUT.minusMillis(1));
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(firstAnswer()).isNull();
         advance(Duration.ofMillis(1));
 
         ByteBuf answer = channel.readOutbound();
@@ -190,7 +200,7 @@ class HttpInputTest {
         send("GET /late HTTP/1.1\r\n");
 
         advance(TIMEOUT.multipliedBy(3));
-        assertThat((Object) channel.readOutbound()).as("the server is the slow one: no 408").isNull();
+        assertThat(firstAnswer()).as("the server is the slow one: no 408").isNull();
 
         answer(3);
         advance(TIMEOUT);
@@ -214,16 +224,6 @@ class HttpInputTest {
     // --- bodies ---
 
     private static final String POST = "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n";
-
-    private String firstAnswer() {
-        ByteBuf answer = channel.readOutbound();
-        if (answer == null) {
-            return null;
-        }
-        String text = answer.toString(StandardCharsets.ISO_8859_1);
-        answer.release();
-        return text;
-    }
 
     @Test
     void aBodyTrickledSlowerThanTheMinimumRate_gets408OnceTheGraceIsUsedUp() {
