@@ -11,6 +11,8 @@ import dev.widgetedge.core.widget.DenialReason;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,17 @@ public final class CachedKey {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedKey.class);
     private static final Interner<String> IDS = Interner.newWeakInterner();
+    private static final int DETACHED = 1;
+    private static final int REFRESHING = 2;
+    private static final VarHandle FLAGS;
+
+    static {
+        try {
+            FLAGS = MethodHandles.lookup().findVarHandle(CachedKey.class, "flags", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final UUID id;
     private final long version;
@@ -46,10 +59,12 @@ public final class CachedKey {
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
     private volatile int usageWindow = Integer.MIN_VALUE;
     /**
-     * Set once this is no longer the decision cache's entry for its key (replaced, removed by an
-     * invalidation, or evicted): holders of a reference outside the cache must then look again.
+     * {@link #DETACHED}: this is no longer the decision cache's entry for its key (replaced,
+     * removed by an invalidation, or evicted), so holders of a reference outside the cache must
+     * look again. {@link #REFRESHING}: a use has started this entry's early revalidation. One int
+     * for both, because a separate flag would push the object past 64 bytes.
      */
-    private volatile boolean detached;
+    private volatile int flags;
 
     private CachedKey(UUID id, long version, DenialReason keyDenial, Decision.Allowed allowed, Allowlist allowlist,
             long loadedAtNanos, int epoch) {
@@ -149,14 +164,32 @@ public final class CachedKey {
         return epoch;
     }
 
+    /** {@code true} for the first caller only: that one starts this entry's early revalidation. */
+    boolean claimRefresh() {
+        return setFlag(REFRESHING);
+    }
+
+    /** Sets {@code flag}; whether this call set it (it was clear before). */
+    private boolean setFlag(int flag) {
+        int current = flags;
+        while ((current & flag) == 0) {
+            int witness = (int) FLAGS.compareAndExchange(this, current, current | flag);
+            if (witness == current) {
+                return true;
+            }
+            current = witness;
+        }
+        return false;
+    }
+
     /** Whether this entry left the decision cache; see {@link RecentKeys}. */
     boolean isDetached() {
-        return detached;
+        return (flags & DETACHED) != 0;
     }
 
     /** Marks this entry as no longer the decision cache's. Permanent. */
     void detach() {
-        detached = true;
+        setFlag(DETACHED);
     }
 
     /** The usage window last marked; for the usage recorder only. */

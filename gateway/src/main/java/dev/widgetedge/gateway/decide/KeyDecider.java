@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       no digest; the hot path ({@link #decideCached}) ends here.</li>
  *   <li>The key id (a SHA-256 of the key), then the <em>decision cache</em> of known keys by id
  *       (Caffeine, bounded by {@code --cache-max-keys}), used for {@code --cache-ttl} and then
- *       revalidated before use. Its entries do not expire: every use checks an entry's age, and
+ *       revalidated before use; a key used in the last fifth of its TTL is read again in the
+ *       background, so that keys in steady use rarely wait for a revalidation. Its entries do not
+ *       expire: every use checks an entry's age, and
  *       the size bound (W-TinyLFU) is what returns memory, which spares the 16 bytes a key that
  *       Caffeine's expiry order would cost.</li>
  *   <li>The {@link ExistenceFilter}: a key id the store certainly does not have is
@@ -79,6 +81,7 @@ public final class KeyDecider implements InvalidationListener {
      * that its waiters get the last answer (they raced the change) and nothing is cached.
      */
     private static final int MAX_LOAD_ATTEMPTS = 3;
+    private static final int REFRESH_AT_PERCENT = 80;
 
     private final WidgetKeyStore store;
     private final UsageRecorder usage;
@@ -87,6 +90,8 @@ public final class KeyDecider implements InvalidationListener {
     private final Ticker ticker;
     private final Clock clock;
     private final long ttlNanos;
+    /** When a used entry is read again in the background: {@value #REFRESH_AT_PERCENT} % of the TTL. */
+    private final long refreshAfterNanos;
     private final long negativeTtlNanos;
     private final long staleIfErrorNanos;
     private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
@@ -114,6 +119,7 @@ public final class KeyDecider implements InvalidationListener {
         this.clock = clock;
         CacheSettings cache = settings.cache();
         this.ttlNanos = cache.ttl().toNanos();
+        this.refreshAfterNanos = ttlNanos / 100 * REFRESH_AT_PERCENT;
         this.negativeTtlNanos = cache.negativeTtl().toNanos();
         this.staleIfErrorNanos = cache.staleIfError().toNanos();
         this.known = Caffeine.newBuilder()
@@ -175,7 +181,28 @@ public final class KeyDecider implements InvalidationListener {
             return null;
         }
         stats.recordHits(1);
+        refreshEarly(key, cached, now);
         return decideWith(cached, origin, now);
+    }
+
+    /**
+     * A key in steady use is read again shortly before its TTL runs out, in the background: the
+     * request that notices is answered from the entry (still within its TTL, so no guarantee is
+     * stretched), and the entry is usually renewed before anyone has to wait for a revalidation.
+     * Only the first request past the mark starts the read; its result goes through the same
+     * install as every load.
+     */
+    private void refreshEarly(String key, CachedKey cached, long now) {
+        if (now - cached.loadedAtNanos() > refreshAfterNanos && cached.known() && cached.claimRefresh()) {
+            load(key, cached.id()).thenAccept(fresh -> remember(key, fresh));
+        }
+    }
+
+    /** Puts a known key's current entry in the recent-keys table. */
+    private void remember(String key, CachedKey fresh) {
+        if (fresh.known() && !fresh.isDetached()) {
+            recent.put(key, fresh);
+        }
     }
 
     /** The decision, loading or revalidating the key when it must. Never completes exceptionally. */
@@ -190,6 +217,7 @@ public final class KeyDecider implements InvalidationListener {
         if (cached != null && isFresh(cached, now)) {
             recent.put(key, cached);
             stats.recordHits(1);
+            refreshEarly(key, cached, now);
             return CompletableFuture.completedFuture(decideWith(cached, origin, now));
         }
         if (cached == null && (existence.definitelyAbsent(id) || isRememberedAsUnknown(id, now))) {
@@ -221,9 +249,7 @@ public final class KeyDecider implements InvalidationListener {
         return load(key, id).handle((fresh, error) -> {
             long decidedAt = ticker.read();
             if (error == null) {
-                if (fresh.known() && !fresh.isDetached()) {
-                    recent.put(key, fresh);
-                }
+                remember(key, fresh);
                 return decideWith(fresh, origin, decidedAt);
             }
             return stale != null && servableThroughOutage(stale, decidedAt)

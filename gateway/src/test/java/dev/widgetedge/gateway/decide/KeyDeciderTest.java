@@ -153,11 +153,41 @@ class KeyDeciderTest {
         store.dropMessages(true);
         disable(key);
 
-        ticker.advance(TTL.minusSeconds(1));
+        // Used halfway through the TTL (before the early revalidation), then not until past it.
+        ticker.advance(TTL.dividedBy(2));
         assertThat(decider.decideCached(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
-        ticker.advance(Duration.ofSeconds(2));
+        ticker.advance(TTL.dividedBy(2).plusSeconds(1));
         assertThat(decider.decideCached(key, ORIGIN)).as("stale: no decision without a read").isNull();
         assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void aKeyUsedShortlyBeforeItsTtl_isReadAgainInTheBackground_soItsUsersNeverWait() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        ticker.advance(TTL.multipliedBy(85).dividedBy(100));
+
+        assertThat(decider.decideCached(key, ORIGIN)).as("answered from the entry").isInstanceOf(Decision.Allowed.class);
+        assertThat(store.reads()).as("and read again meanwhile").isEqualTo(2);
+        decider.decideCached(key, ORIGIN);
+        assertThat(store.reads()).as("once").isEqualTo(2);
+
+        ticker.advance(TTL.multipliedBy(30).dividedBy(100));
+        assertThat(decider.decideCached(key, ORIGIN)).as("past the first load's TTL, still fresh")
+                .isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void theEarlyRead_alsoPicksUpARevocationWhoseMessageWasLost() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        store.dropMessages(true);
+        disable(key);
+
+        ticker.advance(TTL.multipliedBy(85).dividedBy(100));
+        assertThat(decider.decideCached(key, ORIGIN)).as("still within the TTL").isInstanceOf(Decision.Allowed.class);
+
+        assertThat(reason(decider.decideCached(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
     }
 
     @Test
