@@ -411,7 +411,7 @@ class AdminHandlerTest {
         held.release();
         channel.runPendingTasks();
 
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
         channel.checkException();
     }
 

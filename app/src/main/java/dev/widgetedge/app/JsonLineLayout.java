@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,7 +18,7 @@ import org.slf4j.event.KeyValuePair;
 /**
  * {@code --log-format json}: one JSON object per line, {@code {"ts", "level", "logger", "msg",
  * ...key-value pairs, "error"?, "stack"?}}. Key-value pairs of the event become fields, so that
- * {@code key_id} or {@code status} can be queried directly.
+ * {@code key_id} or {@code status} can be queried directly; numeric values stay JSON numbers.
  */
 final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
 
@@ -37,7 +38,7 @@ final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
             json.writeStringField("msg", event.getFormattedMessage());
             if (event.getKeyValuePairs() != null) {
                 for (KeyValuePair pair : event.getKeyValuePairs()) {
-                    json.writeStringField(pair.key, String.valueOf(pair.value));
+                    writeField(json, pair.key, pair.value);
                 }
             }
             IThrowableProxy error = event.getThrowableProxy();
@@ -50,5 +51,22 @@ final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
         }
         return line.append('\n').toString();
+    }
+
+    /** Numbers and booleans keep their JSON type ({@code "status": 200}); anything else is a string. */
+    private static void writeField(JsonGenerator json, String name, Object value) throws IOException {
+        json.writeFieldName(name);
+        if (value instanceof BigDecimal decimal) {
+            json.writeNumber(decimal);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            json.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float) {
+            json.writeNumber(((Number) value).doubleValue());
+        } else if (value instanceof Boolean bool) {
+            json.writeBoolean(bool);
+        } else {
+            json.writeString(String.valueOf(value));
+        }
     }
 }

@@ -28,19 +28,24 @@ final class LogSettings {
     private LogSettings() {
     }
 
+    /** The console appender that {@code logback.xml} defines and {@link #apply} re-encodes. */
+    static final String APPENDER = "STDERR";
+
+    /**
+     * Sets the line format of {@code logback.xml}'s stderr appender and turns the access log on or
+     * off. A configuration without that appender (the tests' {@code logback-test.xml}) keeps its
+     * own appenders.
+     */
     static void apply(Format format, boolean accessLog) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(context);
-        appender.setName("STDERR");
-        appender.setTarget("System.err");
-        appender.setEncoder(encoder(context, format));
-        appender.start();
-        root.detachAndStopAllAppenders();
-        root.addAppender(appender);
+        if (root.getAppender(APPENDER) instanceof ConsoleAppender<ILoggingEvent> console) {
+            console.stop();
+            console.setEncoder(encoder(context, format));
+            console.start();
+        }
         context.getLogger(AccessLog.LOGGER_NAME).setLevel(accessLog ? Level.INFO : Level.OFF);
     }
 

@@ -1,12 +1,16 @@
 package dev.widgetedge.app;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * Turns SIGTERM and SIGINT into an orderly stop. The JVM's default reaction (run shutdown hooks,
  * exit 143) would cut in-flight requests short and report failure; handling the signal lets the
  * main thread drain the servers and exit 0.
+ *
+ * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) is the JDK's only way to handle a
+ * signal; javac warns that it is internal API, and this class is the build's one source of such
+ * warnings.
  */
 final class ShutdownSignal {
 
@@ -15,8 +19,9 @@ final class ShutdownSignal {
     /** Installs the handlers for TERM and INT. */
     static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
-        Signal.handle(new Signal("TERM"), ignored -> signal.trigger());
-        Signal.handle(new Signal("INT"), ignored -> signal.trigger());
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), ignored -> signal.trigger());
+        }
         return signal;
     }
 

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,7 +101,7 @@ final class ComposeChecker {
             problems.add("compose file: no services");
             return;
         }
-        servicesNode.fields().forEachRemaining(entry -> services.put(entry.getKey(), entry.getValue()));
+        servicesNode.properties().forEach(entry -> services.put(entry.getKey(), entry.getValue()));
         for (Map.Entry<String, JsonNode> entry : services.entrySet()) {
             environments.put(entry.getKey(), environment(entry.getKey(), entry.getValue()));
         }
@@ -481,9 +480,7 @@ final class ComposeChecker {
         Map<String, String> environment = new LinkedHashMap<>();
         JsonNode node = service.path("environment");
         if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 environment.put(field.getKey(), interpolate(name, field.getValue().asText("")));
             }
         } else if (node.isArray()) {

@@ -44,6 +44,26 @@ class LogLinesTest {
     }
 
     @Test
+    void jsonLines_writeNumbersAsNumbers_andTextAsStrings() throws Exception {
+        JsonLineLayout layout = new JsonLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LoggingEvent event = event(null);
+        event.addKeyValuePair(new KeyValuePair("status", 200));
+        event.addKeyValuePair(new KeyValuePair("duration_ms", java.math.BigDecimal.valueOf(1_234, 3)));
+        event.addKeyValuePair(new KeyValuePair("draining", true));
+
+        JsonNode json = new ObjectMapper().readTree(layout.doLayout(event));
+
+        assertThat(json.get("status").isIntegralNumber()).isTrue();
+        assertThat(json.get("status").asInt()).isEqualTo(200);
+        assertThat(json.get("duration_ms").isNumber()).isTrue();
+        assertThat(json.get("duration_ms").decimalValue()).isEqualByComparingTo("1.234");
+        assertThat(json.get("draining").isBoolean()).isTrue();
+        assertThat(json.get("key_last8").isTextual()).isTrue();
+    }
+
+    @Test
     void jsonLines_holdAnExceptionInFields_onTheSameLine() throws Exception {
         JsonLineLayout layout = new JsonLineLayout();
         layout.setContext(context);

@@ -1,5 +1,6 @@
 package dev.widgetedge.server;
 
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -10,6 +11,8 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The access log: one line per answered request, on the logger {@value #LOGGER_NAME}, which is
  * off unless {@code --access-log} turns it on. Lines carry the method, the path without its query
  * (a widget key may travel in the query), the status and the time taken; never a key or a token.
+ * {@code status} and {@code duration_ms} (milliseconds, to the microsecond) are numbers, so the
+ * JSON format writes them as JSON numbers.
  */
 public final class AccessLog {
 
@@ -39,7 +42,7 @@ public final class AccessLog {
                 .addKeyValue("method", method)
                 .addKeyValue("path", path)
                 .addKeyValue("status", status)
-                .addKeyValue("duration_ms", String.format(java.util.Locale.ROOT, "%.3f", durationNanos / 1e6))
+                .addKeyValue("duration_ms", BigDecimal.valueOf(durationNanos / 1_000, 3))
                 .addKeyValue("client", client instanceof InetSocketAddress address
                         ? address.getAddress().getHostAddress() : String.valueOf(client));
     }

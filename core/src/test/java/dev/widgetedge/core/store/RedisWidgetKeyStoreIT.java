@@ -41,7 +41,7 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
     @Test
     void subscription_reportsAResubscribe_afterRedisComesBack() throws Exception {
         List<Boolean> resubscribed = new CopyOnWriteArrayList<>();
-        try (AutoCloseable subscription = store.subscribe(new InvalidationListener() {
+        AutoCloseable subscription = store.subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
             }
@@ -50,7 +50,8 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
             public void onResubscribed() {
                 resubscribed.add(true);
             }
-        })) {
+        });
+        try {
             awaitSubscribed(resubscribed);
             int before = resubscribed.size();
 
@@ -58,6 +59,8 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
             REDIS.server().start();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> resubscribed.size() > before);
+        } finally {
+            subscription.close();
         }
     }
 

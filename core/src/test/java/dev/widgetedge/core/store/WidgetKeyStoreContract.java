@@ -207,7 +207,7 @@ abstract class WidgetKeyStoreContract {
     void everyMutation_publishesItsVersion_andRefusedOnesPublishNothing() throws Exception {
         List<Invalidation> received = new CopyOnWriteArrayList<>();
         List<Boolean> resubscribed = new CopyOnWriteArrayList<>();
-        try (AutoCloseable subscription = store().subscribe(new InvalidationListener() {
+        AutoCloseable subscription = store().subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
                 received.add(invalidation);
@@ -217,7 +217,8 @@ abstract class WidgetKeyStoreContract {
             public void onResubscribed() {
                 resubscribed.add(true);
             }
-        })) {
+        });
+        try {
             awaitSubscribed(resubscribed);
             Inserted inserted = insertNew(freshAccount(), T0);
             UUID id = inserted.key().id();
@@ -232,6 +233,8 @@ abstract class WidgetKeyStoreContract {
                     .containsExactly(1L, 2L, 3L);
             assertThat(received.stream().filter(i -> i.keyId().equals(id)).map(Invalidation::publishedAt))
                     .containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(3));
+        } finally {
+            subscription.close();
         }
     }
 

@@ -37,6 +37,7 @@ final class ProxyHeaders {
     /** The gateway terminates plain HTTP; TLS, if any, ends in front of it. */
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final String WIDGET_PREFIX = "x-widget-";
     private static final String FORWARDED_PREFIX = "x-forwarded-";
     /** Address and path claims that upstream frameworks honour (Spring, Symfony, IIS, nginx setups). */
@@ -47,7 +48,7 @@ final class ProxyHeaders {
     /** RFC 9110 §7.6.1, plus the de-facto {@code Proxy-Connection} and {@code Keep-Alive}. */
     private static final AsciiString[] HOP_BY_HOP = {
         HttpHeaderNames.CONNECTION,
-        HttpHeaderNames.KEEP_ALIVE,
+        KEEP_ALIVE,
         PROXY_CONNECTION,
         HttpHeaderNames.TE,
         HttpHeaderNames.TRAILER,
