@@ -25,17 +25,20 @@ final class AdminCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminCommand.class);
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+    static final int DEFAULT_PORT = 8081;
+    static final int DEFAULT_OPS_PORT = 9091;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host;
+    String host = GatewayCommand.DEFAULT_HOST;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Admin API port (default: ${DEFAULT-VALUE}).")
-    int port;
+    int port = DEFAULT_PORT;
 
-    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9091",
+    @Option(names = "--ops-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-    int opsPort;
+    int opsPort = DEFAULT_OPS_PORT;
 
     @Mixin
     StoreOptions store;
@@ -54,8 +57,6 @@ final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Check.port("--port", port);
-        Check.port("--ops-port", opsPort);
         Duration drainTimeout = drain.value();
         Duration clientHeaderTimeout = headerTimeout.value();
         RedisConnector redis = store.connect();

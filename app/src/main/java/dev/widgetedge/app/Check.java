@@ -10,13 +10,6 @@ final class Check {
     private Check() {
     }
 
-    static int port(String option, int value) {
-        if (value < 0 || value > 65535) {
-            throw new UsageError(option, value, "a port from 0 to 65535, 0 for any free port");
-        }
-        return value;
-    }
-
     static Duration positive(String option, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new UsageError(option, Durations.format(value), "> 0");

@@ -49,29 +49,33 @@ final class DevCommand implements Callable<Integer> {
     static final String DEMO_NAME = "demo";
     static final List<String> DEMO_ALLOWLIST = List.of("http://localhost:8000", "http://127.0.0.1:8000");
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    /** {@code dev} listens on this machine only unless told otherwise. */
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final String DEFAULT_ACCOUNT = "acct_dev";
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
-    String host;
+    String host = DEFAULT_HOST;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Gateway port (default: ${DEFAULT-VALUE}).")
-    int port;
+    int port = GatewayCommand.DEFAULT_PORT;
 
-    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(names = "--admin-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Admin API port (default: ${DEFAULT-VALUE}).")
-    int adminPort;
+    int adminPort = AdminCommand.DEFAULT_PORT;
 
-    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9090",
+    @Option(names = "--ops-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-    int opsPort;
+    int opsPort = GatewayCommand.DEFAULT_OPS_PORT;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",
             description = "Use this admin token instead of a random one (at least 16 characters).")
     String adminToken;
 
-    @Option(names = "--account", paramLabel = "ACCOUNT", defaultValue = "acct_dev",
+    @Option(names = "--account", paramLabel = "ACCOUNT",
             description = "The account the admin token acts for (default: ${DEFAULT-VALUE}).")
-    String account;
+    String account = DEFAULT_ACCOUNT;
 
     @Option(names = "--no-demo",
             description = "Do not create the demo key (allowed on http://localhost:8000 and http://127.0.0.1:8000).")
@@ -94,9 +98,6 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Check.port("--port", port);
-        Check.port("--admin-port", adminPort);
-        Check.port("--ops-port", opsPort);
         Duration drainTimeout = drain.value();
         if (!AccountIds.isValid(account)) {
             throw new UsageError("--account", "'" + account + "'", AccountIds.EXPECTED);
@@ -112,7 +113,6 @@ final class DevCommand implements Callable<Integer> {
         InMemoryAdminTokenStore tokens = new InMemoryAdminTokenStore();
         AdminTokens.issue(tokens, token, "dev", AccountScope.of(Set.of(account)), Clock.systemUTC())
                 .toCompletableFuture().join();
-        DevBanner.DemoKey demo = noDemo ? null : createDemoKey(keys, account);
 
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
@@ -124,6 +124,8 @@ final class DevCommand implements Callable<Integer> {
                 Clock.systemUTC(), settings.connections().headerTimeout()));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys).and(Readiness.onceStoreAnswered(edge.server(), keys))));
+        // Only once every port is bound: a taken port fails the command before any key exists.
+        DevBanner.DemoKey demo = noDemo ? null : createDemoKey(keys, account);
 
         DevBanner.print(spec.commandLine().getOut(), host, edge.server().port(), admin.port(), ops.port(), token,
                 account, demo);

@@ -6,10 +6,11 @@ import picocli.CommandLine.Option;
 /** {@code --drain-timeout}, shared by the commands that run servers. */
 final class DrainOption {
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
+    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
-    Duration drainTimeout;
+    Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     /** The validated value. */
     Duration value() {

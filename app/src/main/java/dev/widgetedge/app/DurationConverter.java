@@ -1,16 +1,15 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.server.Durations;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads durations as operators write them: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, or
  * ISO-8601 ({@code PT2S}). A sign is accepted so that the range check, not the parser, reports a
  * negative value.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+final class DurationConverter implements OptionConverter<Duration> {
 
     static final String EXPECTED = "a duration such as 500ms, 2s, 5m or 1h";
 
@@ -18,9 +17,19 @@ final class DurationConverter implements ITypeConverter<Duration> {
     public Duration convert(String value) {
         Duration parsed = parse(value.trim());
         if (parsed == null) {
-            throw new TypeConversionException("'" + value + "' is not " + EXPECTED);
+            throw invalid();
         }
         return parsed;
+    }
+
+    @Override
+    public String expected() {
+        return EXPECTED;
+    }
+
+    @Override
+    public String format(Duration value) {
+        return Durations.format(value);
     }
 
     private static Duration parse(String value) {

@@ -25,17 +25,21 @@ final class GatewayCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayCommand.class);
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+    static final String DEFAULT_HOST = "0.0.0.0";
+    static final int DEFAULT_PORT = 8080;
+    static final int DEFAULT_OPS_PORT = 9090;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host;
+    String host = DEFAULT_HOST;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Public port (default: ${DEFAULT-VALUE}).")
-    int port;
+    int port = DEFAULT_PORT;
 
-    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9090",
+    @Option(names = "--ops-port", paramLabel = "PORT", converter = PortConverter.class,
             description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-    int opsPort;
+    int opsPort = DEFAULT_OPS_PORT;
 
     @Mixin
     StoreOptions store;
@@ -54,8 +58,6 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Check.port("--port", port);
-        Check.port("--ops-port", opsPort);
         Duration drainTimeout = drain.value();
         GatewaySettings settings = gateway.settings(Check.positive("--store-timeout", store.storeTimeout));
         RedisConnector redis = store.connect();

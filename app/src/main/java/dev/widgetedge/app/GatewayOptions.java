@@ -1,64 +1,66 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.gateway.CacheSettings;
+import dev.widgetedge.gateway.ConnectionSettings;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.UpstreamSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The gateway's tunables, shared by {@code gateway} and {@code dev}. */
+/**
+ * The gateway's tunables, shared by {@code gateway} and {@code dev}. Each default is the settings
+ * group's named constant (the field's initial value), so the command line, {@code --help} and
+ * the settings cannot disagree.
+ */
 final class GatewayOptions {
 
     @Option(names = "--upstream", paramLabel = "URL",
             description = "Widget backend that /v1/widget/** is proxied to, e.g. http://backend:3000 (none: 404).")
     String upstream;
 
-    @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
+    @Option(names = "--upstream-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for the upstream's response headers before 504 (default: ${DEFAULT-VALUE}).")
-    Duration upstreamTimeout;
+    Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
 
-    @Option(names = "--cache-ttl", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--cache-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a cached decision is used before it is revalidated (default: ${DEFAULT-VALUE}).")
-    Duration cacheTtl;
+    Duration cacheTtl = CacheSettings.DEFAULT_TTL;
 
-    @Option(names = "--negative-ttl", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
+    @Option(names = "--negative-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long an unknown key is remembered as unknown (default: ${DEFAULT-VALUE}).")
-    Duration negativeTtl;
+    Duration negativeTtl = CacheSettings.DEFAULT_NEGATIVE_TTL;
 
-    @Option(names = "--stale-if-error", paramLabel = "DURATION", defaultValue = "5m",
-            converter = DurationConverter.class,
+    @Option(names = "--stale-if-error", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long past its TTL an allowed decision serves while the store is down (default: ${DEFAULT-VALUE}).")
-    Duration staleIfError;
+    Duration staleIfError = CacheSettings.DEFAULT_STALE_IF_ERROR;
 
-    @Option(names = "--cache-max-keys", paramLabel = "N", defaultValue = "1000000",
+    @Option(names = "--cache-max-keys", paramLabel = "N", converter = CountConverter.class,
             description = "The most keys cached (default: ${DEFAULT-VALUE}).")
-    long cacheMaxKeys;
+    long cacheMaxKeys = CacheSettings.DEFAULT_MAX_KEYS;
 
-    @Option(names = "--negative-max-keys", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--negative-max-keys", paramLabel = "N", converter = CountConverter.class,
             description = "The most unknown keys remembered, in a cache of their own (default: ${DEFAULT-VALUE}).")
-    long negativeMaxKeys;
+    long negativeMaxKeys = CacheSettings.DEFAULT_NEGATIVE_MAX_KEYS;
 
-    @Option(names = "--key-filter-rebuild", paramLabel = "DURATION", defaultValue = "1h",
-            converter = DurationConverter.class,
+    @Option(names = "--key-filter-rebuild", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the existence filter of known keys is rebuilt from the store, to forget "
                     + "deleted keys (default: ${DEFAULT-VALUE}).")
-    Duration keyFilterRebuild;
+    Duration keyFilterRebuild = CacheSettings.DEFAULT_KEY_FILTER_REBUILD;
 
-    @Option(names = "--usage-flush", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+    @Option(names = "--usage-flush", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often last_used_at is written back (default: ${DEFAULT-VALUE}).")
-    Duration usageFlush;
+    Duration usageFlush = GatewaySettings.DEFAULT_USAGE_FLUSH;
 
-    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "10MiB", converter = SizeConverter.class,
+    @Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "The largest request body proxied; larger gets 413 (default: ${DEFAULT-VALUE}).")
-    long maxBody;
+    long maxBody = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
-            converter = DurationConverter.class,
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client connection may stay quiet before it is closed (default: ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
 
     @Mixin
     HeaderTimeoutOption headerTimeout;

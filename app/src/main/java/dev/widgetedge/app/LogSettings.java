@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.widgetedge.server.AccessLog;
+import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,6 +20,33 @@ final class LogSettings {
 
     /** The output format of log lines. */
     enum Format { TEXT, JSON }
+
+    /** The default of {@code --log-format}. */
+    static final Format DEFAULT_FORMAT = Format.TEXT;
+
+    /** Reads {@code --log-format}: {@code text} or {@code json}, in any case. */
+    static final class FormatConverter implements OptionConverter<Format> {
+
+        @Override
+        public Format convert(String value) {
+            for (Format format : Format.values()) {
+                if (format.name().equalsIgnoreCase(value.trim())) {
+                    return format;
+                }
+            }
+            throw invalid();
+        }
+
+        @Override
+        public String expected() {
+            return "text or json";
+        }
+
+        @Override
+        public String format(Format value) {
+            return value.name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** One line per event: exceptions are folded onto it rather than printed as a stack. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{0} - %msg"

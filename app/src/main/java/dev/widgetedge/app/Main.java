@@ -4,14 +4,17 @@ import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.server.ServerStartException;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code widget-edge} executable. Exit codes: 0 done, 1 a runtime failure (port taken, store
  * unreachable for a one-shot command), 2 a usage error (unknown option, bad value) reported in
- * one line that names the option.
+ * one line that names the option ({@link UsageErrors}). A {@code WIDGET_EDGE_*} variable that
+ * names no option is warned about on stderr before the command runs.
  */
 public final class Main {
 
@@ -29,7 +32,25 @@ public final class Main {
     /** Runs one command line; separated from {@link #main} so tests can run it in-process. */
     static int run(String[] args, Map<String, String> environment, ShutdownSignal signal, PrintWriter out,
             PrintWriter err) {
-        return commandLine(new EnvironmentDefaults(environment), signal, out, err).execute(args);
+        EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
+        CommandLine commandLine = commandLine(defaults, signal, out, err);
+        for (String warning : defaults.unknownVariableWarnings(optionNames(commandLine))) {
+            err.println(UsageErrors.PREFIX + "warning: " + warning);
+        }
+        err.flush();
+        return commandLine.execute(args);
+    }
+
+    /** The long names of the options of {@code commandLine} and all its subcommands. */
+    static Set<String> optionNames(CommandLine commandLine) {
+        Set<String> names = new TreeSet<>();
+        for (OptionSpec option : commandLine.getCommandSpec().options()) {
+            names.add(option.longestName());
+        }
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            names.addAll(optionNames(sub));
+        }
+        return names;
     }
 
     /**
@@ -39,6 +60,7 @@ public final class Main {
     static CommandLine commandLine(EnvironmentDefaults defaults, ShutdownSignal signal, PrintWriter out,
             PrintWriter err) {
         WidgetEdgeCommand root = new WidgetEdgeCommand();
+        UsageErrors usageErrors = new UsageErrors(defaults);
         return new CommandLine(root)
                 .addSubcommand(new GatewayCommand(signal))
                 .addSubcommand(new AdminCommand(signal))
@@ -47,8 +69,13 @@ public final class Main {
                 .setDefaultValueProvider(defaults)
                 .setOut(out)
                 .setErr(err)
-                .setParameterExceptionHandler((error, ignoredArgs) -> usageError(error, defaults, err))
-                .setExecutionExceptionHandler((error, cmd, parseResult) -> executionError(error, err))
+                .setParameterExceptionHandler((error, ignoredArgs) -> {
+                    err.println(usageErrors.parseError(error));
+                    err.flush();
+                    return EXIT_USAGE;
+                })
+                .setExecutionExceptionHandler((error, command, parseResult) ->
+                        executionError(error, command, usageErrors, err))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionStrategy(parseResult -> {
                     LogSettings.apply(root.logFormat, root.accessLog);
@@ -56,21 +83,15 @@ public final class Main {
                 });
     }
 
-    private static int usageError(ParameterException error, EnvironmentDefaults defaults, PrintWriter err) {
-        String source = error.getArgSpec() == null ? null : defaults.sourceOf(error.getArgSpec());
-        err.println("widget-edge: " + error.getMessage() + (source == null ? "" : " (from " + source + ")"));
-        err.flush();
-        return EXIT_USAGE;
-    }
-
-    private static int executionError(Exception error, PrintWriter err) {
-        if (error instanceof UsageError) {
-            err.println("widget-edge: " + error.getMessage());
+    private static int executionError(Exception error, CommandLine command, UsageErrors usageErrors,
+            PrintWriter err) {
+        if (error instanceof UsageError usage) {
+            err.println(usageErrors.usageError(usage, command));
             err.flush();
             return EXIT_USAGE;
         }
         if (error instanceof StoreException || error instanceof ServerStartException) {
-            err.println("widget-edge: " + error.getMessage());
+            err.println(UsageErrors.PREFIX + error.getMessage());
             err.flush();
             return EXIT_FAILURE;
         }

@@ -1,12 +1,13 @@
 package dev.widgetedge.app;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
-
 /** Reads byte sizes: {@code 1048576}, {@code 512KiB}, {@code 10MiB}, {@code 1GiB} (also KB/MB/GB, as 1024s). */
-final class SizeConverter implements ITypeConverter<Long> {
+final class SizeConverter implements OptionConverter<Long> {
 
     static final String EXPECTED = "a size such as 65536, 512KiB or 10MiB";
+
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
+    private static final long GIB = 1024 * MIB;
 
     @Override
     public Long convert(String value) {
@@ -18,15 +19,31 @@ final class SizeConverter implements ITypeConverter<Long> {
         }
         String number = text.substring(0, unitStart);
         if (number.isEmpty() || number.equals("-") || number.length() > 15) {
-            throw new TypeConversionException("'" + value + "' is not " + EXPECTED);
+            throw invalid();
         }
         long multiplier = switch (text.substring(unitStart)) {
             case "", "B" -> 1;
-            case "KiB", "KB", "K", "k" -> 1024;
-            case "MiB", "MB", "M", "m" -> 1024 * 1024;
-            case "GiB", "GB", "G", "g" -> 1024L * 1024 * 1024;
-            default -> throw new TypeConversionException("'" + value + "' is not " + EXPECTED);
+            case "KiB", "KB", "K", "k" -> KIB;
+            case "MiB", "MB", "M", "m" -> MIB;
+            case "GiB", "GB", "G", "g" -> GIB;
+            default -> throw invalid();
         };
         return Long.parseLong(number) * multiplier;
+    }
+
+    @Override
+    public String expected() {
+        return EXPECTED;
+    }
+
+    /** The largest binary unit that divides the size exactly: {@code 10MiB}, {@code 1536KiB}, {@code 100}. */
+    @Override
+    public String format(Long value) {
+        for (long unit : new long[] {GIB, MIB, KIB}) {
+            if (value != 0 && value % unit == 0) {
+                return value / unit + (unit == GIB ? "GiB" : unit == MIB ? "MiB" : "KiB");
+            }
+        }
+        return Long.toString(value);
     }
 }

@@ -7,26 +7,42 @@ import picocli.CommandLine.Option;
 /** The options of every command that talks to Redis. */
 final class StoreOptions {
 
-    static final String DEFAULT_STORE_TIMEOUT = "2s";
-
     @Option(names = "--redis", paramLabel = "URI",
             description = "Redis URI: redis://, rediss:// or redis-sentinel:// (env WIDGET_EDGE_REDIS).")
     String redis;
 
-    @Option(names = "--store-timeout", paramLabel = "DURATION", defaultValue = DEFAULT_STORE_TIMEOUT,
-            converter = DurationConverter.class,
+    @Option(names = "--store-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Bound on every store call; a hung Redis becomes an error within it (default: ${DEFAULT-VALUE}).")
-    Duration storeTimeout;
+    Duration storeTimeout = RedisConnector.DEFAULT_STORE_TIMEOUT;
 
-    /** Validates the options and starts connecting; the caller closes the connector. */
+    static final String EXPECTED_URI = "a redis://, rediss:// or redis-sentinel:// URI";
+
+    /**
+     * Validates the options and starts connecting, retrying in the background until Redis answers
+     * (servers start before Redis may); the caller closes the connector.
+     */
     RedisConnector connect() {
-        String uri = Check.present("--redis", redis, "a redis://, rediss:// or redis-sentinel:// URI");
+        return RedisConnector.start(validUri(), Check.positive("--store-timeout", storeTimeout));
+    }
+
+    /**
+     * Validates the options and connects once, for one-shot commands.
+     *
+     * @throws dev.widgetedge.core.store.StoreException if Redis cannot be reached within the timeout
+     */
+    RedisConnector connectOnce() throws InterruptedException {
+        return RedisConnector.connectOnce(validUri(), Check.positive("--store-timeout", storeTimeout));
+    }
+
+    private String validUri() {
+        String uri = Check.present("--redis", redis, EXPECTED_URI);
         try {
             RedisConnector.parseUri(uri);
         } catch (IllegalArgumentException e) {
-            throw new UsageError("--redis", redactUserInfo(uri), e.getMessage());
+            // Not the parser's message: it may quote the URI, password included.
+            throw new UsageError("--redis", redactUserInfo(uri), EXPECTED_URI);
         }
-        return RedisConnector.start(uri, Check.positive("--store-timeout", storeTimeout));
+        return uri;
     }
 
     /** A URI as it may be shown: a password in it is replaced by {@code ***}. */

@@ -1,7 +1,5 @@
 package dev.widgetedge.app;
 
-import dev.widgetedge.server.Durations;
-
 import dev.widgetedge.admin.AdminTokens;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
@@ -35,14 +33,13 @@ import picocli.CommandLine.Spec;
         subcommands = {TokensCommand.Create.class, TokensCommand.ListTokens.class, TokensCommand.Revoke.class})
 final class TokensCommand {
 
-    /** Runs {@code action} against the token store, failing clearly when Redis is unreachable. */
+    /**
+     * Runs {@code action} against the token store. One attempt to connect: these commands are
+     * one-shot, so an unreachable Redis is an error at once (exit 1), not a retry.
+     */
     static <T> T withStore(StoreOptions options, Function<AdminTokenStore, CompletionStage<T>> action)
             throws InterruptedException {
-        try (RedisConnector redis = options.connect()) {
-            if (!redis.awaitConnected(options.storeTimeout)) {
-                throw new StoreException("cannot reach Redis at " + redis.describe() + " within "
-                        + Durations.format(options.storeTimeout));
-            }
+        try (RedisConnector redis = options.connectOnce()) {
             return action.apply(new RedisAdminTokenStore(redis)).toCompletableFuture().get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof StoreException store ? store : new StoreException("token store failed", e);
@@ -65,8 +62,8 @@ final class TokensCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Scope scope;
 
-        @Option(names = "--name", paramLabel = "NAME", defaultValue = "", description = "A label shown by list.")
-        String name;
+        @Option(names = "--name", paramLabel = "NAME", description = "A label shown by list.")
+        String name = "";
 
         @Mixin
         StoreOptions store;

@@ -15,9 +15,10 @@ import picocli.CommandLine.ScopeType;
                 + "WIDGET_EDGE_STORE_TIMEOUT.")
 final class WidgetEdgeCommand {
 
-    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", scope = ScopeType.INHERIT,
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT,
+            converter = LogSettings.FormatConverter.class,
             description = "Log lines as text or json, one event per line on stderr (default: ${DEFAULT-VALUE}).")
-    LogSettings.Format logFormat;
+    LogSettings.Format logFormat = LogSettings.DEFAULT_FORMAT;
 
     @Option(names = "--access-log", scope = ScopeType.INHERIT,
             description = "Also log one line per answered request (method, path without query, status, time).")

@@ -13,6 +13,8 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,14 +86,11 @@ class AppProcessIT {
         String keys = "http://127.0.0.1:" + adminPort + "/api/v1/widget-keys";
         String gateway = "http://127.0.0.1:" + gatewayPort;
         assertThat(dev.stdoutLines()).contains(
-                "  curl -s " + keys + " -H \"Authorization: Bearer " + token + "\"",
-                "  curl -s -w '%{http_code}\\n' " + keys + "/" + id + " -X PATCH -H \"Authorization: Bearer " + token
-                        + "\" -H \"Content-Type: application/json\" -d '{\"disabled\":true}'",
-                "  curl -s -w '%{http_code}\\n' " + keys + "/" + id + " -X DELETE -H \"Authorization: Bearer " + token
-                        + "\"",
-                "  curl -i \"" + gateway + "/v1/widget/bootstrap?key=" + key + "\" -H \"Origin: http://localhost:8000\"",
+                "  TOKEN='" + token + "'",
+                "  KEYS=" + keys,
+                "  curl -si -w '\\n' \"" + gateway + "/v1/widget/bootstrap?key=" + key
+                        + "\" -H \"Origin: http://localhost:8000\"",
                 "  <script src=\"" + gateway + "/v1/widget.js\" data-client-key=\"" + key + "\"></script>");
-        assertThat(dev.stdoutLines()).anyMatch(line -> line.contains(" -X POST ") && line.contains(token));
 
         HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(keys))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
@@ -108,6 +107,22 @@ class AppProcessIT {
         dev.process().destroy();
         assertThat(dev.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(dev.stderr(), StandardCharsets.UTF_8)).doesNotContain(key);
+    }
+
+    @Test
+    void dev_onATakenPort_failsBeforeCreatingOrLoggingADemoKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Running dev = jar.start("dev", "--port", "0", "--admin-port", String.valueOf(taken.getLocalPort()),
+                    "--ops-port", "0", "--admin-token", "test-token-0123456789");
+
+            assertThat(dev.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process().exitValue()).isEqualTo(1);
+            assertThat(dev.stdoutLines()).isEmpty();
+            List<String> errors = Files.readAllLines(dev.stderr(), StandardCharsets.UTF_8);
+            assertThat(errors).noneMatch(line -> line.contains("widget key created") || line.contains("pk_live_"));
+            assertThat(errors).last().asString().startsWith("widget-edge: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort());
+        }
     }
 
     private HttpResponse<String> bootstrap(String gateway, String key, String origin)

@@ -187,21 +187,21 @@ final class ComposeChecker {
         Integer opsPort = null;
         try {
             if (userObject instanceof GatewayCommand gateway) {
-                listening.add(Check.port("--port", gateway.port));
-                opsPort = Check.port("--ops-port", gateway.opsPort);
+                listening.add(gateway.port);
+                opsPort = gateway.opsPort;
                 GatewaySettings settings =
                         gateway.gateway.settings(Check.positive("--store-timeout", gateway.store.storeTimeout));
                 checkRedis(name, gateway.store);
                 checkUpstream(name, settings.upstream().uri());
             } else if (userObject instanceof AdminCommand admin) {
-                listening.add(Check.port("--port", admin.port));
-                opsPort = Check.port("--ops-port", admin.opsPort);
+                listening.add(admin.port);
+                opsPort = admin.opsPort;
                 Check.positive("--store-timeout", admin.store.storeTimeout);
                 checkRedis(name, admin.store);
             } else if (userObject instanceof DevCommand dev) {
-                listening.add(Check.port("--port", dev.port));
-                listening.add(Check.port("--admin-port", dev.adminPort));
-                opsPort = Check.port("--ops-port", dev.opsPort);
+                listening.add(dev.port);
+                listening.add(dev.adminPort);
+                opsPort = dev.opsPort;
                 checkUpstream(name, dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT).upstream().uri());
             } else if (userObject instanceof TokensCommand.Create create) {
                 checkRedis(name, create.store);

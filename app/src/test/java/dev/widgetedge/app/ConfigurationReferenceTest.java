@@ -40,8 +40,8 @@ class ConfigurationReferenceTest {
                 continue;
             }
             for (OptionSpec option : CliModel.options(command.getValue())) {
-                String value = option.defaultValue() == null || option.defaultValue().isEmpty()
-                        ? null : option.defaultValue();
+                String builtIn = EnvironmentDefaults.builtIn(option);
+                String value = builtIn == null || builtIn.isEmpty() ? null : builtIn;
                 if (options.containsKey(option.longestName()) && !equal(options.get(option.longestName()), value)) {
                     problems.add(option.longestName() + " has different defaults within `" + column + "`");
                 }

@@ -42,21 +42,46 @@ class DevBannerTest {
     void banner_showsTheDemoKey_andFillsItAndTheTokenIntoEveryCall() {
         List<String> lines = banner("127.0.0.1", 8080, DEMO);
 
-        String keys = "http://127.0.0.1:8081/api/v1/widget-keys";
-        String auth = "-H \"Authorization: Bearer " + TOKEN + "\"";
+        String bootstrap = "http://127.0.0.1:8080/v1/widget/bootstrap?key=";
         assertThat(lines).contains(
                 "  demo key     " + KEY + "   (id " + ID
                         + ", name \"demo\", allows http://localhost:8000 http://127.0.0.1:8000)",
-                "  curl -s " + keys + " " + auth,
-                "  curl -s " + keys + " -X POST " + auth + " -H \"Content-Type: application/json\""
-                        + " -d '{\"name\":\"my site\",\"domain_allowlist\":[\"http://localhost:8000\"]}'",
-                "  curl -s -w '%{http_code}\\n' " + keys + "/" + ID + " -X PATCH " + auth
-                        + " -H \"Content-Type: application/json\" -d '{\"disabled\":true}'",
-                "  curl -s -w '%{http_code}\\n' " + keys + "/" + ID + " -X DELETE " + auth,
-                "  curl -i \"http://127.0.0.1:8080/v1/widget/bootstrap?key=" + KEY
-                        + "\" -H \"Origin: http://localhost:8000\"",
+                "  curl -si -w '\\n' \"" + bootstrap + KEY + "\" -H \"Origin: http://localhost:8000\"",
+                "  curl -s -w '\\n' \"" + bootstrap + KEY + "\" -H \"Origin: https://evil.example\"",
+                "  cd examples/embed && python3 -m http.server 8000",
+                "  http://localhost:8000/?key=" + KEY,
                 "  <script src=\"http://127.0.0.1:8080/v1/widget.js\" data-client-key=\"" + KEY + "\"></script>",
-                "  or: cd examples/embed && python3 -m http.server 8000, then open http://localhost:8000/?key=" + KEY);
+                "  TOKEN='" + TOKEN + "'",
+                "  KEYS=http://127.0.0.1:8081/api/v1/widget-keys",
+                "  curl -s -w '\\n' \"$KEYS\" -H \"Authorization: Bearer $TOKEN\"",
+                "  curl -s -w '%{http_code}\\n' \"$KEYS/$ID\" -X PATCH -H \"Authorization: Bearer $TOKEN\""
+                        + " -H \"Content-Type: application/json\" -d '{\"disabled\":true}'",
+                "  curl -s -w '%{http_code}\\n' \"$KEYS/$ID\" -X DELETE -H \"Authorization: Bearer $TOKEN\"");
+    }
+
+    @Test
+    void banner_showsTheDemoKeysCallsFirst_andTheAdminCallsNeverNameIt() {
+        List<String> lines = banner("127.0.0.1", 8080, DEMO);
+
+        int tryHeading = indexOfLineStartingWith(lines, DevBanner.TRY_HEADING);
+        int browser = indexOfLineStartingWith(lines, "In a browser");
+        int adminHeading = indexOfLineStartingWith(lines, DevBanner.ADMIN_HEADING);
+        assertThat(tryHeading).isPositive().isLessThan(browser);
+        assertThat(browser).isLessThan(adminHeading);
+        List<String> adminCalls = lines.subList(adminHeading, lines.size());
+        assertThat(adminCalls).noneMatch(line -> line.contains(KEY) || line.contains(ID));
+        assertThat(adminCalls).filteredOn(line -> line.contains("curl "))
+                .allMatch(line -> line.contains(" -w '\\n' ") || line.contains(" -w '%{http_code}\\n' ")
+                        || line.endsWith("echo \"$CREATED\""));
+    }
+
+    private static int indexOfLineStartingWith(List<String> lines, String start) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -66,17 +91,16 @@ class DevBannerTest {
         assertThat(lines).contains(
                 "  gateway      http://127.0.0.1:18080/v1/widget.js",
                 "  <script src=\"http://127.0.0.1:18080/v1/widget.js\" data-client-key=\"" + KEY + "\"></script>",
-                "  or: cd examples/embed && python3 -m http.server 8000, then open http://localhost:8000/?key=" + KEY
-                        + "&edge=http://127.0.0.1:18080");
+                "  http://localhost:8000/?key=" + KEY + "&edge=http://127.0.0.1:18080");
     }
 
     @Test
-    void banner_withoutADemoKey_showsPlaceholders() {
+    void banner_withoutADemoKey_showsOnlyTheAdminCalls() {
         List<String> lines = banner("127.0.0.1", 8080, null);
 
-        assertThat(String.join("\n", lines)).doesNotContain("pk_live_").contains("/<id> -X PATCH", "/<id> -X DELETE",
-                "bootstrap?key=<key>", "data-client-key=\"<key>\"");
-        assertThat(lines).contains("  demo key     none (--no-demo); create one with the POST below");
+        assertThat(String.join("\n", lines)).doesNotContain("pk_live_", DevBanner.TRY_HEADING);
+        assertThat(lines).contains("  demo key     none (--no-demo); the admin API calls below create a key");
+        assertThat(lines).anyMatch(line -> line.startsWith(DevBanner.ADMIN_HEADING));
     }
 
     @Test

@@ -12,10 +12,11 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code widget-edge tokens create|list|revoke} against a real redis-server (SPEC §1). */
+/** {@code widget-edge tokens create|list|revoke} against a real redis-server: one-shot commands. */
 class TokensCommandIT {
 
     @RegisterExtension
@@ -101,6 +102,17 @@ class TokensCommandIT {
         Result result = run(Map.of(), "tokens", "list", "--redis", "redis://127.0.0.1:1", "--store-timeout", "300ms");
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err().strip()).isEqualTo("widget-edge: cannot reach Redis at 127.0.0.1:1 within 300ms");
+        assertThat(result.err()).isEqualTo("widget-edge: cannot reach Redis at 127.0.0.1:1 (Connection refused)\n");
+    }
+
+    @Test
+    void unreachableRedis_isOneLineOnStderr_neverARetryInTheBackground() throws Exception {
+        try (PackagedJar jar = new PackagedJar()) {
+            PackagedJar.Running list = jar.start("tokens", "list", "--redis", "redis://127.0.0.1:1");
+
+            assertThat(list.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(list.process().exitValue()).isEqualTo(1);
+            assertThat(list.output()).containsExactly("widget-edge: cannot reach Redis at 127.0.0.1:1 (Connection refused)");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway;
 
+import dev.widgetedge.core.store.RedisConnector;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,7 +24,7 @@ public record GatewaySettings(
         Duration storeTimeout) {
 
     public static final Duration DEFAULT_USAGE_FLUSH = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_STORE_TIMEOUT = RedisConnector.DEFAULT_STORE_TIMEOUT;
 
     public GatewaySettings {
         Objects.requireNonNull(cache, "cache");

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisConnector implements AutoCloseable {
 
+    /** The default bound on one store call and on one connection attempt. */
+    public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
@@ -38,10 +41,12 @@ public final class RedisConnector implements AutoCloseable {
     private final RedisURI uri;
     private final ScheduledExecutorService retries;
     private final CompletableFuture<StatefulRedisConnection<String, String>> connection = new CompletableFuture<>();
+    private final boolean retrying;
     private volatile boolean closed;
 
-    private RedisConnector(RedisURI uri, Duration storeTimeout) {
+    private RedisConnector(RedisURI uri, Duration storeTimeout, boolean retrying) {
         this.uri = uri;
+        this.retrying = retrying;
         this.client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -66,25 +71,54 @@ public final class RedisConnector implements AutoCloseable {
     public static RedisConnector start(String uri, Duration storeTimeout) {
         RedisURI redisUri = parseUri(uri);
         redisUri.setTimeout(storeTimeout);
-        RedisConnector connector = new RedisConnector(redisUri, storeTimeout);
+        RedisConnector connector = new RedisConnector(redisUri, storeTimeout, true);
         connector.attempt(FIRST_RETRY);
         return connector;
     }
 
     /**
+     * Connects once, for one-shot commands that have nothing to do without Redis: no retry, no
+     * log line; a failure is the exception, for the command to report.
+     *
+     * @param uri          as for {@link #start}
+     * @param storeTimeout the bound on the connection attempt and on every command
+     * @throws StoreException naming the address and why it could not be reached
+     * @throws IllegalArgumentException if {@code uri} is not a Redis URI
+     */
+    public static RedisConnector connectOnce(String uri, Duration storeTimeout) throws InterruptedException {
+        RedisURI redisUri = parseUri(uri);
+        redisUri.setTimeout(storeTimeout);
+        RedisConnector connector = new RedisConnector(redisUri, storeTimeout, false);
+        connector.attempt(FIRST_RETRY);
+        try {
+            connector.connection.get(storeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return connector;
+        } catch (java.util.concurrent.TimeoutException e) {
+            connector.close();
+            throw new StoreException("cannot reach Redis at " + connector.describe() + " within "
+                    + storeTimeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            connector.close();
+            throw new StoreException("cannot reach Redis at " + connector.describe() + " ("
+                    + plainReason(e.getCause()) + ")", e.getCause());
+        }
+    }
+
+    /**
      * Validates a Redis URI without connecting.
      *
-     * @throws IllegalArgumentException with a message naming what is wrong
+     * @throws IllegalArgumentException if it is not one: a wrong scheme, or (with the parser's
+     *         exception as the cause) a URI the parser refuses
      */
     public static RedisURI parseUri(String uri) {
         if (uri == null || !(uri.startsWith("redis://") || uri.startsWith("rediss://")
                 || uri.startsWith("redis-sentinel://"))) {
-            throw new IllegalArgumentException("expected a redis://, rediss:// or redis-sentinel:// URI");
+            throw new IllegalArgumentException("not a redis://, rediss:// or redis-sentinel:// URI");
         }
         try {
             return RedisURI.create(uri);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a valid Redis URI (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("not a valid Redis URI: " + e.getMessage(), e);
         }
     }
 
@@ -168,6 +202,10 @@ public final class RedisConnector implements AutoCloseable {
                 connection.complete(established);
                 return;
             }
+            if (!retrying) {
+                connection.completeExceptionally(error);
+                return;
+            }
             // One warning per outage, not one per retry; the details stay available at debug.
             if (attempt == 1) {
                 LOG.atWarn().setMessage("cannot reach Redis; retrying in the background")
@@ -214,6 +252,16 @@ public final class RedisConnector implements AutoCloseable {
             return storeException;
         }
         return new StoreException("Redis call failed: " + rootMessage(cause), cause);
+    }
+
+    /** The root cause's message without the native transport's call prefix: "Connection refused". */
+    private static String plainReason(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replaceFirst("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
     }
 
     private static String rootMessage(Throwable error) {
