@@ -2,15 +2,13 @@ package dev.widgetedge.benchmarks;
 
 import dev.widgetedge.benchmarks.load.BareNettyServer;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.gateway.Gateway;
 import dev.widgetedge.gateway.GatewaySettings;
-import dev.widgetedge.gateway.decide.CoarseTicker;
+import dev.widgetedge.gateway.GatewayWiring;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
-import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
-import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
 import dev.widgetedge.gateway.pipeline.GatewayInitializer;
-import dev.widgetedge.gateway.usage.UsageRecorder;
-import dev.widgetedge.server.InFlightRequests;
+import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -20,8 +18,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,12 +35,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The gateway's whole pipeline, request bytes in → response bytes out, without sockets: the real
- * {@link GatewayInitializer} (no upstream) on an {@link EmbeddedChannel}, wired exactly as
- * {@code Gateway.start} wires it — {@link MicrometerGatewayMetrics} on the app's Prometheus
- * registry ({@link Metrics#newRegistry()}), Caffeine metrics bound, {@link CoarseTicker}, a
- * running {@link UsageRecorder}, a {@link KeyDecider} on the common pool, the invalidation
- * subscription — on an {@link InMemoryWidgetKeyStore} holding one key.
+ * The gateway's whole pipeline, request bytes in → response bytes out, without sockets: the
+ * {@link GatewayInitializer} of a {@link GatewayWiring} (no upstream) on an {@link EmbeddedChannel}.
+ * The wiring is the one {@link Gateway#start} binds to its port, so the benchmark runs the
+ * production decide path, existence filter, metrics (on the app's Prometheus registry,
+ * {@link Metrics#newRegistry()}), ticker, usage recorder and subscription, on an
+ * {@link InMemoryWidgetKeyStore} holding one key.
  *
  * <p>Each operation copies a bootstrap request ({@code GET /v1/widget/bootstrap?key=…} with
  * {@code Host}, {@code Origin}, {@code User-Agent}, {@code Accept}, keep-alive) into a new pooled
@@ -85,12 +83,10 @@ public class PipelineBenchmark {
 
     private static final String ORIGIN = "https://acme.com";
 
-    private InMemoryWidgetKeyStore store;
-    private CoarseTicker ticker;
-    private UsageRecorder usage;
+    private EventLoops loops;
+    private GatewayWiring wiring;
     private ExistenceFilter existence;
     private KeyDecider decider;
-    private AutoCloseable subscription;
     private PrometheusMeterRegistry registry;
     private EmbeddedChannel channel;
     private EmbeddedChannel bareChannel;
@@ -106,7 +102,7 @@ public class PipelineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        store = new InMemoryWidgetKeyStore();
+        InMemoryWidgetKeyStore store = new InMemoryWidgetKeyStore();
         key = BenchKeys.insert(store, BenchKeys.SMALL_ALLOWLIST);
         unknownKey = BenchKeys.insert(new InMemoryWidgetKeyStore(), List.of());
         String invalidKey = BenchKeys.withBadChecksum(key);
@@ -114,23 +110,15 @@ public class PipelineBenchmark {
         unknownKeyRequest = bootstrapRequest(unknownKey);
         invalidKeyRequest = bootstrapRequest(invalidKey);
 
-        // As Gateway.start wires it (GatewayCommand/DevCommand pass Metrics.newRegistry()).
-        GatewaySettings settings = GatewaySettings.defaults();
-        Clock clock = Clock.systemUTC();
+        // The registry GatewayCommand and DevCommand pass to Gateway.start.
         registry = Metrics.newRegistry();
-        MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
-        ticker = CoarseTicker.start();
-        usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
-        existence = ExistenceFilter.start(store, metrics, settings.cache().keyFilterRebuild());
-        decider = new KeyDecider(store, settings, usage, metrics, existence, ticker, clock, ForkJoinPool.commonPool());
-        DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
-        subscription = store.subscribe(decider);
-        InFlightRequests inFlight = new InFlightRequests();
-        MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
-        GatewayInitializer initializer = new GatewayInitializer(settings, decider, metrics, null, inFlight);
+        loops = EventLoops.create();
+        wiring = GatewayWiring.start(loops, GatewaySettings.defaults(), store, registry, Clock.systemUTC());
+        decider = wiring.decider();
+        existence = wiring.existenceFilter();
 
         alloc = PooledByteBufAllocator.DEFAULT;
-        channel = new EmbeddedChannel(initializer);
+        channel = new EmbeddedChannel(wiring.initializer());
         channel.config().setAllocator(alloc);
 
         bareChannel = new EmbeddedChannel(BareNettyServer.initializer());
@@ -175,10 +163,8 @@ public class PipelineBenchmark {
     public void tearDown() throws Exception {
         channel.finishAndReleaseAll();
         bareChannel.finishAndReleaseAll();
-        subscription.close();
-        existence.close();
-        usage.close();
-        ticker.close();
+        wiring.close(Duration.ofSeconds(2));
+        loops.shutdown(Duration.ofSeconds(2));
         registry.close();
     }
 

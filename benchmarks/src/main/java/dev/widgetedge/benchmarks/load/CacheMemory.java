@@ -10,12 +10,9 @@ import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.GatewaySettings;
-import dev.widgetedge.gateway.decide.CoarseTicker;
-import dev.widgetedge.gateway.decide.ExistenceFilter;
+import dev.widgetedge.gateway.GatewayWiring;
 import dev.widgetedge.gateway.decide.KeyDecider;
-import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
-import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
-import dev.widgetedge.gateway.usage.UsageRecorder;
+import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
@@ -26,6 +23,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,14 +35,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
- * Heap per cached key: fills a {@link KeyDecider}, wired as {@code Gateway.start} wires it
- * (Prometheus registry, gateway metrics, Caffeine metrics bound, {@link CoarseTicker}, a running
- * {@link UsageRecorder}, the common pool, the invalidation subscription, default settings:
- * {@code --cache-max-keys 1000000}), with N keys, each loaded by one allowed request, and reports
+ * Heap per cached key: fills the {@link KeyDecider} of a {@link GatewayWiring} (the wiring
+ * {@code Gateway.start} binds to its port: Prometheus registry, gateway and Caffeine metrics,
+ * ticker, usage recorder, existence filter, invalidation subscription; default settings, so
+ * {@code --cache-max-keys 1000000}) with N keys, each loaded by one allowed request, and reports
  * the growth of the used heap divided by N.
  *
  * <p>The store is a stand-in that builds a fresh record for every read, as reading a Redis hash
@@ -76,19 +73,12 @@ public final class CacheMemory {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
         GatewaySettings settings = GatewaySettings.defaults();
-        Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry();
-        MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
-        FreshRecordStore store = new FreshRecordStore();
-        CoarseTicker ticker = CoarseTicker.start();
-        UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
-        // The store never reports its subscription in place, so the filter is never built and every
-        // key is looked up: what is measured is the cache.
-        ExistenceFilter existence = ExistenceFilter.start(store, metrics, settings.cache().keyFilterRebuild());
-        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, existence, ticker, clock,
-                ForkJoinPool.commonPool());
-        DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
-        AutoCloseable subscription = store.subscribe(decider);
+        EventLoops loops = EventLoops.create();
+        // The store never reports its subscription in place, so the existence filter is never built
+        // and every key is looked up: what is measured is the cache.
+        GatewayWiring wiring = GatewayWiring.start(loops, settings, new FreshRecordStore(), registry, Clock.systemUTC());
+        KeyDecider decider = wiring.decider();
 
         // Warm up the code paths (class loading, JIT) on keys that are then dropped from the cache.
         SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
@@ -127,9 +117,8 @@ public final class CacheMemory {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.vm.version"), Runtime.getRuntime().maxMemory() >> 20, gcNames());
 
-        subscription.close();
-        usage.close();
-        ticker.close();
+        wiring.close(Duration.ofSeconds(2));
+        loops.shutdown(Duration.ofSeconds(2));
         registry.close();
     }
 
