@@ -30,7 +30,9 @@ import java.util.UUID;
  * disabled_at, last_used_at} (epoch milliseconds; empty string for null) and {@code version}.
  *
  * <p>The braces are Redis Cluster hash tags: a key's record is one slot, so a read, a conditional
- * write and the publish that goes with it are single-slot operations.
+ * write and the publish that goes with it are single-slot operations. Four scripts write a second
+ * slot: creating and hard-deleting a key (the account index) and creating and revoking a token
+ * (the token index); {@code docs/redis.md} says how they would be split on a cluster.
  */
 final class RedisLayout {
 
