@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The picocli model of {@code widget-edge}, built as {@link Main#run} builds it, for tests that
- * check documents (the README, docker/compose.yaml) against the real options and defaults.
+ * check documents (docs/configuration.md, docker/compose.yaml) against the real options and defaults.
  */
 final class CliModel {
 

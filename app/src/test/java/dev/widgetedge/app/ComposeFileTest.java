@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 class ComposeFileTest {
 
-    private static final Path DOCKER = ReadmeTables.repositoryRoot().resolve("docker");
+    private static final Path DOCKER = MarkdownDocs.repositoryRoot().resolve("docker");
     private static final Pattern HEALTHCHECK_DEFAULT = Pattern.compile("WIDGET_EDGE_OPS_PORT:-(\\d+)");
 
     private static String read(String relative) throws IOException {
@@ -205,7 +205,7 @@ class ComposeFileTest {
             if (words[0].equals("COPY") && !line.contains("--from=")) {
                 List<String> sources = Stream.of(words).skip(1).filter(word -> !word.startsWith("--")).toList();
                 for (String source : sources.subList(0, sources.size() - 1)) {
-                    if (!Files.exists(ReadmeTables.repositoryRoot().resolve(source))) {
+                    if (!Files.exists(MarkdownDocs.repositoryRoot().resolve(source))) {
                         missing.add(source);
                     }
                 }

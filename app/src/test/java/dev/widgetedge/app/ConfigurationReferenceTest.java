@@ -15,15 +15,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Keeps the README's reference tables in step with the code: the configuration table of "The
- * command line" with picocli's options and defaults, and the "Metrics reference" with what
- * {@code /metrics} really serves. Each check also runs on a broken copy of the README.
+ * Keeps the reference tables of the docs in step with the code: the options table of
+ * {@value #CONFIGURATION} with picocli's options and defaults, and the tables of {@value #METRICS}
+ * with what {@code /metrics} really serves. Each check also runs on a broken copy of the page.
  */
 class ConfigurationReferenceTest {
 
     /** The table's command columns; {@code tokens} stands for {@code tokens create|list|revoke}. */
     private static final List<String> COLUMNS = List.of("gateway", "admin", "dev", "tokens");
     private static final String ABSENT = "—";
+    static final String CONFIGURATION = "docs/configuration.md";
+    static final String METRICS = "docs/metrics.md";
 
     // ---- the configuration table ---------------------------------------------------------------------
 
@@ -57,14 +59,14 @@ class ConfigurationReferenceTest {
     }
 
     /** Where the table disagrees with the command line; empty when it is right. */
-    static List<String> configurationProblems(String readme) {
-        List<ReadmeTables.Table> tables = ReadmeTables.tables(ReadmeTables.section(readme, "The command line"))
+    static List<String> configurationProblems(String page) {
+        List<MarkdownDocs.Table> tables = MarkdownDocs.tables(MarkdownDocs.section(page, "Options"))
                 .stream().filter(table -> table.header().get(0).equals("option")).toList();
         if (tables.size() != 1) {
-            return List.of("\"The command line\" should have one table whose first column is \"option\", has "
+            return List.of("\"Options\" should have one table whose first column is \"option\", has "
                     + tables.size());
         }
-        ReadmeTables.Table table = tables.get(0);
+        MarkdownDocs.Table table = tables.get(0);
         List<String> problems = new ArrayList<>();
         Map<String, Integer> columnIndex = new LinkedHashMap<>();
         for (String column : COLUMNS) {
@@ -82,7 +84,7 @@ class ConfigurationReferenceTest {
         Map<String, Set<String>> listed = new LinkedHashMap<>();
         COLUMNS.forEach(column -> listed.put(column, new LinkedHashSet<>()));
         for (List<String> row : table.rows()) {
-            List<String> names = ReadmeTables.codeSpans(row.get(0));
+            List<String> names = MarkdownDocs.codeSpans(row.get(0));
             if (names.size() != 1 || !names.get(0).startsWith("--")) {
                 problems.add("row " + row + ": the first cell should be one option, e.g. `--port`");
                 continue;
@@ -110,7 +112,7 @@ class ConfigurationReferenceTest {
                     continue;
                 }
                 String defaultValue = options.get(option);
-                String documented = cell.startsWith("`") ? ReadmeTables.codeSpans(cell).get(0) : null;
+                String documented = cell.startsWith("`") ? MarkdownDocs.codeSpans(cell).get(0) : null;
                 if (!equal(documented, defaultValue)) {
                     problems.add(option + " of `" + column + "`: the table says " + cell + ", the default is "
                             + (defaultValue == null ? "none (write a word such as none, required or off)"
@@ -135,7 +137,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void configurationTable_listsEveryOptionOfEveryCommand_withPicocliDefaults() throws IOException {
-        assertThat(configurationProblems(ReadmeTables.readme())).isEmpty();
+        assertThat(configurationProblems(MarkdownDocs.read(CONFIGURATION))).isEmpty();
     }
 
     @Test
@@ -150,20 +152,20 @@ class ConfigurationReferenceTest {
 
     @Test
     void brokenTable_isReported() throws IOException {
-        String readme = ReadmeTables.readme();
-        String section = ReadmeTables.section(readme, "The command line");
+        String page = MarkdownDocs.read(CONFIGURATION);
+        String section = MarkdownDocs.section(page, "Options");
         String cacheTtlRow = section.lines().filter(line -> line.startsWith("| `--cache-ttl` |")).findFirst()
                 .orElseThrow();
 
-        assertThat(configurationProblems(readme.replace(cacheTtlRow + "\n", "")))
+        assertThat(configurationProblems(page.replace(cacheTtlRow + "\n", "")))
                 .contains("--cache-ttl of `gateway` is missing from the table (default: `30s`)",
                         "--cache-ttl of `dev` is missing from the table (default: `30s`)");
-        assertThat(configurationProblems(readme.replace(cacheTtlRow, cacheTtlRow.replaceFirst("`30s`", "`60s`"))))
+        assertThat(configurationProblems(page.replace(cacheTtlRow, cacheTtlRow.replaceFirst("`30s`", "`60s`"))))
                 .containsExactly("--cache-ttl of `gateway`: the table says `60s`, the default is `30s`");
-        assertThat(configurationProblems(readme.replace(cacheTtlRow,
+        assertThat(configurationProblems(page.replace(cacheTtlRow,
                 cacheTtlRow + "\n" + cacheTtlRow.replace("--cache-ttl", "--cache-ttl-jitter"))))
                 .contains("--cache-ttl-jitter: no command has this option");
-        assertThat(configurationProblems(readme.replace(cacheTtlRow,
+        assertThat(configurationProblems(page.replace(cacheTtlRow,
                 cacheTtlRow.replaceFirst("\\| — \\|", "| `30s` |"))))
                 .containsExactly("--cache-ttl: `admin` has no such option, but the table says `30s`");
     }
@@ -171,15 +173,15 @@ class ConfigurationReferenceTest {
     // ---- the metrics reference -----------------------------------------------------------------------
 
     /** Where the metrics reference disagrees with {@code /metrics}; empty when it is right. */
-    static List<String> metricsProblems(String readme) throws Exception {
-        String section = ReadmeTables.section(readme, "Metrics reference");
+    static List<String> metricsProblems(String page) throws Exception {
+        String section = page;
         Map<String, List<String>> rows = new LinkedHashMap<>();
-        for (ReadmeTables.Table table : ReadmeTables.tables(section)) {
+        for (MarkdownDocs.Table table : MarkdownDocs.tables(section)) {
             if (!table.header().equals(List.of("metric", "type", "labels", "meaning"))) {
                 continue;
             }
             for (List<String> row : table.rows()) {
-                List<String> names = ReadmeTables.codeSpans(row.get(0));
+                List<String> names = MarkdownDocs.codeSpans(row.get(0));
                 if (!names.isEmpty()) {
                     rows.put(names.get(0), row);
                 }
@@ -208,7 +210,7 @@ class ConfigurationReferenceTest {
             if (!row.get(1).equals(family.type())) {
                 problems.add(family.name() + ": the reference says " + row.get(1) + ", it is a " + family.type());
             }
-            Set<String> labels = new TreeSet<>(ReadmeTables.codeSpans(row.get(2)));
+            Set<String> labels = new TreeSet<>(MarkdownDocs.codeSpans(row.get(2)));
             if (!labels.equals(family.labels())) {
                 problems.add(family.name() + ": the reference lists labels " + labels + ", it has " + family.labels());
             }
@@ -223,22 +225,22 @@ class ConfigurationReferenceTest {
 
     @Test
     void metricsReference_listsEveryWidgetAndCacheMetric_withItsTypeAndLabels() throws Exception {
-        assertThat(metricsProblems(ReadmeTables.readme())).isEmpty();
+        assertThat(metricsProblems(MarkdownDocs.read(METRICS))).isEmpty();
     }
 
     @Test
     void brokenMetricsReference_isReported() throws Exception {
-        String readme = ReadmeTables.readme();
-        String row = ReadmeTables.section(readme, "Metrics reference").lines()
+        String page = MarkdownDocs.read(METRICS);
+        String row = page.lines()
                 .filter(line -> line.startsWith("| `widget_gateway_store_requests_total` |")).findFirst().orElseThrow();
 
-        assertThat(metricsProblems(readme.replace(row + "\n", "")))
+        assertThat(metricsProblems(page.replace(row + "\n", "")))
                 .containsExactly("widget_gateway_store_requests_total (counter, labels [result]) is missing from the"
                         + " metrics reference");
-        assertThat(metricsProblems(readme.replace(row, row.replace("`result`", "`outcome`"))))
+        assertThat(metricsProblems(page.replace(row, row.replace("`result`", "`outcome`"))))
                 .containsExactly("widget_gateway_store_requests_total: the reference lists labels [outcome], it has"
                         + " [result]");
-        assertThat(metricsProblems(readme.replace(row, row.replace("| counter |", "| gauge |"))))
+        assertThat(metricsProblems(page.replace(row, row.replace("| counter |", "| gauge |"))))
                 .containsExactly("widget_gateway_store_requests_total: the reference says gauge, it is a counter");
     }
 }

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the README's sections and Markdown tables, for tests that keep the README in step with the code. */
-final class ReadmeTables {
+/**
+ * Reads the repository's Markdown documents: sections, tables, fenced code blocks, for tests that
+ * keep the docs in step with the code.
+ */
+final class MarkdownDocs {
 
     /** A table: its header cells and its rows' cells, as written (trimmed). */
     record Table(List<String> header, List<List<String>> rows) {
@@ -17,11 +20,12 @@ final class ReadmeTables {
 
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
-    private ReadmeTables() {
+    private MarkdownDocs() {
     }
 
-    static String readme() throws IOException {
-        return Files.readString(repositoryRoot().resolve("README.md"));
+    /** The document at {@code path}, relative to the repository root ({@code docs/metrics.md}). */
+    static String read(String path) throws IOException {
+        return Files.readString(repositoryRoot().resolve(path));
     }
 
     /** The repository root: Surefire runs in the {@code app} module's directory, just below it. */
@@ -45,7 +49,7 @@ final class ReadmeTables {
             }
         }
         if (section.length() == 0) {
-            throw new AssertionError("README has no section \"## " + title + "\"");
+            throw new AssertionError("the document has no section \"## " + title + "\"");
         }
         return section.toString();
     }
@@ -111,5 +115,29 @@ final class ReadmeTables {
             spans.add(matcher.group(1));
         }
         return spans;
+    }
+
+    /** The fenced code blocks of {@code markdown} whose info string is {@code language}, in order. */
+    static List<String> codeBlocks(String markdown, String language) {
+        List<String> blocks = new ArrayList<>();
+        boolean inFence = false;
+        StringBuilder block = null;
+        for (String line : markdown.lines().toList()) {
+            if (line.startsWith("```")) {
+                if (!inFence) {
+                    inFence = true;
+                    block = line.substring(3).strip().equals(language) ? new StringBuilder() : null;
+                } else {
+                    inFence = false;
+                    if (block != null) {
+                        blocks.add(block.toString());
+                    }
+                    block = null;
+                }
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
     }
 }
