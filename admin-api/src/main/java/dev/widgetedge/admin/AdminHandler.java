@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers admin API requests: route, authenticate, select the account, validate, call the
- * {@link WidgetKeyService}, and map the outcome to the seed's status codes and sentences. Store
+ * {@link WidgetKeyService}, and map the outcome to the status codes and sentences of docs/admin-api.md. Store
  * calls are asynchronous, so the event loop never waits on Redis; the requests of one connection
  * are answered in order ({@link ResponseOrder}). This is the one place where errors become HTTP
  * responses.

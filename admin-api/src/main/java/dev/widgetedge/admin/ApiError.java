@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * A request the admin API refuses, with the status and the plain-text sentence it answers. The
- * sentences are the seed API reference's; a detail may follow after {@code ": "}.
+ * sentences are fixed per error (docs/admin-api.md); a detail may follow after {@code ": "}.
  */
 final class ApiError extends RuntimeException {
 

@@ -12,8 +12,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * Renders {@code WidgetKey} and {@code CreatedWidgetKey} exactly as the seed shows them:
- * {@code snake_case}, fields in the seed's order, RFC 3339 UTC timestamps with millisecond
+ * Renders {@code WidgetKey} and {@code CreatedWidgetKey} exactly as docs/admin-api.md shows them:
+ * {@code snake_case}, fields in the documented order, RFC 3339 UTC timestamps with millisecond
  * precision, explicit {@code null}s.
  */
 final class WidgetKeyJson {

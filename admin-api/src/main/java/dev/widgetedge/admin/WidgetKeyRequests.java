@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * Parses and validates the JSON bodies of create and update into domain values. Every problem
  * becomes an {@link ApiError} 400 whose detail names the field. Server-set fields ({@code id},
- * {@code created_at}, …) and unknown fields are ignored, as the seed API reference says.
+ * {@code created_at}, …) and unknown fields are ignored (docs/admin-api.md).
  */
 final class WidgetKeyRequests {
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §3 "Auth and account scoping", on the real server and a real Redis. */
+/** Authentication and account scoping (docs/admin-api.md), on the real server and a real Redis. */
 class AdminAuthIT {
 
     @RegisterExtension

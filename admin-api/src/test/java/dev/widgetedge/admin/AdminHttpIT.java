@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The admin API's HTTP behaviour on the real server (SPEC §3 and §6): routing, body and header
+ * The admin API's HTTP behaviour on the real server (docs/admin-api.md, docs/operations.md): routing, body and header
  * limits, malformed requests, keep-alive, the OpenAPI document and the ops port.
  */
 class AdminHttpIT {
@@ -238,7 +238,7 @@ class AdminHttpIT {
 
             assertThat(response.status()).isEqualTo(413);
             assertThat(response.header("content-type"))
-                    .as("SPEC §3 and the OpenAPI document: a 413 is text/plain naming the limit, also when the "
+                    .as("the docs and the OpenAPI document: a 413 is text/plain naming the limit, also when the "
                             + "client sent Expect: 100-continue (curl does for large bodies); HttpObjectAggregator "
                             + "answers that case itself with an empty 413, bypassing BodyLimit.handleOversizedMessage")
                     .isEqualTo("text/plain; charset=utf-8");

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §2 "the plaintext key is never stored" and §6 "the key layout is versioned": after real
+ * "The plaintext key is never stored" (docs/keys.md) and "the key layout is versioned" (docs/redis.md): after real
  * admin API traffic, every key and every value in Redis is read and searched for secrets.
  */
 class AdminSecretsIT {

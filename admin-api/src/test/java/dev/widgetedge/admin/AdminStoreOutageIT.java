@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §3 "Store unreachable or failing → 500 Database error, and no partial write" and §6 "every
+ * "Store unreachable or failing → 500 Database error, and no partial write" (docs/admin-api.md) and "every
  * store call is bounded by --store-timeout", against a real redis-server that the tests stop,
  * pause and restart. The server is durable (AOF), so a restart keeps the data, as production
  * Redis with AOF would.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** SPEC §3 {@code WidgetKey} and {@code CreatedWidgetKey} as JSON: field order, nulls, timestamps. */
+/** {@code WidgetKey} and {@code CreatedWidgetKey} as JSON (docs/admin-api.md): field order, nulls, timestamps. */
 class WidgetKeyJsonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

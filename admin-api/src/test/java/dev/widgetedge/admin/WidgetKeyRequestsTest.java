@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §3 request bodies: every validation rule of create and update, without a server. */
+/** Request bodies (docs/admin-api.md): every validation rule of create and update, without a server. */
 class WidgetKeyRequestsTest {
 
     private static final String CREATE = "Invalid body or name required: ";

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC §3 resources and calls: list, create, update-or-revoke, delete, on a real Redis. */
+/** The admin API's resources and calls (docs/admin-api.md): list, create, update-or-revoke, delete, on a real Redis. */
 class WidgetKeysApiIT {
 
     @RegisterExtension

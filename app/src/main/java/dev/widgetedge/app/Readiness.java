@@ -23,8 +23,8 @@ final class Readiness {
     }
 
     /**
-     * The gateway: ready once the store has answered (SPEC §6: "200 once the store is reachable
-     * and the listener is bound") and for as long as it listens. A later outage does not make it
+     * The gateway: ready once the store has answered (200 once the store has been reached
+     * and while the listener is bound: docs/operations.md) and for as long as it listens. A later outage does not make it
      * unready: cached decisions keep serving through it ({@code --stale-if-error}), and a load
      * balancer that took every gateway out at once would turn a store outage into a full one.
      */

@@ -240,7 +240,7 @@ class ComposeFileTest {
     /** Labels Prometheus adds to every scraped series (target labels of docker/prometheus.yml included). */
     private static final Set<String> TARGET_LABELS = Set.of("instance", "job", "role", "le");
 
-    /** The SPEC §6 series the dashboard must chart. */
+    /** The series the dashboard must chart (docs/metrics.md). */
     private static final Set<String> REQUIRED = Set.of("widget_gateway_requests_total",
             "widget_gateway_request_duration_seconds_bucket", "cache_gets_total",
             "widget_gateway_store_requests_total", "widget_gateway_invalidation_lag_seconds_bucket",

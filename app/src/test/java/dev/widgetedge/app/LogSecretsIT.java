@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §6 "never a plaintext key or token in any log line": the packaged executable runs a full
+ * "Never a plaintext key or token in any log line" (docs/security.md): the packaged executable runs a full
  * scenario with the access log on — creates, uses, refuses, proxies, revokes and deletes a key,
  * rejects a wrong token and a malformed request that carries the key — and every line it logged
  * is searched for the key and the token.

@@ -52,14 +52,14 @@ class MarkdownLinksTest {
         String broken = """
                 [fine](docs/gateway.md#cache-invalidation-staleness) and [fine too](#documentation)
                 [gone](docs/no-such-page.md) and [no heading](docs/gateway.md#no-such-heading)
-                [outside](../shared/SPEC.md) and `[in code](nowhere.md)` and [web](https://example.com/x)
+                [outside](../outside/notes.md) and `[in code](nowhere.md)` and [web](https://example.com/x)
                 [ref]: docs/missing-too.md
                 """;
 
         assertThat(problems(root, readme, Files.readString(readme) + "\n" + broken)).containsExactly(
                 "README.md: docs/no-such-page.md does not exist",
                 "README.md: docs/gateway.md#no-such-heading: docs/gateway.md has no heading with that anchor",
-                "README.md: ../shared/SPEC.md points outside the repository",
+                "README.md: ../outside/notes.md points outside the repository",
                 "README.md: docs/missing-too.md does not exist");
     }
 

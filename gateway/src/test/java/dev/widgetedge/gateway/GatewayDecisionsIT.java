@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * SPEC §4 "Decisions" and "CORS" and §5 "Origins" through real HTTP: two gateways and the admin
+ * Decisions, CORS (docs/gateway.md) and origins (docs/origins.md) through real HTTP: two gateways and the admin
  * API on one real redis-server, and a real upstream.
  */
 class GatewayDecisionsIT {

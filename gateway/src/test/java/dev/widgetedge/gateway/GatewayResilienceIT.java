@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SPEC §4 "Cache, invalidation, staleness" against a real redis-server that the tests stop and
+ * "Cache, invalidation, staleness" (docs/gateway.md) against a real redis-server that the tests stop and
  * restart (durable, like production Redis with AOF): serving through an outage, failing closed,
  * recovering, and recovering from lost invalidations on resubscribe.
  */

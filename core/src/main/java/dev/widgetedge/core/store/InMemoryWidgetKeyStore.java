@@ -18,7 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The embedded store of {@code widget-edge dev}: everything in this process's memory, gone when it
  * exits. Same contract as the Redis store; invalidations go to in-process listeners, synchronously
- * and in mutation order, after the mutation is visible.
+ * on the mutating thread, after the mutation is visible. They are published outside the store's
+ * lock (listeners never run under it), so two concurrent mutations may reach a listener in either
+ * order; each invalidation carries its version, which is what listeners order by (as they must
+ * for Redis too, where a subscription may lag).
  */
 public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
 

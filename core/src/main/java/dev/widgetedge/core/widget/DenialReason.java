@@ -1,6 +1,6 @@
 package dev.widgetedge.core.widget;
 
-/** Why a request was denied, in the order the gateway checks (SPEC §4 "Decisions"). */
+/** Why a request was denied, in the order the gateway checks (docs/gateway.md, "Decisions"). */
 public enum DenialReason {
     /** No key in the request. */
     MISSING_KEY("missing_key"),

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The gateway's meters (SPEC §6), all created here, once: names and descriptions live in this
+ * The gateway's meters (docs/metrics.md), all created here, once: names and descriptions live in this
  * class, and the request path only increments references it already holds.
  */
 public final class MicrometerGatewayMetrics implements GatewayMetrics {

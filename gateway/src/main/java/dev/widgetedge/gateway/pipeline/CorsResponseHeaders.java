@@ -12,7 +12,7 @@ import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
- * The CORS and caching headers of every response on {@code /v1/widget/**} (SPEC §4 "CORS"),
+ * The CORS and caching headers of every response on {@code /v1/widget/**} (docs/gateway.md, "CORS"),
  * whoever wrote it (the gateway or the upstream):
  * <ul>
  *   <li>an allowed request's response gets {@code Access-Control-Allow-Origin: <its exact origin>};

@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The one place where a denial becomes an HTTP answer (SPEC §4 "Decisions"): status, JSON body
+ * The one place where a denial becomes an HTTP answer (docs/gateway.md, "Decisions"): status, JSON body
  * {@code {"error", "message"}}, and {@code Retry-After} for a store outage. Bodies are encoded once.
  */
 final class Denials {

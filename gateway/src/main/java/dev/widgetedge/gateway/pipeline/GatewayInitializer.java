@@ -16,14 +16,17 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
- * The gateway's pipeline, one handler per concern, in the order a request meets them:
+ * The gateway's pipeline, one handler per concern, in the order a request meets them (drawn in
+ * {@code docs/architecture.md}, which a test keeps in step with {@link #initChannel}):
  *
  * <ol>
  *   <li>HTTP codec ({@link HttpInput}): request line up to 8 KiB (else 414), headers up to 16 KiB
  *       (else 431), a head within {@code --header-timeout} (else 408), pipelined requests decoded
  *       no further than a bounded queue ahead of the answers;</li>
  *   <li>keep-alive, in-flight tracking (for drain), idle timeout;</li>
- *   <li>outbound only: access log, request metrics, then CORS and caching headers on every response;</li>
+ *   <li>outbound only: access log, request metrics, CORS and caching headers. A response travels
+ *       from the tail to the head, so it passes them in the reverse order: CORS headers first,
+ *       then the metrics and the access log, which therefore see the final headers;</li>
  *   <li>{@link RequestRouter}: one exchange at a time, 400 for malformed requests, 404 for unknown paths;</li>
  *   <li>{@link WidgetScriptHandler}: {@code /v1/widget.js};</li>
  *   <li>{@link DecisionHandler}: key and origin, denials answered here;</li>

@@ -1,6 +1,6 @@
 package dev.widgetedge.gateway.pipeline;
 
-/** The gateway's routes (SPEC §4 "Public port"). */
+/** The gateway's routes (docs/gateway.md, "Public port"). */
 public enum GatewayRoute {
     /** {@code GET /v1/widget.js}: the embed loader, no key check. */
     SCRIPT,

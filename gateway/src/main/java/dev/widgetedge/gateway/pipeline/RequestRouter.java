@@ -103,7 +103,7 @@ final class RequestRouter extends ChannelDuplexHandler {
 
     /**
      * The {@code Origin} header; several are joined into a value that is not an origin, since
-     * SPEC §5 says several values never match.
+     * an Origin with several values never matches (docs/origins.md).
      */
     private static String originOf(HttpRequest request) {
         List<String> values = request.headers().getAll(HttpHeaderNames.ORIGIN);

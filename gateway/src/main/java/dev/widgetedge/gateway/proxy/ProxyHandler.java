@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of a client connection: forwards each allowed request to the upstream and its
- * response back (SPEC §4 "Proxying"), one {@link ProxyExchange} at a time.
+ * response back (docs/gateway.md, "Proxying"), one {@link ProxyExchange} at a time.
  *
  * <p>It receives a request head (its {@link Exchange} already holding the allowed decision), then
  * the body parts up to a {@link LastHttpContent}. While a request body is being forwarded, the

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the proxy rewrites message heads on their way through (SPEC §4 "Proxying"): hop-by-hop
+ * How the proxy rewrites message heads on their way through (docs/gateway.md, "Proxying"): hop-by-hop
  * headers go in both directions, the upstream request gets the caller's identity and the
  * {@code X-Forwarded-*} headers, and the body framing is chosen anew for each hop.
  *

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** The answers the proxy gives itself when the upstream cannot (SPEC §4 "Proxying"). */
+/** The answers the proxy gives itself when the upstream cannot (docs/gateway.md, "Proxying"). */
 final class ProxyResponses {
 
     private static final byte[] UNAVAILABLE =

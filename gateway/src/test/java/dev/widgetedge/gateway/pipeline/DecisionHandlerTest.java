@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DecisionHandler} on a real {@link dev.widgetedge.gateway.decide.KeyDecider} over an
- * in-memory store: every SPEC §4 decision, the wait for a store read (with the body parts that arrive
+ * in-memory store: every decision of docs/gateway.md, the wait for a store read (with the body parts that arrive
  * meanwhile), and where the key is read from. {@link CorsResponseHeaders} sits in front, as in the
  * gateway, so that the CORS headers of the answers are the ones a browser would see.
  */

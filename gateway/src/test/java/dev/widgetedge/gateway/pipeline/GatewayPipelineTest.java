@@ -329,7 +329,7 @@ class GatewayPipelineTest {
 
         RawResponse response = onlyResponse();
         assertThat(response.status())
-                .as("regression: SPEC §5 says an Origin with several values never matches, but RequestRouter reads only "
+                .as("regression: an Origin with several values never matches (docs/origins.md), but RequestRouter reads only "
                         + "the first Origin header (headers().get) and the request is allowed")
                 .isEqualTo(403);
         assertDenial(response, 403, "origin_not_allowed");

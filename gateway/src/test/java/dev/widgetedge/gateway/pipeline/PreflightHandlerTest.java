@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link PreflightHandler}: the CORS preflight answered at the edge (SPEC §4 "CORS"). */
+/** {@link PreflightHandler}: the CORS preflight answered at the edge (docs/gateway.md, "CORS"). */
 class PreflightHandlerTest {
 
     private static final String URI = "/v1/widget/conversations";

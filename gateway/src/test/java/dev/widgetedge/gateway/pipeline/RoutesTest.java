@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link Routes#classify}: SPEC §4 "Public port", and paths an upstream could resolve elsewhere. */
+/** {@link Routes#classify}: the public port's routes (docs/gateway.md), and paths an upstream could resolve elsewhere. */
 class RoutesTest {
 
     private static GatewayRoute route(HttpMethod method, String rawPath) {
