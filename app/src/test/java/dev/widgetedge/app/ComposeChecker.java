@@ -156,9 +156,9 @@ final class ComposeChecker {
         try {
             parsed = commandLine.parseArgs(args.toArray(String[]::new));
         } catch (ParameterException e) {
-            String source = e.getArgSpec() == null ? null : defaults.sourceOf(e.getArgSpec());
-            problems.add("service " + name + ": widget-edge " + String.join(" ", args) + ": " + e.getMessage()
-                    + (source == null ? "" : " (from " + source + ")"));
+            String line = new UsageErrors(defaults).parseError(e);
+            problems.add("service " + name + ": widget-edge " + String.join(" ", args) + ": "
+                    + line.substring(UsageErrors.PREFIX.length()));
             return;
         }
         ParseResult leaf = parsed;

@@ -86,13 +86,13 @@ class ComposeFileTest {
                         "service gateway-1: WIDGET_EDGE_ADMIN_PORT is not a variable of `widget-edge gateway`"),
                 new Breakage("a gateway option on the admin API", false,
                         "command: [\"admin\"]", "command: [\"admin\", \"--upstream\", \"http://upstream:8000\"]",
-                        "service admin: widget-edge admin --upstream http://upstream:8000: Unknown option"),
+                        "service admin: widget-edge admin --upstream http://upstream:8000: --upstream: unknown option"),
                 new Breakage("a flag that does not exist", false,
                         "command: [\"tokens\", \"create\",", "command: [\"tokens\", \"create\", \"--no-such-flag\",",
                         "service admin-token: widget-edge tokens create --no-such-flag"),
                 new Breakage("a value the option refuses", false,
                         "WIDGET_EDGE_CACHE_TTL: 30s", "WIDGET_EDGE_CACHE_TTL: 30 seconds",
-                        "'30 seconds' is not a duration such as 500ms, 2s, 5m or 1h (from WIDGET_EDGE_CACHE_TTL)"),
+                        "--cache-ttl: 30 seconds (expected: a duration such as 500ms, 2s, 5m or 1h) (from WIDGET_EDGE_CACHE_TTL)"),
                 new Breakage("a widget-edge service that runs no command", false,
                         "command: [\"gateway\"]", "command: []",
                         "service gateway-1: command [] runs no widget-edge command"),
@@ -184,14 +184,14 @@ class ComposeFileTest {
         Set<Integer> defaults = new TreeSet<>();
         for (String command : List.of("gateway", "admin")) {
             for (String option : List.of("--port", "--ops-port")) {
-                defaults.add(Integer.parseInt(commands.get(command).findOption(option).defaultValue()));
+                defaults.add(Integer.parseInt(EnvironmentDefaults.builtIn(commands.get(command).findOption(option))));
             }
         }
 
         assertThat(exposedPorts(dockerfile)).isEqualTo(defaults);
         assertThat(dockerfile).contains("HEALTHCHECK ").containsPattern("HEALTHCHECK .*CMD \\[\"/app/healthcheck\"]");
         assertThat(healthcheckDefaultPort()).isEqualTo(
-                Integer.parseInt(commands.get("gateway").findOption("--ops-port").defaultValue()));
+                Integer.parseInt(EnvironmentDefaults.builtIn(commands.get("gateway").findOption("--ops-port"))));
         assertThat(exposedPorts(dockerfile.replace("EXPOSE 8080 8081 9090 9091", "EXPOSE 8080 8081 9090")))
                 .as("a broken copy").isNotEqualTo(defaults);
     }
