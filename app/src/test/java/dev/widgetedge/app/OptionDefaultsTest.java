@@ -66,12 +66,13 @@ class OptionDefaultsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"250ms", "2s", "5m", "90s", "1m"})
-    void durations_readBackAsWritten(String text) {
+    @CsvSource({"250ms", "2s", "5m", "90s", "1m", "1h", "90m"})
+    void durations_readBackAsWritten_inTheirShortestForm(String text) {
         DurationConverter converter = new DurationConverter();
 
         Duration value = converter.convert(text);
 
+        assertThat(converter.format(value)).isEqualTo(text);
         assertThat(converter.convert(converter.format(value))).isEqualTo(value);
     }
 

@@ -8,9 +8,12 @@ public final class Durations {
     private Durations() {
     }
 
-    /** The shortest exact form among minutes, seconds and milliseconds. */
+    /** The shortest exact form among hours, minutes, seconds and milliseconds. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
+        if (millis != 0 && millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
         if (millis != 0 && millis % 60_000 == 0) {
             return millis / 60_000 + "m";
         }
