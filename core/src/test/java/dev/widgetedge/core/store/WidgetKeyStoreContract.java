@@ -188,7 +188,7 @@ abstract class WidgetKeyStoreContract {
     @Test
     void subscribe_reportsTheSubscriptionOnceItIsInPlace() throws Exception {
         List<Boolean> established = new CopyOnWriteArrayList<>();
-        try (AutoCloseable subscription = store().subscribe(new InvalidationListener() {
+        AutoCloseable subscription = store().subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
             }
@@ -197,9 +197,12 @@ abstract class WidgetKeyStoreContract {
             public void onResubscribed() {
                 established.add(true);
             }
-        })) {
+        });
+        try {
             await().atMost(Duration.ofSeconds(10)).until(() -> !established.isEmpty());
             assertThat(established).hasSize(1);
+        } finally {
+            subscription.close();
         }
     }
 
