@@ -337,7 +337,7 @@ def cmd_report(args):
             verdicts = [f"{g} {'met' if summary[g]['p99_us'] <= 1000 else 'missed'}"
                         for g in GATEWAYS if g in summary and summary[g]["p99_us"] is not None]
             if verdicts:
-                out.append("  goal (issue 5): p99 <= 1 ms at 60 % of peak: " + ", ".join(verdicts))
+                out.append("  goal: p99 <= 1 ms at 60 % of peak: " + ", ".join(verdicts))
     if failures:
         out.append("")
         out.extend("FAILED: " + failure for failure in failures)
