@@ -1,5 +1,6 @@
 package dev.widgetedge.app;
 
+import dev.widgetedge.server.HeaderTimeout;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -9,11 +10,10 @@ import picocli.CommandLine.Option;
  */
 final class HeaderTimeoutOption {
 
-    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class,
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a client may take to send a request head once it has started one; "
                     + "408 after (default: ${DEFAULT-VALUE}).")
-    Duration headerTimeout;
+    Duration headerTimeout = HeaderTimeout.DEFAULT;
 
     /** The validated value. */
     Duration value() {
