@@ -12,6 +12,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Option;
 final class AdminCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminCommand.class);
+    private static final Duration ACCOUNT_INDEXING_RETRY = Duration.ofSeconds(5);
 
     static final int DEFAULT_PORT = 8081;
     static final int DEFAULT_OPS_PORT = 9091;
@@ -64,6 +67,7 @@ final class AdminCommand implements Callable<Integer> {
         RunningServers running = new RunningServers(loops);
         running.closeOnStop(redis);
         RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis);
+        indexAccounts(keys);
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         HttpServer admin = running.add(AdminServer.start(loops, host, port, keys, new RedisAdminTokenStore(redis),
                 registry, Clock.systemUTC(), clientHeaderTimeout));
@@ -72,5 +76,20 @@ final class AdminCommand implements Callable<Integer> {
         LOG.info("admin API listening on {}:{} (ops on port {}, transport {}, Redis at {})",
                 host, admin.port(), ops.port(), loops.transportName(), redis.describe());
         return running.runUntil(signal, drainTimeout);
+    }
+
+    /**
+     * Completes the account set the gateways build their key filters from (for keys created
+     * before the set was kept), once Redis answers; tried again every few seconds until then.
+     */
+    private static void indexAccounts(RedisWidgetKeyStore keys) {
+        keys.indexAccounts().whenComplete((done, error) -> {
+            if (error == null) {
+                LOG.info("account set indexed: gateways build their key filters from the account indexes");
+            } else {
+                CompletableFuture.delayedExecutor(ACCOUNT_INDEXING_RETRY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> indexAccounts(keys));
+            }
+        });
     }
 }

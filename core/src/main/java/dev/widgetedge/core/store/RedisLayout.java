@@ -22,6 +22,8 @@ import java.util.UUID;
  * we:v1:acct:{&lt;account&gt;}:wk     ZSET  the account's key ids, scored by created_at (ms)
  * we:v1:tok:{&lt;token digest&gt;}    HASH  one admin token's metadata; the admin API's auth read
  * we:v1:toks                      HASH  token id -&gt; token digest, for list and revoke
+ * we:v1:accounts                  SET   every account with a key: where a scan of all key ids starts
+ * we:v1:meta                      HASH  facts about the layout: accounts_indexed = 1 once the set is complete
  * we:v1:invalidations             pub/sub channel of {@link Invalidation}s
  * </pre>
  *
@@ -39,6 +41,14 @@ final class RedisLayout {
     static final String PREFIX = "we:v1:";
     static final String INVALIDATION_CHANNEL = PREFIX + "invalidations";
     static final String TOKEN_INDEX = PREFIX + "toks";
+    /** SET of every account that has (or had) a key: where a scan of all key ids starts. */
+    static final String ACCOUNTS = PREFIX + "accounts";
+    /** HASH of facts about the layout itself. */
+    static final String META = PREFIX + "meta";
+    /** {@link #META} field: "1" once {@link #ACCOUNTS} holds every account with a key index. */
+    static final String F_ACCOUNTS_INDEXED = "accounts_indexed";
+    /** A {@code SCAN MATCH} glob for every account's key index. */
+    static final String ACCOUNT_INDEX_PATTERN = PREFIX + "acct:{*}:wk";
     private static final String WIDGET_KEY_TAG = "wk:{";
     /** A {@code SCAN MATCH} glob for every widget-key record. */
     static final String WIDGET_KEY_PATTERN = PREFIX + WIDGET_KEY_TAG + "*}";
@@ -89,6 +99,25 @@ final class RedisLayout {
 
     static String accountIndex(String accountId) {
         return PREFIX + "acct:{" + accountId + "}:wk";
+    }
+
+    /** The account of an account index's name, or {@code null} when {@code redisKey} is not one. */
+    static String accountOfIndex(String redisKey) {
+        String head = PREFIX + "acct:{";
+        String tail = "}:wk";
+        if (!redisKey.startsWith(head) || !redisKey.endsWith(tail) || redisKey.length() <= head.length() + tail.length()) {
+            return null;
+        }
+        return redisKey.substring(head.length(), redisKey.length() - tail.length());
+    }
+
+    /** A key id as an index stores it, or {@code null} for anything else. */
+    static UUID keyIdOrNull(String member) {
+        try {
+            return UUID.fromString(member);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String token(String digest) {

@@ -27,15 +27,21 @@ final class RedisScript {
 
     /** Runs the script; it must return an integer. */
     CompletionStage<Long> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
-        return redis.<Long>evalsha(sha1, ScriptOutputType.INTEGER, keys, args)
+        return run(redis, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /** Runs the script; its reply is read as {@code type} says (a {@code MULTI} reply is a {@code List}). */
+    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+            String... args) {
+        return redis.<T>evalsha(sha1, type, keys, args)
                 .handle((result, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(result);
                     }
                     if (unwrap(error) instanceof RedisNoScriptException) {
-                        return redis.<Long>eval(source, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+                        return redis.<T>eval(source, type, keys, args).toCompletableFuture();
                     }
-                    return CompletableFuture.<Long>failedFuture(error);
+                    return CompletableFuture.<T>failedFuture(error);
                 })
                 .thenCompose(stage -> stage);
     }

@@ -4,8 +4,6 @@ import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.widget.WidgetKey;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Instant;
@@ -29,11 +27,12 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisWidgetKeyStore.class);
 
-    /** KEYS: record, account index. ARGV: score, id, channel, message, field/value pairs. */
+    /** KEYS: record, account index, account set. ARGV: score, id, channel, message, account, field/value pairs. */
     private static final RedisScript INSERT = new RedisScript("""
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
             redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+            redis.call('SADD', KEYS[3], ARGV[5])
             redis.call('PUBLISH', ARGV[3], ARGV[4])
             return 1
             """);
@@ -68,14 +67,13 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             return 0
             """);
 
-    /** Names per {@code SCAN} call: large pages keep a million-key scan to about a thousand round trips. */
-    private static final int SCAN_PAGE = 1000;
-
     private final RedisConnector redis;
+    private final RedisKeyIdScan scan;
 
     /** A store on {@code redis}; the connector stays the caller's to close. */
     public RedisWidgetKeyStore(RedisConnector redis) {
         this.redis = redis;
+        this.scan = new RedisKeyIdScan(redis);
     }
 
     @Override
@@ -112,25 +110,20 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     }
 
     /**
-     * {@code SCAN} over the widget-key records, {@value #SCAN_PAGE} names a call; each call is
-     * bounded by the store timeout, and a failed call fails the scan.
+     * From the account indexes (see {@link RedisKeyIdScan}); each call is bounded by the store
+     * timeout, and a failed call fails the scan.
      */
     @Override
     public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
-        ScanArgs args = ScanArgs.Builder.matches(RedisLayout.WIDGET_KEY_PATTERN).limit(SCAN_PAGE);
-        return scanFrom(ScanCursor.INITIAL, args, sink);
+        return scan.scan(sink);
     }
 
-    private CompletionStage<Void> scanFrom(ScanCursor cursor, ScanArgs args, Consumer<UUID> sink) {
-        return redis.call(commands -> commands.scan(cursor, args)).thenCompose(page -> {
-            for (String name : page.getKeys()) {
-                UUID id = RedisLayout.widgetKeyId(name);
-                if (id != null) {
-                    sink.accept(id);
-                }
-            }
-            return page.isFinished() ? CompletableFuture.<Void>completedFuture(null) : scanFrom(page, args, sink);
-        });
+    /**
+     * Makes sure the set of accounts that {@link #scanKeyIds} starts from is complete, for keys
+     * created before the set was kept. Idempotent; the admin API runs it at start.
+     */
+    public CompletionStage<Void> indexAccounts() {
+        return scan.indexAccounts();
     }
 
     @Override
@@ -149,9 +142,10 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
         String message = Invalidations.encode(new Invalidation(key.id(), 1, now));
         List<String> args = new ArrayList<>(List.of(RedisLayout.millis(key.createdAt()), key.id().toString(),
-                RedisLayout.INVALIDATION_CHANNEL, message));
+                RedisLayout.INVALIDATION_CHANNEL, message, key.accountId()));
         appendPairs(args, RedisLayout.newRecord(key, digest));
-        String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId())};
+        String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId()),
+                RedisLayout.ACCOUNTS};
         return redis.call(commands -> INSERT.run(commands, keys, args.toArray(String[]::new)))
                 .thenApply(applied -> applied == 1L);
     }

@@ -3,10 +3,21 @@ package dev.widgetedge.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.widgetedge.core.key.KeyDigest;
+import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.testing.RedisServerExtension;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,5 +86,103 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
         } finally {
             REDIS.server().start();
         }
+    }
+
+    @Test
+    void scanKeyIds_readsTheAccountIndexes_onceTheAccountSetIsMarkedComplete() {
+        // As in a Redis written before the account set was kept (other tests may have marked it).
+        redis.call(commands -> commands.hdel(RedisLayout.META, RedisLayout.F_ACCOUNTS_INDEXED)).toCompletableFuture().join();
+        WidgetKey indexed = insert("acct_scan_" + UUID.randomUUID());
+        // A record no account index names: only a scan of the records themselves would find it.
+        UUID stray = UUID.randomUUID();
+        redis.call(commands -> commands.hset(RedisLayout.widgetKey(stray), "id", stray.toString()))
+                .toCompletableFuture().join();
+
+        Set<UUID> beforeIndexing = scanned();
+        store.indexAccounts().toCompletableFuture().join();
+        Set<UUID> afterIndexing = scanned();
+        // The stray is no record the other tests could read.
+        redis.call(commands -> commands.del(RedisLayout.widgetKey(stray))).toCompletableFuture().join();
+
+        assertThat(beforeIndexing).as("scanning the records").contains(indexed.id(), stray);
+        assertThat(afterIndexing).as("reading the account indexes").contains(indexed.id()).doesNotContain(stray);
+    }
+
+    @Test
+    void indexAccounts_findsTheAccountsOfKeysWrittenBeforeTheSetWasKept() {
+        String account = "acct_old_" + UUID.randomUUID();
+        UUID old = UUID.randomUUID();
+        // As a create wrote it before the account set existed: record and index, no set member.
+        redis.call(commands -> commands.hset(RedisLayout.widgetKey(old), "id", old.toString())
+                .thenCompose(done -> commands.zadd(RedisLayout.accountIndex(account), 1, old.toString())))
+                .toCompletableFuture().join();
+
+        store.indexAccounts().toCompletableFuture().join();
+        Set<UUID> found = scanned();
+        boolean member = redis.call(commands -> commands.sismember(RedisLayout.ACCOUNTS, account))
+                .toCompletableFuture().join();
+        // Half a record, which the other tests must not read.
+        redis.call(commands -> commands.del(RedisLayout.widgetKey(old), RedisLayout.accountIndex(account)))
+                .toCompletableFuture().join();
+
+        assertThat(found).contains(old);
+        assertThat(member).isTrue();
+    }
+
+    private static WidgetKey insert(String account) {
+        String plaintext = WidgetKeyFormat.mint();
+        Instant now = Instant.parse("2026-11-24T05:51:00Z");
+        WidgetKey key = new WidgetKey(KeyDigest.keyId(plaintext), account, "name", null, List.of(),
+                WidgetKeyFormat.last8(plaintext), now, now, null, null);
+        assertThat(store.insert(key, KeyDigest.sha256Hex(plaintext), now).toCompletableFuture().join()).isTrue();
+        return key;
+    }
+
+    private static Set<UUID> scanned() {
+        Set<UUID> ids = new HashSet<>();
+        store.scanKeyIds(ids::add).toCompletableFuture().join();
+        return ids;
+    }
+
+    @Test
+    void scanKeyIds_missesNoKey_whenKeysAreDeletedBetweenPages_orShareOneCreationTime() {
+        String account = "acct_pages_" + UUID.randomUUID();
+        String index = RedisLayout.accountIndex(account);
+        List<UUID> ids = new ArrayList<>();
+        Map<String, Double> members = new HashMap<>();
+        for (int i = 0; i < 2 * RedisKeyIdScan.PAGE + 500; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            // Most keys made in the same millisecond, as a bulk import does.
+            members.put(id.toString(), i < RedisKeyIdScan.PAGE + 100 ? 1.0 : 2.0 + i);
+        }
+        Object[] scoresAndMembers = members.entrySet().stream()
+                .flatMap(e -> Stream.of(e.getValue(), e.getKey())).toArray();
+        redis.call(commands -> commands.zadd(index, scoresAndMembers)
+                .thenCompose(ignored -> commands.sadd(RedisLayout.ACCOUNTS, account)))
+                .toCompletableFuture().join();
+        store.indexAccounts().toCompletableFuture().join();
+        Set<String> deleted = new HashSet<>();
+        List<UUID> seen = new ArrayList<>();
+
+        Set<UUID> scanned = new HashSet<>();
+        store.scanKeyIds(id -> {
+            scanned.add(id);
+            if (members.containsKey(id.toString())) {
+                seen.add(id);
+            }
+            if (seen.size() == RedisKeyIdScan.PAGE && deleted.isEmpty()) {
+                // End of the first page: delete keys before it, and the page's last one itself.
+                for (UUID earlier : seen.subList(0, 50)) {
+                    deleted.add(earlier.toString());
+                }
+                deleted.add(id.toString());
+                redis.call(commands -> commands.zrem(index, deleted.toArray(String[]::new)));
+            }
+        }).toCompletableFuture().join();
+        redis.call(commands -> commands.del(index)).toCompletableFuture().join();
+
+        assertThat(deleted).hasSize(51);
+        assertThat(scanned).containsAll(ids.stream().filter(id -> !deleted.contains(id.toString())).toList());
     }
 }
