@@ -135,6 +135,7 @@ public final class KeyDecider implements InvalidationListener {
                 .build();
         this.unknown = Caffeine.newBuilder()
                 .maximumSize(cache.negativeMaxKeys())
+                .recordStats()
                 .ticker(ticker)
                 .executor(upkeep)
                 .expireAfterWrite(cache.negativeTtl())
@@ -220,7 +221,7 @@ public final class KeyDecider implements InvalidationListener {
             refreshEarly(key, cached, now);
             return CompletableFuture.completedFuture(decideWith(cached, origin, now));
         }
-        if (cached == null && (existence.definitelyAbsent(id) || isRememberedAsUnknown(id, now))) {
+        if (cached == null && (existence.definitelyAbsent(id) || isFreshUnknown(unknown.getIfPresent(id), now))) {
             // Unknown as far as this gateway has heard; make sure it has heard everything.
             return announcements.await().handle((caughtUp, error) -> error != null || isStillUnknown(id)
                     ? CompletableFuture.completedFuture((Decision) Decision.Denied.of(DenialReason.UNKNOWN_KEY))
@@ -238,8 +239,12 @@ public final class KeyDecider implements InvalidationListener {
         return existence.stillAbsent(id) || isRememberedAsUnknown(id, ticker.read());
     }
 
+    /** Without counting a lookup (the negative cache's own statistics count the first one). */
     private boolean isRememberedAsUnknown(UUID id, long now) {
-        CachedKey remembered = unknown.asMap().get(id);
+        return isFreshUnknown(unknown.asMap().get(id), now);
+    }
+
+    private boolean isFreshUnknown(CachedKey remembered, long now) {
         return remembered != null && isFresh(remembered, now);
     }
 
