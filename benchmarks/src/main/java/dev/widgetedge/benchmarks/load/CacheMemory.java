@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -231,6 +232,11 @@ public final class CacheMemory {
         @Override
         public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
             return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<OptionalLong> versionOf(UUID id) {
+            return CompletableFuture.completedFuture(OptionalLong.of(1));
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -34,6 +35,11 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     @Override
     public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
         return delegate.findById(id);
+    }
+
+    @Override
+    public CompletionStage<OptionalLong> versionOf(UUID id) {
+        return delegate.versionOf(id);
     }
 
     @Override

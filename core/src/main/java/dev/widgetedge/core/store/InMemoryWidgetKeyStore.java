@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +49,13 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     @Override
     public synchronized CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
         return CompletableFuture.completedFuture(Optional.ofNullable(entries.get(id)).map(Entry::stored));
+    }
+
+    @Override
+    public synchronized CompletionStage<OptionalLong> versionOf(UUID id) {
+        Entry entry = entries.get(id);
+        return CompletableFuture.completedFuture(entry == null ? OptionalLong.empty()
+                : OptionalLong.of(entry.stored().version()));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -124,6 +125,12 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
      */
     public CompletionStage<Void> indexAccounts() {
         return scan.indexAccounts();
+    }
+
+    @Override
+    public CompletionStage<OptionalLong> versionOf(UUID id) {
+        return redis.call(commands -> commands.hget(RedisLayout.widgetKey(id), RedisLayout.F_VERSION)
+                .thenApply(version -> version == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(version))));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -33,6 +34,13 @@ public interface WidgetKeyStore {
      * The gateway's lookup: the key whose record matches both the id and the digest. One read.
      */
     CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup);
+
+    /**
+     * The version of the key with this id, or empty when there is none: the gateway's cheap
+     * revalidation of an entry it already holds (a key id belongs to one key only, so an unchanged
+     * version means an unchanged record). One read of one field.
+     */
+    CompletionStage<OptionalLong> versionOf(UUID id);
 
     /**
      * Stores a new key at version 1 and publishes its invalidation (which clears any negative

@@ -92,6 +92,23 @@ abstract class WidgetKeyStoreContract {
     }
 
     @Test
+    void versionOf_followsEveryChange_andIsEmptyOnceTheKeyIsGone() {
+        Inserted inserted = insertNew(freshAccount(), T0);
+        UUID id = inserted.key().id();
+
+        assertThat(join(store().versionOf(id))).hasValue(1);
+        StoredWidgetKey v1 = read(id);
+        assertThat(join(store().replace(v1, v1.key().disable(T0.plusSeconds(1)), T0.plusSeconds(1)))).isTrue();
+        assertThat(join(store().versionOf(id))).hasValue(2);
+        join(store().recordUsage(id, T0.plusSeconds(2)));
+        assertThat(join(store().versionOf(id))).as("a use is no change").hasValue(2);
+        Inserted removed = insertNew(freshAccount(), T0);
+        assertThat(join(store().removeUnused(read(removed.key().id()), T0))).isTrue();
+        assertThat(join(store().versionOf(removed.key().id()))).isEmpty();
+        assertThat(join(store().versionOf(UUID.randomUUID()))).isEmpty();
+    }
+
+    @Test
     void insert_ofAnExistingId_isRefused() {
         Inserted inserted = insertNew(freshAccount(), T0);
 

@@ -44,8 +44,9 @@ public final class CachedKey {
     private final DenialReason keyDenial;
     private final Decision.Allowed allowed;
     private final Allowlist allowlist;
-    private final long loadedAtNanos;
-    private final int epoch;
+    /** When the store last confirmed this state: the load, or a later revalidation that found it unchanged. */
+    private volatile long checkedAtNanos;
+    private volatile int epoch;
     /*
      * The last origin this key allowed, in the exact form the browser sent it. Browsers send the
      * same few values over and over; comparing the header with the last one, character by
@@ -73,7 +74,7 @@ public final class CachedKey {
         this.keyDenial = keyDenial;
         this.allowed = allowed;
         this.allowlist = allowlist;
-        this.loadedAtNanos = loadedAtNanos;
+        this.checkedAtNanos = loadedAtNanos;
         this.epoch = epoch;
     }
 
@@ -156,8 +157,27 @@ public final class CachedKey {
         return keyDenial != DenialReason.UNKNOWN_KEY;
     }
 
-    long loadedAtNanos() {
-        return loadedAtNanos;
+    /** When the store last confirmed this entry (ticker nanos). */
+    long checkedAtNanos() {
+        return checkedAtNanos;
+    }
+
+    /**
+     * The store confirmed this entry unchanged at {@code checkedAt}, in subscription {@code epoch}:
+     * it is fresh again, and may be refreshed early again. A reader may see the two fields from
+     * different moments; either mix only makes the entry look stale, never fresher than it is.
+     */
+    void renew(long checkedAt, int newEpoch) {
+        epoch = newEpoch;
+        checkedAtNanos = checkedAt;
+        int current = flags;
+        while ((current & REFRESHING) != 0) {
+            int witness = (int) FLAGS.compareAndExchange(this, current, current & ~REFRESHING);
+            if (witness == current) {
+                return;
+            }
+            current = witness;
+        }
     }
 
     int epoch() {

@@ -194,8 +194,8 @@ public final class KeyDecider implements InvalidationListener {
      * install as every load.
      */
     private void refreshEarly(String key, CachedKey cached, long now) {
-        if (now - cached.loadedAtNanos() > refreshAfterNanos && cached.known() && cached.claimRefresh()) {
-            load(key, cached.id()).thenAccept(fresh -> remember(key, fresh));
+        if (now - cached.checkedAtNanos() > refreshAfterNanos && cached.known() && cached.claimRefresh()) {
+            revalidate(key, cached).thenAccept(fresh -> remember(key, fresh));
         }
     }
 
@@ -248,10 +248,14 @@ public final class KeyDecider implements InvalidationListener {
         return remembered != null && isFresh(remembered, now);
     }
 
-    /** Reads the key (sharing a read in flight) and decides; {@code stale} serves through an outage. */
+    /**
+     * Reads the key (sharing a read in flight) and decides: a stale known entry is revalidated,
+     * anything else loaded; {@code stale} also serves through an outage.
+     */
     private CompletionStage<Decision> loadAndDecide(String key, UUID id, CharSequence origin, CachedKey stale) {
         stats.recordMisses(1);
-        return load(key, id).handle((fresh, error) -> {
+        CompletableFuture<CachedKey> answer = stale != null ? revalidate(key, stale) : load(key, id);
+        return answer.handle((fresh, error) -> {
             long decidedAt = ticker.read();
             if (error == null) {
                 remember(key, fresh);
@@ -273,7 +277,7 @@ public final class KeyDecider implements InvalidationListener {
 
     private boolean isFresh(CachedKey cached, long now) {
         long lifetime = cached.known() ? ttlNanos : negativeTtlNanos;
-        return cached.epoch() == epoch.get() && now - cached.loadedAtNanos() <= lifetime;
+        return cached.epoch() == epoch.get() && now - cached.checkedAtNanos() <= lifetime;
     }
 
     /**
@@ -281,7 +285,7 @@ public final class KeyDecider implements InvalidationListener {
      * disabled and so refused) within {@code staleIfError} past its TTL.
      */
     private boolean servableThroughOutage(CachedKey stale, long now) {
-        return now - stale.loadedAtNanos() <= ttlNanos + staleIfErrorNanos;
+        return now - stale.checkedAtNanos() <= ttlNanos + staleIfErrorNanos;
     }
 
     /** The store's answer for the key with this id: the read in flight for it, or a new one. */
@@ -296,6 +300,49 @@ public final class KeyDecider implements InvalidationListener {
             return pending;
         }
         read(new KeyLookup(id, KeyDigest.sha256Hex(key)), mine, 1);
+        return mine;
+    }
+
+    /**
+     * Whether {@code stale} still shows the store's state, by its version alone (one field, no
+     * record to decode, nothing new to cache): when it does, the same entry is renewed in place;
+     * when the key changed, went, or was invalidated meanwhile, it is read whole. Shares the read
+     * in flight for the same id, like {@link #load}.
+     */
+    private CompletableFuture<CachedKey> revalidate(String key, CachedKey stale) {
+        UUID id = stale.id();
+        CompletableFuture<CachedKey> pending = loading.get(id);
+        if (pending != null) {
+            return pending;
+        }
+        CompletableFuture<CachedKey> mine = new CompletableFuture<>();
+        pending = loading.putIfAbsent(id, mine);
+        if (pending != null) {
+            return pending;
+        }
+        int checkEpoch = epoch.get();
+        long startedAt = ticker.read();
+        store.versionOf(id).whenComplete((version, error) -> {
+            long checkNanos = ticker.read() - startedAt;
+            if (error != null) {
+                metrics.storeRequest(StoreResult.ERROR);
+                stats.recordLoadFailure(checkNanos);
+                finish(id, mine, null, error);
+                return;
+            }
+            if (version.isPresent() && version.getAsLong() == stale.version() && !stale.isDetached()
+                    && announcedVersion(id) <= stale.version()) {
+                stale.renew(startedAt, checkEpoch);
+                // An invalidation that detached it meanwhile wins: then read the key whole.
+                if (!stale.isDetached()) {
+                    metrics.storeRequest(StoreResult.UNCHANGED);
+                    stats.recordLoadSuccess(checkNanos);
+                    finish(id, mine, stale, null);
+                    return;
+                }
+            }
+            read(new KeyLookup(id, KeyDigest.sha256Hex(key)), mine, 1);
+        });
         return mine;
     }
 

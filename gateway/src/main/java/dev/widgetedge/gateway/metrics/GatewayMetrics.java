@@ -9,7 +9,10 @@ public interface GatewayMetrics {
     /** One answered request. */
     void request(RequestOutcome outcome, long durationNanos);
 
-    /** One store read by the decide path: {@code found}, {@code not_found} or {@code error}. */
+    /**
+     * One store read by the decide path: {@code found}, {@code not_found}, {@code unchanged} (a
+     * revalidation that found the cached version current) or {@code error}.
+     */
     void storeRequest(StoreResult result);
 
     /** One invalidation applied, {@code lagMillis} after the admin API published it. */
@@ -32,7 +35,7 @@ public interface GatewayMetrics {
 
     /** The outcome of a store read. */
     enum StoreResult {
-        FOUND("found"), NOT_FOUND("not_found"), ERROR("error");
+        FOUND("found"), NOT_FOUND("not_found"), UNCHANGED("unchanged"), ERROR("error");
 
         private final String label;
 

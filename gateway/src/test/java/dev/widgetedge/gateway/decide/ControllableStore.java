@@ -13,12 +13,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The in-memory store with test controls on the gateway's read: it can be made to fail (an
@@ -27,9 +29,10 @@ import java.util.function.LongSupplier;
  */
 public final class ControllableStore extends ForwardingWidgetKeyStore {
 
-    private final List<HeldRead> heldReads = new ArrayList<>();
+    private final List<HeldRead<?>> heldReads = new ArrayList<>();
     private final LongSupplier nanoClock;
     private final AtomicInteger reads = new AtomicInteger();
+    private final AtomicInteger recordReads = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean holdReads;
     private volatile boolean dropMessages;
@@ -70,7 +73,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
 
     /** Delivers the oldest held read's answer (the state as it was when read). */
     public void releaseOneRead() {
-        HeldRead read;
+        HeldRead<?> read;
         synchronized (this) {
             read = heldReads.isEmpty() ? null : heldReads.remove(0);
         }
@@ -82,7 +85,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
 
     /** Delivers the answer of the held read at {@code index} (0 is the oldest): answers may overtake each other. */
     public void releaseRead(int index) {
-        HeldRead read;
+        HeldRead<?> read;
         synchronized (this) {
             read = heldReads.remove(index);
         }
@@ -94,7 +97,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
      * timeout does: no read stays in flight for longer.
      */
     public void timeOutHeldReads(Duration timeout) {
-        List<HeldRead> expired = new ArrayList<>();
+        List<HeldRead<?>> expired = new ArrayList<>();
         synchronized (this) {
             long now = nanoClock.getAsLong();
             heldReads.removeIf(read -> now - read.heldAtNanos() > timeout.toNanos() && expired.add(read));
@@ -106,19 +109,35 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
         return heldReads.size();
     }
 
-    /** How many gateway reads ({@link #findByKey}) were made. */
+    /** How many of the gateway's reads were of a whole record ({@link #findByKey}). */
+    public int recordReads() {
+        return recordReads.get();
+    }
+
+    /** How many gateway reads ({@link #findByKey}, {@link #versionOf}) were made. */
     public int reads() {
         return reads.get();
     }
 
     @Override
-    public synchronized CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
+    public CompletionStage<Optional<StoredWidgetKey>> findByKey(KeyLookup lookup) {
+        recordReads.incrementAndGet();
+        return gatewayRead(() -> super.findByKey(lookup).toCompletableFuture().join());
+    }
+
+    /** The gateway's version read (a revalidation) is controlled like its record read. */
+    @Override
+    public CompletionStage<OptionalLong> versionOf(UUID id) {
+        return gatewayRead(() -> super.versionOf(id).toCompletableFuture().join());
+    }
+
+    private synchronized <T> CompletionStage<T> gatewayRead(Supplier<T> read) {
         reads.incrementAndGet();
         if (down) {
             return CompletableFuture.failedFuture(new StoreException("store is down (test)"));
         }
         // The read happens now; only its answer is delayed, as with a slow network.
-        Optional<StoredWidgetKey> answer = super.findByKey(lookup).toCompletableFuture().join();
+        T answer = read.get();
         Runnable action = duringRead;
         if (action != null) {
             action.run();
@@ -126,13 +145,12 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
         if (!holdReads) {
             return CompletableFuture.completedFuture(answer);
         }
-        HeldRead held = new HeldRead(nanoClock.getAsLong(), answer, new CompletableFuture<>());
+        HeldRead<T> held = new HeldRead<>(nanoClock.getAsLong(), answer, new CompletableFuture<>());
         heldReads.add(held);
         return held.later();
     }
 
-    private record HeldRead(long heldAtNanos, Optional<StoredWidgetKey> value,
-            CompletableFuture<Optional<StoredWidgetKey>> later) {
+    private record HeldRead<T>(long heldAtNanos, T value, CompletableFuture<T> later) {
 
         void answer() {
             later.complete(value);

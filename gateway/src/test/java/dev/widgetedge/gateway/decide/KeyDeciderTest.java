@@ -191,6 +191,34 @@ class KeyDeciderTest {
     }
 
     @Test
+    void aStaleKeyThatDidNotChange_isRenewedByItsVersionAlone() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        CachedKey loaded = decider.cache().asMap().get(KeyDigest.keyId(key));
+        ticker.advance(TTL.plusSeconds(1));
+        assertThat(decider.decideCached(key, ORIGIN)).as("stale").isNull();
+
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+
+        assertThat(store.reads()).as("the load, then one version read").isEqualTo(2);
+        assertThat(store.recordReads()).as("no record read again").isEqualTo(1);
+        assertThat(decider.cache().asMap().get(KeyDigest.keyId(key))).as("the same entry, renewed").isSameAs(loaded);
+        assertThat(decider.decideCached(key, ORIGIN)).as("fresh again").isInstanceOf(Decision.Allowed.class);
+    }
+
+    @Test
+    void aStaleKeyThatChanged_isReadWhole() {
+        String key = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        store.dropMessages(true);
+        disable(key);
+        ticker.advance(TTL.plusSeconds(1));
+
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+        assertThat(store.recordReads()).isEqualTo(2);
+    }
+
+    @Test
     void anInvalidation_evictsAtOnce() {
         String key = createKey(ORIGIN);
         decide(key, ORIGIN);
