@@ -22,6 +22,8 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
   --zipf-s S          Zipf exponent (default 1.0)
   --cold-duration D   coldstart scenario: how long the new gateway is driven (default 60s)
+  --cold-opts "OPTS"  coldstart scenario: extra gateway options, e.g. "--cache-ttl 10m" to see the warm-up
+                      without the revalidations a 30 s TTL brings over a million keys
   --app-jar PATH      the widget-edge jar to measure (default app/target/widget-edge.jar), e.g. an
                       older build's, for before/after figures from the same harness
   --paced-fraction F  paced scenario: offered rate = F x gw-dev's median hit throughput (default 0.6)
@@ -65,6 +67,7 @@ CONNECTIONS=64
 THREADS=2
 SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced
 COLD_DURATION=60s
+COLD_OPTS=
 SYSTEMS_FILTER=gw-dev,gw-redis,bare-netty,nginx,upstream
 ZIPF_KEYS=1000000
 ZIPF_S=1.0
@@ -88,6 +91,7 @@ while [[ $# -gt 0 ]]; do
     --zipf-keys) ZIPF_KEYS=$2; shift 2 ;;
     --zipf-s) ZIPF_S=$2; shift 2 ;;
     --cold-duration) COLD_DURATION=$2; shift 2 ;;
+    --cold-opts) COLD_OPTS=$2; shift 2 ;;
     --app-jar) APP_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
@@ -189,7 +193,7 @@ REDIS_URI=redis://127.0.0.1:$REDIS_PORT
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "nginx: $(nginx -v 2>&1)"
   echo "redis: $(redis-server --version)"
-  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE}"
+  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
   echo "app jar: $APP_JAR, built $(stat -c '%y' "$APP_JAR" | cut -d. -f1); harness git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
 } | tee "$OUT/machine.txt"
 
@@ -394,8 +398,10 @@ run_coldstart() {
   : > "$samples"
   local started_ms
   started_ms=$(date +%s%3N)
+  # shellcheck disable=SC2206
+  local cold_opts=($COLD_OPTS)
   start "gw-cold-$round" java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 \
-    --port "$COLD_PORT" --ops-port "$COLD_OPS_PORT" --drain-timeout 1s
+    --port "$COLD_PORT" --ops-port "$COLD_OPS_PORT" --drain-timeout 1s "${cold_opts[@]}"
   local cold_pid=${PIDS[${#PIDS[@]} - 1]}
   for _ in $(seq 1 600); do
     curl -s -o /dev/null "http://127.0.0.1:$COLD_PORT/" && break
