@@ -1,3 +1,4 @@
+import { AuditEvents } from './audit-events.js';
 import { Transport } from './transport.js';
 import type { WidgetEdgeOptions } from './types.js';
 import { WidgetKeys } from './widget-keys.js';
@@ -14,14 +15,17 @@ import { WidgetKeys } from './widget-keys.js';
  * shown by `util.inspect`, `JSON.stringify` or any error.
  */
 export class WidgetEdge {
-  /** The widget-keys calls: `list`, `create`, `update`, `delete`. */
+  /** The widget-keys calls: `list`, `create`, `update`, `delete`, `rotate`, `origins`, `usage`. */
   readonly widgetKeys: WidgetKeys;
+  /** The audit log: `list`. */
+  readonly auditEvents: AuditEvents;
   readonly #http: Transport;
 
   /** @throws TypeError when an option is missing or malformed (the message never shows the token) */
   constructor(options: WidgetEdgeOptions) {
     this.#http = new Transport(options);
     this.widgetKeys = new WidgetKeys(this.#http);
+    this.auditEvents = new AuditEvents(this.#http);
   }
 
   /** What `util.inspect` and `console.log` show: where calls go, never the token. */

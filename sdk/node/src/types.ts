@@ -23,7 +23,21 @@ export interface WidgetKey {
   disabled_at: string | null;
   /** When the key last served an allowed request, or `null` if it never has. */
   last_used_at: string | null;
+  /** From when every gateway refuses the key (`403 key_expired`), or `null`: never. */
+  expires_at: string | null;
+  /** `enforce` the allowlist, or only `report` what it would refuse. */
+  mode: KeyMode;
+  /** The key this one replaced in a rotation, or `null`. */
+  rotated_from: string | null;
+  /** The key that replaced this one in its latest rotation, or `null`. */
+  replaced_by: string | null;
 }
+
+/**
+ * `enforce` (the default): an origin the allowlist refuses is denied. `report`: it is served anyway
+ * and counted as `reported`, to try an allowlist on a live key without breaking its sites.
+ */
+export type KeyMode = 'enforce' | 'report';
 
 /** What `widgetKeys.create()` returns: the key's metadata plus the plaintext key, shown only this once. */
 export interface CreatedWidgetKey extends WidgetKey {
@@ -36,6 +50,10 @@ export interface CreateWidgetKeyInput {
   name: string;
   domain_allowlist?: string[];
   agent_id?: string | null;
+  /** An RFC 3339 time in the future from which the key is refused; `null` or absent: never. */
+  expires_at?: string | null;
+  /** Default `enforce`. */
+  mode?: KeyMode;
 }
 
 /** The fields to change; an absent field is left as it is. */
@@ -47,6 +65,85 @@ export interface UpdateWidgetKeyPatch {
   agent_id?: string | null;
   /** `true` revokes the key (idempotent), `false` re-enables it. */
   disabled?: boolean;
+  /** A new expiry (an RFC 3339 time in the future); `null` un-expires the key. */
+  expires_at?: string | null;
+  mode?: KeyMode;
+}
+
+/** How a rotation treats the old key. */
+export interface RotateWidgetKeyInput {
+  /** How long the old key keeps working, in seconds: 0 to 2,592,000 (default 86,400). */
+  grace_seconds?: number;
+}
+
+/** How the gateways answered requests, as the origin report counts them. */
+export type ReportOutcome =
+  | 'allowed'
+  | 'reported'
+  | 'origin_not_allowed'
+  | 'origin_missing'
+  | 'rate_limited'
+  | 'key_disabled'
+  | 'key_expired';
+
+/** One origin and outcome of a key's origin report, summed over the hours asked for. */
+export interface OriginReportRow {
+  /** The normalized origin, or `(missing)`, `(invalid)`, `null` or `(other)`. */
+  origin: string;
+  outcome: ReportOutcome;
+  requests: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** Which hours `widgetKeys.origins()` sums. */
+export interface OriginsQuery {
+  /** The current UTC hour and the `hours - 1` before it: 1 to 168 (default 24). */
+  hours?: number;
+}
+
+/** One UTC day of a key's traffic. */
+export interface UsageDay {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** Requests served, `reported` ones included. */
+  allowed: number;
+  denied: number;
+  rate_limited: number;
+}
+
+/** Which days `widgetKeys.usage()` returns. */
+export interface UsageQuery {
+  /** Today (UTC) and the `days - 1` before it: 1 to 90 (default 30). */
+  days?: number;
+}
+
+/** What a mutation did, as its audit event names it. */
+export type AuditAction = 'key.created' | 'key.updated' | 'key.disabled' | 'key.enabled' | 'key.deleted' | 'key.rotated';
+
+/** One change to a key in the account's audit log. Never holds a plaintext key or token. */
+export interface AuditEvent {
+  /** `<epoch ms>-<sequence>`: pass it as `before` for the next page. */
+  id: string;
+  at: string;
+  account_id: string;
+  /** The admin token that made the change. */
+  actor: { token_id: string; token_name: string };
+  action: AuditAction;
+  key_id: string;
+  key_last8: string;
+  /** Each field that changed, as WidgetKey shows it; `{}` when nothing but the action applies. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+/** Which events `auditEvents.list()` returns. */
+export interface AuditEventsQuery {
+  /** Only this key's events. */
+  key_id?: string;
+  /** At most this many, 1 to 500 (default 100). */
+  limit?: number;
+  /** Only events older than this one (the last `id` of the previous page). */
+  before?: string;
 }
 
 /** How to reach the admin API. */

@@ -1,5 +1,15 @@
 import type { Transport } from './transport.js';
-import type { CreatedWidgetKey, CreateWidgetKeyInput, UpdateWidgetKeyPatch, WidgetKey } from './types.js';
+import type {
+  CreatedWidgetKey,
+  CreateWidgetKeyInput,
+  OriginReportRow,
+  OriginsQuery,
+  RotateWidgetKeyInput,
+  UpdateWidgetKeyPatch,
+  UsageDay,
+  UsageQuery,
+  WidgetKey,
+} from './types.js';
 
 const KEYS = '/api/v1/widget-keys';
 
@@ -33,6 +43,24 @@ export class WidgetKeys {
   /** `DELETE /api/v1/widget-keys/{id}`: removes a never-used key; disables a used one (the row stays for the audit trail). */
   async delete(id: string): Promise<void> {
     await this.#http.request('DELETE', keyPath(id));
+  }
+
+  /**
+   * `POST /api/v1/widget-keys/{id}/rotate`: mints a key with the same settings; the old one expires after
+   * `grace_seconds` (default a day). The result holds the new plaintext `key`, the only time it is shown. Never retried.
+   */
+  async rotate(id: string, input: RotateWidgetKeyInput = {}): Promise<CreatedWidgetKey> {
+    return (await this.#http.request('POST', `${keyPath(id)}/rotate`, { body: input })) as CreatedWidgetKey;
+  }
+
+  /** `GET /api/v1/widget-keys/{id}/origins`: the origins the gateways saw for the key and how they answered, most requests first. */
+  async origins(id: string, query: OriginsQuery = {}): Promise<OriginReportRow[]> {
+    return (await this.#http.request('GET', `${keyPath(id)}/origins`, { query: { hours: query.hours } })) as OriginReportRow[];
+  }
+
+  /** `GET /api/v1/widget-keys/{id}/usage`: the key's requests per UTC day with traffic, newest first. */
+  async usage(id: string, query: UsageQuery = {}): Promise<UsageDay[]> {
+    return (await this.#http.request('GET', `${keyPath(id)}/usage`, { query: { days: query.days } })) as UsageDay[];
   }
 }
 

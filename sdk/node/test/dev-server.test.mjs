@@ -187,3 +187,97 @@ describe('against widget-edge dev', () => {
     assert.ok(Array.isArray(await slashed.widgetKeys.list()));
   });
 });
+
+describe('the key lifecycle against widget-edge dev', () => {
+  let dev;
+  let client;
+
+  before(async () => {
+    dev = await startDev({ account: 'acct_sdk_life' });
+    client = new WidgetEdge({ baseUrl: dev.baseUrl, token: dev.token });
+  });
+
+  after(() => dev?.close());
+
+  test('create and update carry expires_at and mode; null un-expires', async () => {
+    const expires = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await client.widgetKeys.create({ name: 'expiring', expires_at: expires, mode: 'report' });
+
+    assert.equal(created.expires_at, expires);
+    assert.equal(created.mode, 'report');
+    assert.equal(created.rotated_from, null);
+    assert.equal(created.replaced_by, null);
+    await client.widgetKeys.update(created.id, { expires_at: null, mode: 'enforce' });
+    const listed = (await client.widgetKeys.list()).find((key) => key.id === created.id);
+    assert.equal(listed.expires_at, null);
+    assert.equal(listed.mode, 'enforce');
+
+    const past = await failure(client.widgetKeys.update(created.id, { expires_at: '2001-01-01T00:00:00Z' }));
+    assert.equal(past.status, 400);
+    assert.equal(past.detail, 'expires_at is in the past');
+  });
+
+  test('rotate returns the new key once; the old one names it and expires after the grace', async () => {
+    const old = await client.widgetKeys.create({ name: 'rotated', domain_allowlist: ['https://acme.com'], agent_id: 'agent_1' });
+
+    const successor = await client.widgetKeys.rotate(old.id, { grace_seconds: 3600 });
+
+    assert.match(successor.key, /^pk_live_[0-9A-Za-z]{36}$/);
+    assert.notEqual(successor.id, old.id);
+    assert.equal(successor.rotated_from, old.id);
+    assert.deepEqual(successor.domain_allowlist, old.domain_allowlist);
+    assert.equal(successor.agent_id, 'agent_1');
+    const retired = (await client.widgetKeys.list()).find((key) => key.id === old.id);
+    assert.equal(retired.replaced_by, successor.id);
+    const grace = Date.parse(retired.expires_at) - Date.now();
+    assert.ok(grace > 3_500_000 && grace <= 3_600_000, `${grace}`);
+  });
+
+  test('rotate of a disabled key is 409, a bad grace 400, an unknown key 404', async () => {
+    const disabled = await client.widgetKeys.create({ name: 'off' });
+    await client.widgetKeys.update(disabled.id, { disabled: true });
+
+    const conflict = await failure(client.widgetKeys.rotate(disabled.id));
+    const badGrace = await failure(client.widgetKeys.rotate(disabled.id, { grace_seconds: -1 }));
+    const unknown = await failure(client.widgetKeys.rotate('0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e'));
+
+    assert.equal(conflict.status, 409);
+    assert.equal(conflict.sentence, 'Widget key is disabled');
+    assert.equal(badGrace.status, 400);
+    assert.equal(badGrace.detail, 'grace_seconds must be an integer 0-2592000');
+    assert.equal(unknown.status, 404);
+  });
+
+  test('origins and usage of a key nobody used yet are empty; out of range is 400 Invalid query', async () => {
+    const created = await client.widgetKeys.create({ name: 'quiet' });
+
+    assert.deepEqual(await client.widgetKeys.origins(created.id, { hours: 168 }), []);
+    assert.deepEqual(await client.widgetKeys.usage(created.id, { days: 1 }), []);
+    const hours = await failure(client.widgetKeys.origins(created.id, { hours: 169 }));
+    assert.equal(hours.status, 400);
+    assert.equal(hours.sentence, 'Invalid query');
+    assert.equal(hours.detail, 'hours must be an integer 1-168');
+    assert.equal((await failure(client.widgetKeys.usage(created.id, { days: 0 }))).detail, 'days must be an integer 1-90');
+    assert.equal((await failure(client.widgetKeys.origins('0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e'))).status, 404);
+  });
+
+  test('auditEvents.list pages the log newest first, by key, with the dev token as the actor', async () => {
+    const created = await client.widgetKeys.create({ name: 'audited' });
+    await client.widgetKeys.update(created.id, { name: 'audited 2' });
+    await client.widgetKeys.update(created.id, { disabled: true });
+
+    const events = await client.auditEvents.list({ key_id: created.id });
+    const first = await client.auditEvents.list({ key_id: created.id, limit: 1 });
+    const rest = await client.auditEvents.list({ key_id: created.id, before: first[0].id });
+
+    assert.deepEqual(events.map((event) => event.action), ['key.disabled', 'key.updated', 'key.created']);
+    assert.deepEqual(events[1].changes, { name: { from: 'audited', to: 'audited 2' } });
+    assert.equal(events[0].actor.token_name, 'dev');
+    assert.equal(events[0].key_last8, created.key_last8);
+    assert.deepEqual([...first, ...rest], events);
+    assert.ok(!JSON.stringify(events).includes(created.key));
+    const badCursor = await failure(client.auditEvents.list({ before: '1-0' }));
+    assert.equal(badCursor.status, 400);
+    assert.equal(badCursor.message.startsWith('Invalid query: before'), true);
+  });
+});

@@ -152,6 +152,24 @@ describe('retries', () => {
     }
   });
 
+  test('rotate is a POST and never retried either: a repeat would mint a second key', async () => {
+    const server = await scripted(unavailable, { status: 201, contentType: 'application/json', body: '{}' });
+    const client = new WidgetEdge({ baseUrl: server.baseUrl, token: TOKEN, maxRetries: 5 });
+
+    assert.equal((await failure(client.widgetKeys.rotate(KEY_ID, { grace_seconds: 60 }))).status, 503);
+    assert.equal(server.requests.length, 1);
+  });
+
+  test('the report and audit reads are GETs, retried on 503', async () => {
+    const server = await scripted(unavailable, emptyList, unavailable, emptyList, unavailable, emptyList);
+    const client = new WidgetEdge({ baseUrl: server.baseUrl, token: TOKEN });
+
+    assert.deepEqual(await client.widgetKeys.origins(KEY_ID), []);
+    assert.deepEqual(await client.widgetKeys.usage(KEY_ID), []);
+    assert.deepEqual(await client.auditEvents.list(), []);
+    assert.equal(server.requests.length, 6);
+  });
+
   test('a 4xx other than 429 is not retried', async () => {
     const server = await scripted({ status: 400, body: 'Invalid body: name must be a string' }, noContent);
     const client = new WidgetEdge({ baseUrl: server.baseUrl, token: TOKEN });
@@ -184,6 +202,31 @@ describe('what is sent', () => {
     assert.equal(list.headers['x-account-id'], undefined);
     assert.equal(list.headers['content-type'], undefined);
     assert.equal(list.body, '');
+  });
+
+  test('the lifecycle calls: their paths, query parameters and bodies', async () => {
+    const server = await scripted({ status: 201, contentType: 'application/json', body: '{}' },
+      { status: 201, contentType: 'application/json', body: '{}' }, emptyList);
+    const client = new WidgetEdge({ baseUrl: server.baseUrl, token: TOKEN });
+
+    await client.widgetKeys.rotate(KEY_ID, { grace_seconds: 0 });
+    await client.widgetKeys.rotate(KEY_ID);
+    await client.widgetKeys.origins(KEY_ID, { hours: 168 });
+    await client.widgetKeys.usage(KEY_ID, { days: 7 });
+    await client.widgetKeys.usage(KEY_ID);
+    await client.auditEvents.list({ key_id: KEY_ID, limit: 5, before: '1764049860123-0' });
+    await client.auditEvents.list();
+
+    const [rotate, rotateDefault, origins, usage, usageDefault, events, eventsDefault] = server.requests;
+    assert.equal(rotate.method, 'POST');
+    assert.equal(rotate.url, `/api/v1/widget-keys/${KEY_ID}/rotate`);
+    assert.deepEqual(JSON.parse(rotate.body), { grace_seconds: 0 });
+    assert.deepEqual(JSON.parse(rotateDefault.body), {});
+    assert.equal(origins.url, `/api/v1/widget-keys/${KEY_ID}/origins?hours=168`);
+    assert.equal(usage.url, `/api/v1/widget-keys/${KEY_ID}/usage?days=7`);
+    assert.equal(usageDefault.url, `/api/v1/widget-keys/${KEY_ID}/usage`);
+    assert.equal(events.url, `/api/v1/audit-events?key_id=${KEY_ID}&limit=5&before=1764049860123-0`);
+    assert.equal(eventsDefault.url, '/api/v1/audit-events');
   });
 
   test('a base URL with a path prefix keeps it', async () => {

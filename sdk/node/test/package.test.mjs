@@ -17,7 +17,7 @@ const OPENAPI = join(root, '../../admin-api/src/main/resources/dev/widgetedge/ad
 test('the ES module and the CommonJS build export the same API', () => {
   const cjs = require('@widget-edge/client');
 
-  assert.deepEqual(Object.keys(esm).sort(), ['WidgetEdge', 'WidgetEdgeError', 'WidgetKeys']);
+  assert.deepEqual(Object.keys(esm).sort(), ['AuditEvents', 'WidgetEdge', 'WidgetEdgeError', 'WidgetKeys']);
   assert.deepEqual(Object.keys(cjs).sort(), Object.keys(esm).sort());
   assert.equal(require.resolve('@widget-edge/client'), join(root, 'dist/cjs/index.js'));
   assert.equal(typeof cjs.WidgetEdge, 'function');

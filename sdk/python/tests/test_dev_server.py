@@ -6,8 +6,9 @@ import dataclasses
 import re
 import traceback
 import unittest
+from datetime import datetime, timedelta, timezone
 
-from widget_edge import CreatedWidgetKey, WidgetEdge, WidgetEdgeError, WidgetKey
+from widget_edge import AuditEvent, CreatedWidgetKey, WidgetEdge, WidgetEdgeError, WidgetKey
 
 from .servers import DevServer
 
@@ -189,6 +190,98 @@ class DevServerTest(unittest.TestCase):
 
     def test_a_base_url_with_a_trailing_slash_works(self) -> None:
         self.assertIsInstance(WidgetEdge(self.dev.base_url + "/", self.dev.token).widget_keys.list(), list)
+
+
+class LifecycleTest(unittest.TestCase):
+    """Expiry, mode, rotation, the origin report, the usage and the audit log, against dev."""
+
+    dev: DevServer
+    client: WidgetEdge
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.dev = DevServer(account="acct_sdk_py_life")
+        cls.client = WidgetEdge(cls.dev.base_url, cls.dev.token)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.dev.close()
+
+    def listed(self, key_id: str) -> WidgetKey:
+        [key] = [key for key in self.client.widget_keys.list() if key.id == key_id]
+        return key
+
+    def test_create_and_update_carry_expires_at_and_mode_and_none_un_expires(self) -> None:
+        expires = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        created = self.client.widget_keys.create("expiring", expires_at=expires, mode="report")
+
+        self.assertEqual((created.expires_at, created.mode, created.rotated_from, created.replaced_by),
+                         (expires, "report", None, None))
+        self.client.widget_keys.update(created.id, expires_at=None, mode="enforce")
+        self.assertEqual((self.listed(created.id).expires_at, self.listed(created.id).mode), (None, "enforce"))
+        with self.assertRaises(WidgetEdgeError) as caught:
+            self.client.widget_keys.update(created.id, expires_at="2001-01-01T00:00:00Z")
+        self.assertEqual((caught.exception.status, caught.exception.detail), (400, "expires_at is in the past"))
+
+    def test_rotate_returns_the_new_key_once_and_the_old_one_names_it(self) -> None:
+        old = self.client.widget_keys.create("rotated", domain_allowlist=["https://acme.com"], agent_id="agent_1")
+
+        successor = self.client.widget_keys.rotate(old.id, grace_seconds=3600)
+
+        self.assertIsInstance(successor, CreatedWidgetKey)
+        self.assertRegex(successor.key, r"^pk_live_[0-9A-Za-z]{36}$")
+        self.assertEqual((successor.rotated_from, successor.domain_allowlist, successor.agent_id),
+                         (old.id, old.domain_allowlist, "agent_1"))
+        retired = self.listed(old.id)
+        self.assertEqual(retired.replaced_by, successor.id)
+        grace = datetime.fromisoformat((retired.expires_at or "").replace("Z", "+00:00")) - datetime.now(timezone.utc)
+        self.assertTrue(timedelta(minutes=58) < grace <= timedelta(hours=1), grace)
+
+    def test_rotate_of_a_disabled_key_is_409_and_a_bad_grace_400(self) -> None:
+        disabled = self.client.widget_keys.create("off")
+        self.client.widget_keys.update(disabled.id, disabled=True)
+
+        with self.assertRaises(WidgetEdgeError) as conflict:
+            self.client.widget_keys.rotate(disabled.id)
+        with self.assertRaises(WidgetEdgeError) as bad_grace:
+            self.client.widget_keys.rotate(disabled.id, grace_seconds=-1)
+
+        self.assertEqual((conflict.exception.status, conflict.exception.sentence), (409, "Widget key is disabled"))
+        self.assertEqual((bad_grace.exception.status, bad_grace.exception.detail),
+                         (400, "grace_seconds must be an integer 0-2592000"))
+
+    def test_origins_and_usage_of_an_unused_key_are_empty_and_out_of_range_is_400(self) -> None:
+        created = self.client.widget_keys.create("quiet")
+
+        self.assertEqual(self.client.widget_keys.origins(created.id, hours=168), [])
+        self.assertEqual(self.client.widget_keys.usage(created.id, days=1), [])
+        with self.assertRaises(WidgetEdgeError) as caught:
+            self.client.widget_keys.origins(created.id, hours=169)
+        self.assertEqual((caught.exception.status, caught.exception.sentence, caught.exception.detail),
+                         (400, "Invalid query", "hours must be an integer 1-168"))
+        with self.assertRaises(WidgetEdgeError) as unknown:
+            self.client.widget_keys.usage("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e")
+        self.assertEqual(unknown.exception.status, 404)
+
+    def test_the_audit_log_pages_newest_first_by_key_with_the_dev_token_as_actor(self) -> None:
+        created = self.client.widget_keys.create("audited")
+        self.client.widget_keys.update(created.id, name="audited 2")
+        self.client.widget_keys.update(created.id, disabled=True)
+
+        events = self.client.audit_events.list(key_id=created.id)
+        first = self.client.audit_events.list(key_id=created.id, limit=1)
+        rest = self.client.audit_events.list(key_id=created.id, before=first[0].id)
+
+        self.assertEqual([event.action for event in events], ["key.disabled", "key.updated", "key.created"])
+        self.assertIsInstance(events[0], AuditEvent)
+        self.assertEqual(events[1].changes, {"name": {"from": "audited", "to": "audited 2"}})
+        self.assertEqual(events[0].actor.token_name, "dev")
+        self.assertEqual(first + rest, events)
+        self.assertNotIn(created.key, repr(events))
+        with self.assertRaises(WidgetEdgeError) as caught:
+            self.client.audit_events.list(before="1-0")
+        self.assertEqual((caught.exception.status, str(caught.exception).startswith("Invalid query: before")),
+                         (400, True))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ KEY_ID = "0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"
 CREATED = json.dumps({"id": KEY_ID, "account_id": "a", "name": "n", "agent_id": None, "domain_allowlist": [],
                       "key_last8": "nJ24A67T", "created_at": "2026-11-24T05:51:00.123Z",
                       "updated_at": "2026-11-24T05:51:00.123Z", "disabled_at": None, "last_used_at": None,
+                      "expires_at": None, "mode": "enforce", "rotated_from": None, "replaced_by": None,
                       "key": "pk_live_ZlV9vZQvUdhbjGIBE6rR0S90Vbn3nJ24A67T", "a_field_from_a_newer_server": 1})
 
 
@@ -160,6 +161,24 @@ class RetryTest(ServersTestCase):
                 self.assertEqual(caught.exception.status, refusal.status)
                 self.assertEqual(len(server.requests), 1)
 
+    def test_rotate_is_a_post_and_never_retried_either(self) -> None:
+        server = self.scripted(unavailable(), Step(201, CREATED, content_type="application/json"))
+
+        with self.assertRaises(WidgetEdgeError) as caught:
+            WidgetEdge(server.base_url, TOKEN, max_retries=5).widget_keys.rotate(KEY_ID, grace_seconds=60)
+
+        self.assertEqual(caught.exception.status, 503)
+        self.assertEqual(len(server.requests), 1)
+
+    def test_the_report_and_audit_reads_are_gets_retried_on_503(self) -> None:
+        server = self.scripted(unavailable(), empty_list(), unavailable(), empty_list(), unavailable(), empty_list())
+        client = WidgetEdge(server.base_url, TOKEN)
+
+        self.assertEqual(client.widget_keys.origins(KEY_ID), [])
+        self.assertEqual(client.widget_keys.usage(KEY_ID), [])
+        self.assertEqual(client.audit_events.list(), [])
+        self.assertEqual(len(server.requests), 6)
+
     def test_a_4xx_other_than_429_is_not_retried(self) -> None:
         server = self.scripted(Step(400, "Invalid body: name must be a string"), no_content())
 
@@ -209,6 +228,33 @@ class WhatIsSentTest(ServersTestCase):
 
         self.assertEqual([json.loads(request.body) for request in server.requests],
                          [{"name": "n"}, {"agent_id": None}, {"disabled": False, "domain_allowlist": []}])
+
+    def test_the_lifecycle_calls_their_paths_queries_and_bodies(self) -> None:
+        server = self.scripted(Step(201, CREATED, content_type="application/json"),
+                               Step(201, CREATED, content_type="application/json"),
+                               *[empty_list() for _ in range(5)], no_content())
+        client = WidgetEdge(server.base_url, TOKEN)
+
+        client.widget_keys.rotate(KEY_ID, grace_seconds=0)
+        client.widget_keys.rotate(KEY_ID)
+        client.widget_keys.origins(KEY_ID, hours=168)
+        client.widget_keys.usage(KEY_ID, days=7)
+        client.widget_keys.usage(KEY_ID)
+        client.audit_events.list(key_id=KEY_ID, limit=5, before="1764049860123-0")
+        client.audit_events.list()
+        client.widget_keys.update(KEY_ID, expires_at=None, mode="report")
+        client.widget_keys.update(KEY_ID, name="n")
+
+        requests = server.requests
+        self.assertEqual((requests[0].method, requests[0].path), ("POST", f"/api/v1/widget-keys/{KEY_ID}/rotate"))
+        self.assertEqual(json.loads(requests[0].body), {"grace_seconds": 0})
+        self.assertEqual(json.loads(requests[1].body), {})
+        self.assertEqual([request.path for request in requests[2:7]], [
+            f"/api/v1/widget-keys/{KEY_ID}/origins?hours=168", f"/api/v1/widget-keys/{KEY_ID}/usage?days=7",
+            f"/api/v1/widget-keys/{KEY_ID}/usage", f"/api/v1/audit-events?key_id={KEY_ID}&limit=5&before=1764049860123-0",
+            "/api/v1/audit-events"])
+        self.assertEqual(json.loads(requests[7].body), {"expires_at": None, "mode": "report"})
+        self.assertEqual(json.loads(requests[8].body), {"name": "n"}, "expires_at left out keeps it")
 
     def test_a_base_url_with_a_path_prefix_keeps_it(self) -> None:
         server = self.scripted(empty_list())

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import get_type_hints
 
 import widget_edge
-from widget_edge import WidgetEdge, WidgetKeys
+from widget_edge import AuditEvents, WidgetEdge, WidgetKeys
 
 from .servers import REPOSITORY, DevServer
 
@@ -55,7 +55,8 @@ class SourceTest(unittest.TestCase):
                     self.assertIn("from __future__ import annotations", text)
 
     def test_the_public_signatures_have_resolvable_type_hints(self) -> None:
-        for function in (WidgetEdge.__init__, WidgetKeys.list, WidgetKeys.create, WidgetKeys.update, WidgetKeys.delete):
+        for function in (WidgetEdge.__init__, WidgetKeys.list, WidgetKeys.create, WidgetKeys.update, WidgetKeys.delete,
+                         WidgetKeys.rotate, WidgetKeys.origins, WidgetKeys.usage, AuditEvents.list):
             with self.subTest(function.__qualname__):
                 self.assertIn("return", get_type_hints(function, vars(sys.modules[function.__module__])))
 
@@ -64,12 +65,17 @@ class SourceTest(unittest.TestCase):
                          "(base_url: 'str', token: 'str', account_id: 'Optional[str]' = None, "
                          "timeout: 'float' = 10.0, max_retries: 'int' = 2) -> 'None'")
         self.assertEqual(list(inspect.signature(WidgetKeys.create).parameters),
-                         ["self", "name", "domain_allowlist", "agent_id"])
+                         ["self", "name", "domain_allowlist", "agent_id", "expires_at", "mode"])
         update = inspect.signature(WidgetKeys.update).parameters
-        self.assertEqual(list(update), ["self", "id", "name", "domain_allowlist", "agent_id", "disabled"])
+        self.assertEqual(list(update), ["self", "id", "name", "domain_allowlist", "agent_id", "disabled", "expires_at",
+                                        "mode"])
         self.assertTrue(all(update[name].kind is inspect.Parameter.KEYWORD_ONLY
-                            for name in ("name", "domain_allowlist", "agent_id", "disabled")))
+                            for name in ("name", "domain_allowlist", "agent_id", "disabled", "expires_at", "mode")))
         self.assertEqual(list(inspect.signature(WidgetKeys.delete).parameters), ["self", "id"])
+        self.assertEqual(list(inspect.signature(WidgetKeys.rotate).parameters), ["self", "id", "grace_seconds"])
+        self.assertEqual(list(inspect.signature(WidgetKeys.origins).parameters), ["self", "id", "hours"])
+        self.assertEqual(list(inspect.signature(WidgetKeys.usage).parameters), ["self", "id", "days"])
+        self.assertEqual(list(inspect.signature(AuditEvents.list).parameters), ["self", "key_id", "limit", "before"])
 
     def test_the_package_imports_nothing_outside_the_standard_library(self) -> None:
         for source in SOURCES:
@@ -90,14 +96,14 @@ class SourceTest(unittest.TestCase):
         documented = []
         for path, item in document["paths"].items():
             for method, operation in item.items():
-                if isinstance(operation, dict) and "widget-keys" in operation.get("tags", []):
+                if isinstance(operation, dict) and "meta" not in operation.get("tags", ["meta"]):
                     sdk_method = operation.get("x-sdk-method")
                     self.assertIsNotNone(sdk_method, f"{method.upper()} {path} has no x-sdk-method")
                     resource, name = sdk_method.split(".")
                     self.assertTrue(callable(getattr(getattr(client, snake_case(resource)), name, None)), sdk_method)
                     documented.append(f"{snake_case(resource)}.{name}")
-        methods = [f"widget_keys.{name}" for name, _ in inspect.getmembers(WidgetKeys, inspect.isfunction)
-                   if not name.startswith("_")]
+        methods = [f"{resource}.{name}" for resource, cls in (("widget_keys", WidgetKeys), ("audit_events", AuditEvents))
+                   for name, _ in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")]
 
         self.assertEqual(sorted(documented), sorted(methods))
 

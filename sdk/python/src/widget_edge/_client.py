@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ._audit_events import AuditEvents
 from ._transport import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Transport
 from ._widget_keys import WidgetKeys
 
@@ -26,13 +27,15 @@ class WidgetEdge:
     Safe to share between threads.
     """
 
-    __slots__ = ("_http", "widget_keys")
+    __slots__ = ("_http", "widget_keys", "audit_events")
 
     def __init__(self, base_url: str, token: str, account_id: Optional[str] = None,
                  timeout: float = DEFAULT_TIMEOUT, max_retries: int = DEFAULT_MAX_RETRIES) -> None:
         self._http = Transport(base_url, token, account_id, timeout, max_retries)
         self.widget_keys = WidgetKeys(self._http)
-        """The widget-keys calls: ``list``, ``create``, ``update``, ``delete``."""
+        """The widget-keys calls: ``list``, ``create``, ``update``, ``delete``, ``rotate``, ``origins``, ``usage``."""
+        self.audit_events = AuditEvents(self._http)
+        """The audit log: ``list``."""
 
     def __repr__(self) -> str:
         account = "" if self._http.account_id is None else f", account_id={self._http.account_id!r}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ._models import CreatedWidgetKey, WidgetKey
+from ._models import CreatedWidgetKey, OriginReportRow, UsageDay, WidgetKey
 from ._transport import Transport
 
 _KEYS = "/api/v1/widget-keys"
@@ -29,7 +29,7 @@ class _Unset:
 
 
 UNSET = _Unset()
-"""Leaves ``agent_id`` as it is in ``update`` (where None means: unpin)."""
+"""Leaves ``agent_id`` or ``expires_at`` as it is in ``update`` (where None means: unpin, never expire)."""
 
 
 class WidgetKeys:
@@ -46,23 +46,35 @@ class WidgetKeys:
         return [WidgetKey.from_json(item) for item in self._http.request("GET", _KEYS)]
 
     def create(self, name: str, domain_allowlist: Optional[Sequence[str]] = None,
-               agent_id: Optional[str] = None) -> CreatedWidgetKey:
+               agent_id: Optional[str] = None, expires_at: Optional[str] = None,
+               mode: Optional[str] = None) -> CreatedWidgetKey:
         """``POST /api/v1/widget-keys``: mints a key. The result holds the plaintext ``key``, the only
-        time it is shown. Never retried: a repeat could mint a second key."""
+        time it is shown. Never retried: a repeat could mint a second key.
+
+        :param expires_at: an RFC 3339 time in the future from which the key is refused (default: never)
+        :param mode: ``enforce`` (the default) or ``report``
+        """
         body: Dict[str, Any] = {"name": name}
         if domain_allowlist is not None:
             body["domain_allowlist"] = _origins(domain_allowlist)
         if agent_id is not None:
             body["agent_id"] = agent_id
+        if expires_at is not None:
+            body["expires_at"] = expires_at
+        if mode is not None:
+            body["mode"] = mode
         return CreatedWidgetKey.from_json(self._http.request("POST", _KEYS, body=body))
 
     def update(self, id: str, *, name: Optional[str] = None, domain_allowlist: Optional[Sequence[str]] = None,
-               agent_id: Union[str, None, _Unset] = UNSET, disabled: Optional[bool] = None) -> None:
+               agent_id: Union[str, None, _Unset] = UNSET, disabled: Optional[bool] = None,
+               expires_at: Union[str, None, _Unset] = UNSET, mode: Optional[str] = None) -> None:
         """``PATCH /api/v1/widget-keys/{id}``: changes the fields given; the others stay as they are.
 
         :param domain_allowlist: replaces the whole allowlist
         :param agent_id: repins the key; None unpins it
         :param disabled: True revokes the key (idempotent), False re-enables it
+        :param expires_at: a new expiry (an RFC 3339 time in the future); None un-expires the key
+        :param mode: ``enforce`` or ``report``
         """
         body: Dict[str, Any] = {}
         if name is not None:
@@ -73,12 +85,36 @@ class WidgetKeys:
             body["agent_id"] = agent_id
         if disabled is not None:
             body["disabled"] = disabled
+        if not isinstance(expires_at, _Unset):
+            body["expires_at"] = expires_at
+        if mode is not None:
+            body["mode"] = mode
         self._http.request("PATCH", _key_path(id), body=body)
 
     def delete(self, id: str) -> None:
         """``DELETE /api/v1/widget-keys/{id}``: removes a never-used key; disables a used one (the row
         stays for the audit trail)."""
         self._http.request("DELETE", _key_path(id))
+
+    def rotate(self, id: str, grace_seconds: Optional[int] = None) -> CreatedWidgetKey:
+        """``POST /api/v1/widget-keys/{id}/rotate``: mints a key with the same settings; the old one
+        expires after ``grace_seconds`` (0 to 2,592,000; default a day). The result holds the new
+        plaintext ``key``, the only time it is shown. Never retried: a repeat would mint a second key."""
+        body: Dict[str, Any] = {} if grace_seconds is None else {"grace_seconds": grace_seconds}
+        return CreatedWidgetKey.from_json(self._http.request("POST", _key_path(id) + "/rotate", body=body))
+
+    def origins(self, id: str, hours: Optional[int] = None) -> List[OriginReportRow]:
+        """``GET /api/v1/widget-keys/{id}/origins``: the origins the gateways saw for the key in the
+        current UTC hour and the ``hours - 1`` before it (1 to 168, default 24), and how they
+        answered them, most requests first."""
+        rows = self._http.request("GET", _key_path(id) + "/origins", query={"hours": hours})
+        return [OriginReportRow.from_json(row) for row in rows]
+
+    def usage(self, id: str, days: Optional[int] = None) -> List[UsageDay]:
+        """``GET /api/v1/widget-keys/{id}/usage``: the key's requests per UTC day with traffic, today
+        and the ``days - 1`` before it (1 to 90, default 30), newest first."""
+        days_found = self._http.request("GET", _key_path(id) + "/usage", query={"days": days})
+        return [UsageDay.from_json(day) for day in days_found]
 
 
 def _key_path(id: str) -> str:

@@ -1,5 +1,6 @@
 package dev.widgetedge.admin;
 
+import dev.widgetedge.core.audit.Actor;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.HttpResponses;
@@ -22,7 +23,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers admin API requests: route, authenticate, select the account, validate, call the
- * {@link WidgetKeyService}, and map the outcome to the status codes and sentences of docs/admin-api.md. Store
+ * Answers admin API requests: route, authenticate, select the account, hand the call to its
+ * {@link KeyEndpoints} method, and map the outcome to the status codes and sentences of
+ * docs/admin-api.md. Store
  * calls are asynchronous, so the event loop never waits on Redis; the requests of one connection
  * are answered in order ({@link ResponseOrder}). This is the one place where errors become HTTP
  * responses.
@@ -45,13 +46,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final AsciiString BEARER_CHALLENGE = AsciiString.cached("Bearer realm=\"widget-edge\"");
 
     private final Authenticator authenticator;
-    private final WidgetKeyService service;
+    private final KeyEndpoints endpoints;
     private final AdminMetrics metrics;
     private final byte[] openApiDocument;
 
-    AdminHandler(Authenticator authenticator, WidgetKeyService service, AdminMetrics metrics, byte[] openApiDocument) {
+    AdminHandler(Authenticator authenticator, KeyEndpoints endpoints, AdminMetrics metrics, byte[] openApiDocument) {
         this.authenticator = authenticator;
-        this.service = service;
+        this.endpoints = endpoints;
         this.metrics = metrics;
         this.openApiDocument = openApiDocument;
     }
@@ -87,13 +88,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         List<String> accountHeader = headers.getAll(X_ACCOUNT_ID);
         // The body is copied (at most 64 KiB) so the request can be released now.
         byte[] body = ByteBufUtil.getBytes(request.content());
-        ResponseOrder.enqueue(ctx.channel(), () -> answer(httpMethod, match, authorization, accountHeader, body)
+        String uri = request.uri();
+        ResponseOrder.enqueue(ctx.channel(), () -> answer(httpMethod, match, authorization, accountHeader, body, uri)
                 .handle((reply, error) -> reply != null ? reply : replyFor(error))
                 .thenCompose(reply -> send(ctx, match.route(), method, started, reply)));
     }
 
     private CompletionStage<Reply> answer(HttpMethod method, AdminRoute.Match match, List<String> authorization,
-            List<String> accountHeader, byte[] body) {
+            List<String> accountHeader, byte[] body, String uri) {
         AdminRoute route = match.route();
         if (route == AdminRoute.UNMATCHED) {
             return CompletableFuture.failedFuture(ApiError.notFound());
@@ -104,39 +106,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (route == AdminRoute.OPENAPI) {
             return CompletableFuture.completedFuture(Reply.json(HttpResponseStatus.OK, openApiDocument));
         }
-        return authenticator.authenticate(authorization)
-                .thenCompose(token -> serve(method, match, AccountSelection.select(token, accountHeader), body));
-    }
-
-    private CompletionStage<Reply> serve(HttpMethod method, AdminRoute.Match match, String account, byte[] body) {
-        if (match.route() == AdminRoute.KEYS) {
-            if (method.equals(HttpMethod.GET)) {
-                return service.list(account).thenApply(keys -> Reply.json(HttpResponseStatus.OK, WidgetKeyJson.list(keys)));
-            }
-            WidgetKeyRequests.NewWidgetKey create = WidgetKeyRequests.parseCreate(body);
-            return service.create(account, create.name(), create.agentId(), create.domainAllowlist())
-                    .thenApply(created -> Reply.created(WidgetKeyJson.created(created.key(), created.plaintextKey()),
-                            AdminRoute.KEYS.template() + "/" + created.key().id()));
-        }
-        if (method.equals(HttpMethod.PATCH)) {
-            // Validate before looking the key up: a bad body is the caller's error either way.
-            var changes = WidgetKeyRequests.parseUpdate(body);
-            UUID id = KeyIds.parse(match.id());
-            return id == null
-                    ? CompletableFuture.failedFuture(ApiError.keyNotFound())
-                    : service.update(account, id, changes).thenApply(AdminHandler::noContentOrNotFound);
-        }
-        UUID id = KeyIds.parse(match.id());
-        return id == null
-                ? CompletableFuture.failedFuture(ApiError.keyNotFound())
-                : service.delete(account, id).thenApply(AdminHandler::noContentOrNotFound);
-    }
-
-    private static Reply noContentOrNotFound(WidgetKeyService.Outcome outcome) {
-        if (outcome == WidgetKeyService.Outcome.NOT_FOUND) {
-            throw ApiError.keyNotFound();
-        }
-        return Reply.noContent();
+        return authenticator.authenticate(authorization).thenCompose(token -> endpoints.serve(new KeyEndpoints.Call(
+                method, route, match.id(), new Actor(token.id(), token.name()),
+                AccountSelection.select(token, accountHeader), body, uri)));
     }
 
     private static Reply replyFor(Throwable error) {

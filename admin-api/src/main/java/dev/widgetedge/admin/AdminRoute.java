@@ -7,12 +7,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The admin API's routes. {@code /v1/widget-keys} is an alias of {@code /api/v1/widget-keys} (the
- * seed's curl examples use it); metrics label both with the canonical template.
+ * The admin API's routes. {@code /v1/widget-keys} is an alias of {@code /api/v1/widget-keys}, for
+ * every path under it (the seed's curl examples use it); metrics label both with the canonical
+ * template.
  */
 enum AdminRoute {
     KEYS("/api/v1/widget-keys", Set.of(HttpMethod.GET, HttpMethod.POST)),
     ONE_KEY("/api/v1/widget-keys/{id}", Set.of(HttpMethod.PATCH, HttpMethod.DELETE)),
+    ROTATE("/api/v1/widget-keys/{id}/rotate", Set.of(HttpMethod.POST)),
+    ORIGINS("/api/v1/widget-keys/{id}/origins", Set.of(HttpMethod.GET)),
+    USAGE("/api/v1/widget-keys/{id}/usage", Set.of(HttpMethod.GET)),
+    AUDIT_EVENTS("/api/v1/audit-events", Set.of(HttpMethod.GET)),
     OPENAPI("/api/v1/openapi.json", Set.of(HttpMethod.GET)),
     UNMATCHED("unmatched", Set.of());
 
@@ -43,7 +48,7 @@ enum AdminRoute {
         return allowHeader;
     }
 
-    /** A matched route and, for {@link #ONE_KEY}, the raw id path segment. */
+    /** A matched route and, for the routes of one key, the raw id path segment. */
     record Match(AdminRoute route, String id) {
     }
 
@@ -61,6 +66,9 @@ enum AdminRoute {
         if (path.equals(OPENAPI.template)) {
             return new Match(OPENAPI, null);
         }
+        if (path.equals(AUDIT_EVENTS.template)) {
+            return new Match(AUDIT_EVENTS, null);
+        }
         String rest;
         if (path.startsWith(CANONICAL)) {
             rest = path.substring(CANONICAL.length());
@@ -72,9 +80,22 @@ enum AdminRoute {
         if (rest.isEmpty()) {
             return new Match(KEYS, null);
         }
-        if (rest.length() > 1 && rest.charAt(0) == '/' && rest.indexOf('/', 1) < 0) {
+        if (rest.length() < 2 || rest.charAt(0) != '/') {
+            return new Match(UNMATCHED, null);
+        }
+        int slash = rest.indexOf('/', 1);
+        if (slash < 0) {
             return new Match(ONE_KEY, rest.substring(1));
         }
-        return new Match(UNMATCHED, null);
+        if (slash == 1) {
+            return new Match(UNMATCHED, null);
+        }
+        String id = rest.substring(1, slash);
+        return switch (rest.substring(slash)) {
+            case "/rotate" -> new Match(ROTATE, id);
+            case "/origins" -> new Match(ORIGINS, id);
+            case "/usage" -> new Match(USAGE, id);
+            default -> new Match(UNMATCHED, null);
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.widgetedge.admin;
 
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AdminTokenStore;
 import dev.widgetedge.server.ConnectionErrors;
@@ -34,11 +35,13 @@ public final class AdminServer {
      * Binds the admin API on {@code host:port} (0 = any free port).
      *
      * @param headerTimeout how long a client may take to send a request head once started (408 after)
+     * @param auditLimits   how long the audit log keeps events; the store trims to the same limits
      */
     public static HttpServer start(EventLoops loops, String host, int port, WidgetKeyStore keys,
-            AdminTokenStore tokens, MeterRegistry registry, Clock clock, Duration headerTimeout) {
+            AdminTokenStore tokens, MeterRegistry registry, Clock clock, Duration headerTimeout,
+            AuditLimits auditLimits) {
         AdminMetrics metrics = new AdminMetrics(registry);
-        AdminHandler handler = new AdminHandler(new Authenticator(tokens), new WidgetKeyService(keys, clock),
+        AdminHandler handler = new AdminHandler(new Authenticator(tokens), new KeyEndpoints(keys, clock, auditLimits),
                 metrics, OpenApiDocument.load());
         InFlightRequests inFlight = new InFlightRequests();
         metrics.trackInFlight(inFlight);

@@ -49,6 +49,14 @@ final class ApiError extends RuntimeException {
         return new ApiError(HttpResponseStatus.BAD_REQUEST, sentence + ": " + detail);
     }
 
+    static ApiError keyDisabled() {
+        return new ApiError(HttpResponseStatus.CONFLICT, "Widget key is disabled");
+    }
+
+    static ApiError invalidQuery(String detail) {
+        return new ApiError(HttpResponseStatus.BAD_REQUEST, "Invalid query: " + detail);
+    }
+
     static ApiError databaseError() {
         return new ApiError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Database error");
     }

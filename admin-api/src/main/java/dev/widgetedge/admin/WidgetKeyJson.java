@@ -7,20 +7,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Renders {@code WidgetKey} and {@code CreatedWidgetKey} exactly as docs/admin-api.md shows them:
- * {@code snake_case}, fields in the documented order, RFC 3339 UTC timestamps with millisecond
- * precision, explicit {@code null}s.
+ * {@code snake_case}, fields in the documented order (the lifecycle fields after the seed's),
+ * RFC 3339 UTC timestamps with millisecond precision, explicit {@code null}s. Also the one writer
+ * the admin API's other JSON answers use.
  */
 final class WidgetKeyJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private WidgetKeyJson() {
     }
@@ -36,14 +34,19 @@ final class WidgetKeyJson {
         });
     }
 
-    /** One key with its plaintext {@code key} (what create returns, once). */
+    /** One key without its plaintext (what the audit trail compares). */
+    static byte[] one(WidgetKey key) {
+        return write(json -> writeKey(json, key, null));
+    }
+
+    /** One key with its plaintext {@code key} (what create and rotate return, once). */
     static byte[] created(WidgetKey key, String plaintextKey) {
         return write(json -> writeKey(json, key, plaintextKey));
     }
 
     /** RFC 3339, UTC, always three fractional digits: {@code 2026-11-24T05:51:00.120Z}. */
     static String timestamp(Instant instant) {
-        return TIMESTAMP.format(instant);
+        return Rfc3339.format(instant);
     }
 
     private static void writeKey(JsonGenerator json, WidgetKey key, String plaintextKey) throws IOException {
@@ -62,13 +65,17 @@ final class WidgetKeyJson {
         writeTimestamp(json, "updated_at", key.updatedAt());
         writeTimestamp(json, "disabled_at", key.disabledAt());
         writeTimestamp(json, "last_used_at", key.lastUsedAt());
+        writeTimestamp(json, "expires_at", key.expiresAt());
+        json.writeStringField("mode", key.mode().wire());
+        writeId(json, "rotated_from", key.rotatedFrom());
+        writeId(json, "replaced_by", key.replacedBy());
         if (plaintextKey != null) {
             json.writeStringField("key", plaintextKey);
         }
         json.writeEndObject();
     }
 
-    private static void writeTimestamp(JsonGenerator json, String field, Instant instant) throws IOException {
+    static void writeTimestamp(JsonGenerator json, String field, Instant instant) throws IOException {
         if (instant == null) {
             json.writeNullField(field);
         } else {
@@ -76,11 +83,17 @@ final class WidgetKeyJson {
         }
     }
 
-    private interface JsonWriter {
+    private static void writeId(JsonGenerator json, String field, UUID id) throws IOException {
+        json.writeStringField(field, id == null ? null : id.toString());
+    }
+
+    /** Writes one JSON value. */
+    interface JsonWriter {
         void writeTo(JsonGenerator json) throws IOException;
     }
 
-    private static byte[] write(JsonWriter writer) {
+    /** The bytes {@code writer} writes. */
+    static byte[] write(JsonWriter writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             writer.writeTo(json);

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.widgetedge.core.origin.Allowlist;
 import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.OriginPattern;
+import dev.widgetedge.core.widget.KeyMode;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -17,20 +19,25 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Parses and validates the JSON bodies of create and update into domain values. Every problem
- * becomes an {@link ApiError} 400 whose detail names the field. Server-set fields ({@code id},
- * {@code created_at}, …) and unknown fields are ignored (docs/admin-api.md).
+ * Parses and validates the JSON bodies of create, update and rotate into domain values. Every
+ * problem becomes an {@link ApiError} 400 whose detail names the field. Server-set fields
+ * ({@code id}, {@code created_at}, {@code rotated_from}, …) and unknown fields are ignored
+ * (docs/admin-api.md).
  */
 final class WidgetKeyRequests {
 
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_AGENT_ID_LENGTH = 128;
     static final int MAX_ALLOWLIST_ENTRIES = 100;
+    static final long MAX_GRACE_SECONDS = 2_592_000;
+    static final Duration DEFAULT_GRACE = Duration.ofDays(1);
 
     private static final String UTF8_BOM = "\uFEFF";
 
@@ -39,35 +46,75 @@ final class WidgetKeyRequests {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** A validated create request. */
-    record NewWidgetKey(String name, String agentId, List<String> domainAllowlist) {
-    }
-
     private WidgetKeyRequests() {
     }
 
-    /** The body of {@code POST /api/v1/widget-keys}; errors say {@code Invalid body or name required}. */
-    static NewWidgetKey parseCreate(byte[] body) {
+    /**
+     * The body of {@code POST /api/v1/widget-keys}; errors say {@code Invalid body or name required}.
+     *
+     * @param now the time of the call: an {@code expires_at} not after it is refused
+     */
+    static KeySettings parseCreate(byte[] body, Instant now) {
         Fields fields = new Fields(parseObject(body, ApiError.INVALID_BODY_OR_NAME), ApiError.INVALID_BODY_OR_NAME);
         JsonNode name = fields.node("name");
         if (name == null || name.isNull()) {
             throw fields.invalid("name is required");
         }
-        return new NewWidgetKey(
+        return new KeySettings(
                 fields.name(name),
                 fields.has("agent_id") ? fields.agentId(fields.node("agent_id")) : null,
-                fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : List.of());
+                fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : List.of(),
+                fields.has("expires_at") ? fields.expiresAt(fields.node("expires_at"), now) : null,
+                fields.has("mode") ? fields.mode(fields.node("mode")) : KeyMode.ENFORCE);
     }
 
-    /** The body of {@code PATCH /api/v1/widget-keys/{id}}; errors say {@code Invalid body}. */
-    static WidgetKeyChanges parseUpdate(byte[] body) {
+    /**
+     * The body of {@code PATCH /api/v1/widget-keys/{id}}; errors say {@code Invalid body}.
+     *
+     * @param now the time of the call: an {@code expires_at} not after it is refused
+     */
+    static WidgetKeyChanges parseUpdate(byte[] body, Instant now) {
         Fields fields = new Fields(parseObject(body, ApiError.INVALID_BODY), ApiError.INVALID_BODY);
-        String name = fields.has("name") ? fields.name(fields.node("name")) : null;
-        boolean agentIdSet = fields.has("agent_id");
-        String agentId = agentIdSet ? fields.agentId(fields.node("agent_id")) : null;
-        List<String> allowlist = fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : null;
-        Boolean disabled = fields.has("disabled") ? fields.disabled(fields.node("disabled")) : null;
-        return new WidgetKeyChanges(name, allowlist, agentIdSet, agentId, disabled);
+        WidgetKeyChanges.Builder changes = WidgetKeyChanges.builder();
+        if (fields.has("name")) {
+            changes.name(fields.name(fields.node("name")));
+        }
+        if (fields.has("agent_id")) {
+            changes.agentId(fields.agentId(fields.node("agent_id")));
+        }
+        if (fields.has("domain_allowlist")) {
+            changes.domainAllowlist(fields.allowlist(fields.node("domain_allowlist")));
+        }
+        if (fields.has("expires_at")) {
+            changes.expiresAt(fields.expiresAt(fields.node("expires_at"), now));
+        }
+        if (fields.has("mode")) {
+            changes.mode(fields.mode(fields.node("mode")));
+        }
+        if (fields.has("disabled")) {
+            changes.disabled(fields.disabled(fields.node("disabled")));
+        }
+        return changes.build();
+    }
+
+    /**
+     * The body of {@code POST /api/v1/widget-keys/{id}/rotate}: the grace the old key keeps. The
+     * body is optional (empty: the default grace); errors say {@code Invalid body}.
+     */
+    static Duration parseRotate(byte[] body) {
+        if (body.length == 0) {
+            return DEFAULT_GRACE;
+        }
+        Fields fields = new Fields(parseObject(body, ApiError.INVALID_BODY), ApiError.INVALID_BODY);
+        if (!fields.has("grace_seconds")) {
+            return DEFAULT_GRACE;
+        }
+        JsonNode grace = fields.node("grace_seconds");
+        if (!grace.isIntegralNumber() || !grace.canConvertToLong() || grace.longValue() < 0
+                || grace.longValue() > MAX_GRACE_SECONDS) {
+            throw fields.invalid("grace_seconds must be an integer 0-" + MAX_GRACE_SECONDS);
+        }
+        return Duration.ofSeconds(grace.longValue());
     }
 
     private static JsonNode parseObject(byte[] body, String sentence) {
@@ -224,6 +271,33 @@ final class WidgetKeyRequests {
                 }
             }
             return Allowlist.of(patterns).entries();
+        }
+
+        Instant expiresAt(JsonNode node, Instant now) {
+            if (node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual()) {
+                throw invalid("expires_at must be an RFC 3339 date-time or null");
+            }
+            Instant expiresAt;
+            try {
+                expiresAt = Rfc3339.parse(node.textValue());
+            } catch (IllegalArgumentException e) {
+                throw invalid("expires_at must be an RFC 3339 date-time or null");
+            }
+            if (!expiresAt.isAfter(now)) {
+                throw invalid("expires_at is in the past");
+            }
+            return expiresAt;
+        }
+
+        KeyMode mode(JsonNode node) {
+            KeyMode mode = node.isTextual() ? KeyMode.fromWire(node.textValue()) : null;
+            if (mode == null) {
+                throw invalid("mode must be \"enforce\" or \"report\"");
+            }
+            return mode;
         }
 
         Boolean disabled(JsonNode node) {

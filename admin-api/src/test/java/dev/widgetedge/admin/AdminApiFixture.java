@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
 import dev.widgetedge.core.store.RedisConnector;
@@ -26,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,7 +52,8 @@ final class AdminApiFixture implements AutoCloseable {
         redis = RedisConnector.start(server.uri(), storeTimeout);
         keys = new RedisWidgetKeyStore(redis);
         tokens = new RedisAdminTokenStore(redis);
-        admin = AdminServer.start(loops, "127.0.0.1", 0, keys, tokens, registry, Clock.systemUTC(), headerTimeout);
+        admin = AdminServer.start(loops, "127.0.0.1", 0, keys, tokens, registry, Clock.systemUTC(), headerTimeout,
+                AuditLimits.defaults());
         ops = OpsServer.start(loops, "127.0.0.1", 0, registry,
                 () -> keys.ping().thenApply(pong -> true).exceptionally(error -> false));
         awaitStoreReachable();
@@ -163,15 +166,22 @@ final class AdminApiFixture implements AutoCloseable {
     /** The documented path a request went to, whatever its method (a 405 is documented too), or null. */
     private static String documentedTemplate(String path) {
         String canonical = path.startsWith("/v1/widget-keys") ? "/api" + path : path;
-        if (canonical.equals("/api/v1/widget-keys") || canonical.equals("/api/v1/openapi.json")) {
+        if (canonical.equals("/api/v1/widget-keys") || canonical.equals("/api/v1/openapi.json")
+                || canonical.equals("/api/v1/audit-events")) {
             return canonical;
         }
         String prefix = "/api/v1/widget-keys/";
-        if (canonical.startsWith(prefix) && canonical.length() > prefix.length()
-                && canonical.indexOf('/', prefix.length()) < 0) {
+        if (!canonical.startsWith(prefix) || canonical.length() == prefix.length()) {
+            return null;
+        }
+        String rest = canonical.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
             return "/api/v1/widget-keys/{id}";
         }
-        return null;
+        String tail = rest.substring(slash);
+        return slash > 0 && List.of("/rotate", "/origins", "/usage").contains(tail)
+                ? "/api/v1/widget-keys/{id}" + tail : null;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.store.InMemoryAdminTokenStore;
 import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
@@ -100,7 +101,7 @@ class AdminHandlerTest {
     }
 
     private AdminHandler handler(WidgetKeyStore store) {
-        return new AdminHandler(new Authenticator(tokens), new WidgetKeyService(store, clock),
+        return new AdminHandler(new Authenticator(tokens), new KeyEndpoints(store, clock, AuditLimits.defaults()),
                 new AdminMetrics(registry), OpenApiDocument.load());
     }
 

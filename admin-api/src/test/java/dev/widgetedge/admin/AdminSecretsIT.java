@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "The plaintext key is never stored" (docs/keys.md) and "the key layout is versioned" (docs/redis.md): after real
- * admin API traffic, every key and every value in Redis is read and searched for secrets.
+ * admin API traffic (a rotation included), every key and every value in Redis, the audit log's too, is read and
+ * searched for secrets.
  */
 class AdminSecretsIT {
 
@@ -104,6 +105,13 @@ class AdminSecretsIT {
         api.keys.recordUsage(UUID.fromString(created.get(5).get("id").asText()), Instant.now())
                 .toCompletableFuture().join();
         delete(all, "acct_any", created.get(5));
+        // Key 3 is rotated: the new key's plaintext must stay out of Redis like every other.
+        AdminApiFixture.Response rotated = api.call("POST", "/api/v1/widget-keys/" + created.get(3).get("id").asText()
+                + "/rotate", two, "acct_three", "{\"grace_seconds\":60}");
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
+        mutations += 2;
+        created.add(rotated.json());
+        PLAINTEXT_KEYS.add(rotated.json().get("key").asText());
         for (int i = 0; i < created.size(); i++) {
             if (i != 1) {
                 LIVE_KEYS.add(PLAINTEXT_KEYS.get(i));
@@ -250,13 +258,27 @@ class AdminSecretsIT {
     }
 
     @Test
-    void aRemovedKey_leavesNothingBehind_notEvenInItsAccountsIndex() {
-        String all = everything();
+    void aRemovedKey_leavesNothingBehindButItsAuditTrail_notEvenInItsAccountsIndex() {
+        StringBuilder allButAudit = new StringBuilder();
+        StringBuilder audit = new StringBuilder();
+        CONTENTS.forEach((key, value) -> (key.startsWith(PREFIX + "audit:") ? audit : allButAudit)
+                .append(key).append('\n').append(value).append('\n'));
 
         for (String id : REMOVED_IDS) {
-            assertThat(all).as("Redis contents").doesNotContain(id);
+            assertThat(allButAudit.toString()).as("Redis contents but the audit log").doesNotContain(id);
+            assertThat(audit.toString()).as("the audit log").contains("\"action\":\"key.deleted\",\"key_id\":\"" + id);
         }
-        assertThat(all).doesNotContain(KeyDigest.sha256Hex(PLAINTEXT_KEYS.get(1)));
+        assertThat(everything()).doesNotContain(KeyDigest.sha256Hex(PLAINTEXT_KEYS.get(1)));
+    }
+
+    @Test
+    void everyMutation_leftItsEventInTheAuditLog_withActorAndChanges() {
+        String audit = CONTENTS.entrySet().stream().filter(entry -> entry.getKey().startsWith(PREFIX + "audit:{"))
+                .map(Map.Entry::getValue).reduce("", String::concat);
+
+        assertThat(audit.split("\"action\":", -1)).hasSize(mutations + 1);
+        assertThat(audit).contains("\"action\":\"key.rotated\"", "\"rotated_from\":{\"from\":null",
+                "\"token_name\":\"test\"}");
     }
 
     @Test

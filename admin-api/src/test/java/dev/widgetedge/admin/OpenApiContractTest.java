@@ -389,7 +389,11 @@ class OpenApiContractTest {
                 .put("created_at", "2026-11-24T05:51:00.123Z")
                 .put("updated_at", "2026-11-24T05:51:00.123Z")
                 .putNull("disabled_at")
-                .putNull("last_used_at");
+                .putNull("last_used_at")
+                .putNull("expires_at")
+                .put("mode", "enforce")
+                .putNull("rotated_from")
+                .putNull("replaced_by");
     }
 
     private ObjectNode createdWidgetKey() {

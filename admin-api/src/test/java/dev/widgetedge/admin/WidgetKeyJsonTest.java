@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.widgetedge.core.widget.KeyMode;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code WidgetKey} and {@code CreatedWidgetKey} as JSON (docs/admin-api.md): field order, nulls, timestamps. */
+/**
+ * {@code WidgetKey} and {@code CreatedWidgetKey} as JSON (docs/admin-api.md): field order, nulls, timestamps,
+ * lifecycle fields. */
 class WidgetKeyJsonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,24 +34,30 @@ class WidgetKeyJsonTest {
             + "\"created_at\":\"2026-11-24T05:51:00.123Z\","
             + "\"updated_at\":\"2026-11-24T05:51:00.123Z\","
             + "\"disabled_at\":null,"
-            + "\"last_used_at\":null"
+            + "\"last_used_at\":null,"
+            + "\"expires_at\":null,"
+            + "\"mode\":\"enforce\","
+            + "\"rotated_from\":null,"
+            + "\"replaced_by\":null"
             + "}";
 
+    /** The seed's fields in the seed's order, then the lifecycle fields. */
     private static final List<String> SPEC_FIELD_ORDER = List.of("id", "account_id", "name", "agent_id",
-            "domain_allowlist", "key_last8", "created_at", "updated_at", "disabled_at", "last_used_at");
+            "domain_allowlist", "key_last8", "created_at", "updated_at", "disabled_at", "last_used_at",
+            "expires_at", "mode", "rotated_from", "replaced_by");
 
     private static final String PLAINTEXT = "pk_live_ZlV9vZQvUdhbjGIBE6rR0S90Vbn3nJ24A67T";
 
     private static WidgetKey specExample() {
         Instant at = Instant.parse("2026-11-24T05:51:00.123Z");
-        return new WidgetKey(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123",
-                "acme.com production", "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z",
-                List.of("https://acme.com", "https://www.acme.com"), "x3Kq9ZpA", at, at, null, null);
+        return WidgetKey.created(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", "x3Kq9ZpA",
+                KeySettings.of("acme.com production", "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z",
+                        List.of("https://acme.com", "https://www.acme.com")), at, null);
     }
 
     private static WidgetKey withTimes(Instant created, Instant updated, Instant disabled, Instant lastUsed) {
-        return new WidgetKey(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", "n", null,
-                List.of(), "x3Kq9ZpA", created, updated, disabled, lastUsed);
+        return new WidgetKey(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", "x3Kq9ZpA",
+                KeySettings.of("n", null, List.of()), created, updated, disabled, lastUsed, null, null);
     }
 
     private static String text(byte[] json) {
@@ -107,6 +117,23 @@ class WidgetKeyJsonTest {
     }
 
     @Test
+    void lifecycleFields_showExpiryModeAndBothRotationLinks() throws IOException {
+        UUID from = UUID.fromString("11111111-2222-8333-8444-555555555555");
+        UUID to = UUID.fromString("66666666-7777-8888-8999-aaaaaaaaaaaa");
+        WidgetKey rotated = new WidgetKey(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123",
+                "x3Kq9ZpA", KeySettings.of("n", null, List.of()).withMode(KeyMode.REPORT)
+                        .withExpiresAt(Instant.parse("2026-12-24T00:00:00Z")),
+                Instant.EPOCH, Instant.EPOCH, null, null, from, to);
+
+        JsonNode json = parse(WidgetKeyJson.list(List.of(rotated))).get(0);
+
+        assertThat(json.get("expires_at").asText()).isEqualTo("2026-12-24T00:00:00.000Z");
+        assertThat(json.get("mode").asText()).isEqualTo("report");
+        assertThat(json.get("rotated_from").asText()).isEqualTo(from.toString());
+        assertThat(json.get("replaced_by").asText()).isEqualTo(to.toString());
+    }
+
+    @Test
     void nullableFields_areExplicitNulls_notOmitted() {
         String json = text(WidgetKeyJson.list(List.of(withTimes(Instant.EPOCH, Instant.EPOCH, null, null))));
 
@@ -160,8 +187,8 @@ class WidgetKeyJsonTest {
     @Test
     void textFields_areEscapedAndRoundTrip() throws IOException {
         String name = "quote \" backslash \\ </script> \u2028 Bücher 商店 \uD83D\uDE80";
-        WidgetKey key = new WidgetKey(UUID.randomUUID(), "acct_1", name, null, List.of(), "x3Kq9ZpA",
-                Instant.EPOCH, Instant.EPOCH, null, null);
+        WidgetKey key = WidgetKey.created(UUID.randomUUID(), "acct_1", "x3Kq9ZpA",
+                KeySettings.of(name, null, List.of()), Instant.EPOCH, null);
 
         JsonNode parsed = parse(WidgetKeyJson.list(List.of(key))).get(0);
 
@@ -170,8 +197,8 @@ class WidgetKeyJsonTest {
 
     @Test
     void output_isUtf8() {
-        WidgetKey key = new WidgetKey(UUID.randomUUID(), "acct_1", "Bücher", null, List.of(), "x3Kq9ZpA",
-                Instant.EPOCH, Instant.EPOCH, null, null);
+        WidgetKey key = WidgetKey.created(UUID.randomUUID(), "acct_1", "x3Kq9ZpA",
+                KeySettings.of("Bücher", null, List.of()), Instant.EPOCH, null);
 
         assertThat(text(WidgetKeyJson.list(List.of(key)))).contains("\"name\":\"Bücher\"");
     }

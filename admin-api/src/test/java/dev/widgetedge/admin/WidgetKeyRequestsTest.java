@@ -3,6 +3,7 @@ package dev.widgetedge.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -27,17 +28,19 @@ class WidgetKeyRequestsTest {
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static WidgetKeyRequests.NewWidgetKey create(String json) {
-        return WidgetKeyRequests.parseCreate(utf8(json));
+    private static final Instant NOW = Instant.parse("2026-11-24T05:51:00.123Z");
+
+    private static KeySettings create(String json) {
+        return WidgetKeyRequests.parseCreate(utf8(json), NOW);
     }
 
     private static WidgetKeyChanges update(String json) {
-        return WidgetKeyRequests.parseUpdate(utf8(json));
+        return WidgetKeyRequests.parseUpdate(utf8(json), NOW);
     }
 
     /** The error create answers for {@code body}, asserting it is a 400 with create's sentence. */
     private static String createError(byte[] body) {
-        ApiError error = catchThrowableOfType(ApiError.class, () -> WidgetKeyRequests.parseCreate(body));
+        ApiError error = catchThrowableOfType(ApiError.class, () -> WidgetKeyRequests.parseCreate(body, NOW));
         assertThat(error).as("parseCreate(%s) should fail", new String(body, StandardCharsets.UTF_8)).isNotNull();
         assertThat(error.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
         assertThat(error.getMessage()).startsWith(CREATE);
@@ -50,7 +53,7 @@ class WidgetKeyRequestsTest {
 
     /** The error update answers for {@code body}, asserting it is a 400 with update's sentence. */
     private static String updateError(byte[] body) {
-        ApiError error = catchThrowableOfType(ApiError.class, () -> WidgetKeyRequests.parseUpdate(body));
+        ApiError error = catchThrowableOfType(ApiError.class, () -> WidgetKeyRequests.parseUpdate(body, NOW));
         assertThat(error).as("parseUpdate(%s) should fail", new String(body, StandardCharsets.UTF_8)).isNotNull();
         assertThat(error.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
         assertThat(error.getMessage()).startsWith(UPDATE);
@@ -407,13 +410,14 @@ class WidgetKeyRequestsTest {
 
         @Test
         void serverSetAndUnknownFields_areIgnoredOnCreate() {
-            WidgetKeyRequests.NewWidgetKey parsed = create("{\"name\":\"n\","
+            KeySettings parsed = create("{\"name\":\"n\","
                     + "\"id\":\"0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e\",\"account_id\":\"acct_evil\","
                     + "\"created_at\":\"2000-01-01T00:00:00.000Z\",\"updated_at\":42,\"disabled_at\":\"x\","
                     + "\"last_used_at\":[1],\"key\":\"pk_live_x\",\"key_last8\":{\"a\":1},"
-                    + "\"disabled\":\"not even a boolean\",\"colour\":\"blue\",\"nested\":{\"deep\":[1,2,3]}}");
+                    + "\"disabled\":\"not even a boolean\","
+                    + "\"rotated_from\":\"x\",\"replaced_by\":7,\"colour\":\"blue\",\"nested\":{\"deep\":[1,2,3]}}");
 
-            assertThat(parsed).isEqualTo(new WidgetKeyRequests.NewWidgetKey("n", null, List.of()));
+            assertThat(parsed).isEqualTo(KeySettings.of("n", null, List.of()));
         }
 
         @Test
@@ -423,17 +427,17 @@ class WidgetKeyRequestsTest {
                     + "\"disabled_at\":\"2000-01-01T00:00:00.000Z\",\"last_used_at\":null,\"key\":\"pk_live_x\","
                     + "\"key_last8\":\"abcdefgh\",\"colour\":\"blue\"}");
 
-            assertThat(parsed).isEqualTo(new WidgetKeyChanges(null, null, false, null, null));
+            assertThat(parsed).isEqualTo(WidgetKeyChanges.builder().build());
         }
 
         @Test
         void emptyPatch_isANoChange() {
             WidgetKeyChanges changes = update("{}");
             Instant created = Instant.parse("2026-11-24T05:51:00.123Z");
-            WidgetKey key = new WidgetKey(UUID.randomUUID(), "acct_1", "n", "agent_1",
-                    List.of("https://acme.com"), "x3Kq9ZpA", created, created, null, null);
+            WidgetKey key = WidgetKey.created(UUID.randomUUID(), "acct_1", "x3Kq9ZpA",
+                    KeySettings.of("n", "agent_1", List.of("https://acme.com")), created, null);
 
-            assertThat(changes).isEqualTo(new WidgetKeyChanges(null, null, false, null, null));
+            assertThat(changes).isEqualTo(WidgetKeyChanges.builder().build());
             assertThat(key.apply(changes, created.plusSeconds(60))).isSameAs(key);
         }
     }

@@ -1,6 +1,7 @@
 package dev.widgetedge.app;
 
 import dev.widgetedge.admin.AdminServer;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
 import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.core.store.RedisWidgetKeyStore;
@@ -50,6 +51,9 @@ final class AdminCommand implements Callable<Integer> {
     HeaderTimeoutOption headerTimeout;
 
     @Mixin
+    AuditOption audit;
+
+    @Mixin
     DrainOption drain;
 
     private final ShutdownSignal signal;
@@ -62,15 +66,16 @@ final class AdminCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration drainTimeout = drain.value();
         Duration clientHeaderTimeout = headerTimeout.value();
+        AuditLimits auditLimits = audit.value();
         RedisConnector redis = store.connect();
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
         running.closeOnStop(redis);
-        RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis);
+        RedisWidgetKeyStore keys = new RedisWidgetKeyStore(redis, auditLimits);
         indexAccounts(keys);
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         HttpServer admin = running.add(AdminServer.start(loops, host, port, keys, new RedisAdminTokenStore(redis),
-                registry, Clock.systemUTC(), clientHeaderTimeout));
+                registry, Clock.systemUTC(), clientHeaderTimeout, auditLimits));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys)));
         LOG.info("admin API listening on {}:{} (ops on port {}, transport {}, Redis at {})",

@@ -3,6 +3,8 @@ package dev.widgetedge.app;
 import dev.widgetedge.admin.AdminServer;
 import dev.widgetedge.admin.AdminTokens;
 import dev.widgetedge.admin.WidgetKeyService;
+import dev.widgetedge.core.audit.Actor;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.origin.Allowlist;
 import dev.widgetedge.core.origin.InvalidOriginException;
@@ -12,6 +14,8 @@ import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.token.AccountIds;
 import dev.widgetedge.core.token.AccountScope;
+import dev.widgetedge.core.token.AdminToken;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.gateway.Gateway;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.server.EventLoops;
@@ -85,6 +89,9 @@ final class DevCommand implements Callable<Integer> {
     GatewayOptions gateway;
 
     @Mixin
+    AuditOption audit;
+
+    @Mixin
     DrainOption drain;
 
     @Spec
@@ -99,6 +106,7 @@ final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration drainTimeout = drain.value();
+        AuditLimits auditLimits = audit.value();
         if (!AccountIds.isValid(account)) {
             throw new UsageError("--account", "'" + account + "'", AccountIds.EXPECTED);
         }
@@ -109,10 +117,10 @@ final class DevCommand implements Callable<Integer> {
                     MIN_TOKEN_LENGTH + "-" + AdminTokenFormat.MAX_LENGTH + " characters of A-Z a-z 0-9 - . _ ~ + /");
         }
 
-        InMemoryWidgetKeyStore keys = new InMemoryWidgetKeyStore();
+        InMemoryWidgetKeyStore keys = new InMemoryWidgetKeyStore(auditLimits);
         InMemoryAdminTokenStore tokens = new InMemoryAdminTokenStore();
-        AdminTokens.issue(tokens, token, "dev", AccountScope.of(Set.of(account)), Clock.systemUTC())
-                .toCompletableFuture().join();
+        AdminToken devToken = AdminTokens.issue(tokens, token, "dev", AccountScope.of(Set.of(account)),
+                Clock.systemUTC()).toCompletableFuture().join();
 
         EventLoops loops = EventLoops.create();
         RunningServers running = new RunningServers(loops);
@@ -121,21 +129,25 @@ final class DevCommand implements Callable<Integer> {
         running.add(edge.server());
         running.closeOnStop(() -> edge.close(drainTimeout));
         HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
-                Clock.systemUTC(), settings.connections().headerTimeout()));
+                Clock.systemUTC(), settings.connections().headerTimeout(), auditLimits));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys).and(Readiness.onceStoreAnswered(edge.server(), keys))));
         // Only once every port is bound: a taken port fails the command before any key exists.
-        DevBanner.DemoKey demo = noDemo ? null : createDemoKey(keys, account);
+        DevBanner.DemoKey demo = noDemo ? null
+                : createDemoKey(keys, account, new Actor(devToken.id(), devToken.name()));
 
         DevBanner.print(spec.commandLine().getOut(), host, edge.server().port(), admin.port(), ops.port(), token,
                 account, demo);
         return running.runUntil(signal, drainTimeout);
     }
 
-    /** Creates the demo key exactly as {@code POST /api/v1/widget-keys} would. */
-    static DevBanner.DemoKey createDemoKey(WidgetKeyStore keys, String account) {
+    /**
+     * Creates the demo key exactly as {@code POST /api/v1/widget-keys} would, with {@code actor}
+     * (the dev token) in its audit event.
+     */
+    static DevBanner.DemoKey createDemoKey(WidgetKeyStore keys, String account, Actor actor) {
         WidgetKeyService.Created created = new WidgetKeyService(keys, Clock.systemUTC())
-                .create(account, DEMO_NAME, null, normalized(DEMO_ALLOWLIST))
+                .create(actor, account, KeySettings.of(DEMO_NAME, null, normalized(DEMO_ALLOWLIST)))
                 .toCompletableFuture().join();
         return new DevBanner.DemoKey(created.key().id().toString(), created.plaintextKey(),
                 created.key().domainAllowlist());

@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /**
- * Reads durations as operators write them: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, or
- * ISO-8601 ({@code PT2S}). A sign is accepted so that the range check, not the parser, reports a
- * negative value.
+ * Reads durations as operators write them: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h},
+ * {@code 90d}, or ISO-8601 ({@code PT2S}). A sign is accepted so that the range check, not the
+ * parser, reports a negative value.
  */
 final class DurationConverter implements OptionConverter<Duration> {
 
-    static final String EXPECTED = "a duration such as 500ms, 2s, 5m or 1h";
+    static final String EXPECTED = "a duration such as 500ms, 2s, 5m, 1h or 90d";
 
     @Override
     public Duration convert(String value) {
@@ -55,6 +55,7 @@ final class DurationConverter implements OptionConverter<Duration> {
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
+            case "d" -> Duration.ofDays(amount);
             default -> null;
         };
     }

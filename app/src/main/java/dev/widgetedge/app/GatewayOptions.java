@@ -54,6 +54,11 @@ final class GatewayOptions {
             description = "How often last_used_at is written back (default: ${DEFAULT-VALUE}).")
     Duration usageFlush = GatewaySettings.DEFAULT_USAGE_FLUSH;
 
+    @Option(names = "--report-flush", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often the origin report's counts are written to the store, and at every UTC hour "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration reportFlush = GatewaySettings.DEFAULT_REPORT_FLUSH;
+
     @Option(names = "--max-body", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "The largest request body proxied; larger gets 413 (default: ${DEFAULT-VALUE}).")
     long maxBody = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
@@ -84,6 +89,7 @@ final class GatewayOptions {
                     .negativeMaxKeys(negativeMaxKeys)
                     .keyFilterRebuild(keyFilterRebuild)
                     .usageFlush(usageFlush)
+                    .reportFlush(reportFlush)
                     .storeTimeout(storeTimeout)
                     .upstream(upstreamUri)
                     .upstreamTimeout(upstreamTimeout)

@@ -92,7 +92,7 @@ class ComposeFileTest {
                         "service admin-token: widget-edge tokens create --no-such-flag"),
                 new Breakage("a value the option refuses", false,
                         "WIDGET_EDGE_CACHE_TTL: 30s", "WIDGET_EDGE_CACHE_TTL: 30 seconds",
-                        "--cache-ttl: 30 seconds (expected: a duration such as 500ms, 2s, 5m or 1h) (from WIDGET_EDGE_CACHE_TTL)"),
+                        "--cache-ttl: 30 seconds (expected: a duration such as 500ms, 2s, 5m, 1h or 90d) (from WIDGET_EDGE_CACHE_TTL)"),
                 new Breakage("a widget-edge service that runs no command", false,
                         "command: [\"gateway\"]", "command: []",
                         "service gateway-1: command [] runs no widget-edge command"),

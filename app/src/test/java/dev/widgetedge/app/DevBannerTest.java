@@ -2,6 +2,7 @@ package dev.widgetedge.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.widgetedge.core.audit.Actor;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
@@ -107,7 +108,7 @@ class DevBannerTest {
     void demoKey_isStoredInTheAccount_withTheLocalAllowlist_andOnlyItsDigest() {
         InMemoryWidgetKeyStore store = new InMemoryWidgetKeyStore();
 
-        DevBanner.DemoKey demo = DevCommand.createDemoKey(store, "acct_try");
+        DevBanner.DemoKey demo = DevCommand.createDemoKey(store, "acct_try", new Actor("tok_dev", "dev"));
 
         assertThat(WidgetKeyFormat.isWellFormed(demo.key())).isTrue();
         assertThat(demo.id()).isEqualTo(KeyDigest.keyId(demo.key()).toString());

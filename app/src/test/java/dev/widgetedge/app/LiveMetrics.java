@@ -1,6 +1,7 @@
 package dev.widgetedge.app;
 
 import dev.widgetedge.admin.AdminServer;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.store.InMemoryAdminTokenStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.gateway.Gateway;
@@ -72,7 +73,7 @@ final class LiveMetrics {
         Gateway gateway = Gateway.start(loops, "127.0.0.1", 0, GatewaySettings.defaults(), keys, registry,
                 Clock.systemUTC());
         HttpServer admin = AdminServer.start(loops, "127.0.0.1", 0, keys, new InMemoryAdminTokenStore(), registry,
-                Clock.systemUTC(), HeaderTimeout.DEFAULT);
+                Clock.systemUTC(), HeaderTimeout.DEFAULT, AuditLimits.defaults());
         HttpServer ops = OpsServer.start(loops, "127.0.0.1", 0, registry, () -> CompletableFuture.completedFuture(true));
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -49,22 +49,30 @@ class LogSecretsIT {
                     "--upstream", "http://127.0.0.1:" + upstream.getAddress().getPort());
             int gateway = dev.portOnLine("gateway      http://127.0.0.1:", "127.0.0.1:");
             int admin = dev.portOnLine("admin API    http://127.0.0.1:", "127.0.0.1:");
-            String key = runScenario(gateway, admin);
+            List<String> keys = runScenario(gateway, admin);
+            String actor = call(admin, "GET", "/api/v1/audit-events?limit=1", TOKEN, null).body()
+                    .replaceAll(".*\"token_id\":\"([^\"]+)\".*", "$1");
 
             dev.process().destroy();
             assertThat(dev.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             List<String> lines = Files.readAllLines(dev.stderr(), StandardCharsets.UTF_8);
             assertThat(lines).as("the access log and the key events were written").anyMatch(line -> line.contains("bootstrap"))
                     .anyMatch(line -> line.contains("widget key created"));
-            assertThat(lines).noneMatch(line -> line.contains(key)).noneMatch(line -> line.contains(TOKEN));
-            assertThat(lines).noneMatch(line -> line.contains(key.substring(8, 38)));
+            assertThat(lines).as("a revocation's line names the action, the changed field and the token id")
+                    .anyMatch(line -> line.contains("widget key disabled") && line.contains("key.disabled")
+                            && line.contains("disabled_at") && line.contains(actor))
+                    .anyMatch(line -> line.contains("widget key rotated") && line.contains("replaced_by"));
+            for (String key : keys) {
+                assertThat(lines).noneMatch(line -> line.contains(key)).noneMatch(line -> line.contains(TOKEN));
+                assertThat(lines).noneMatch(line -> line.contains(key.substring(8, 38)));
+            }
         } finally {
             upstream.stop(0);
         }
     }
 
-    /** Everything an operator and a browser do with one key; returns the key. */
-    private String runScenario(int gateway, int admin) throws Exception {
+    /** Everything an operator and a browser do with a key, its rotation included; returns the keys. */
+    private List<String> runScenario(int gateway, int admin) throws Exception {
         String created = call(admin, "POST", "/api/v1/widget-keys", TOKEN,
                 "{\"name\":\"secrets\",\"domain_allowlist\":[\"" + ORIGIN + "\"]}").body();
         String key = created.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
@@ -89,7 +97,11 @@ class LogSecretsIT {
                 .isEqualTo(204);
         await().atMost(Duration.ofSeconds(5)).until(() -> bootstrap(gateway, key, ORIGIN).statusCode() == 403);
         assertThat(call(admin, "DELETE", "/api/v1/widget-keys/" + id, TOKEN, null).statusCode()).isEqualTo(204);
-        return key;
+        String other = call(admin, "POST", "/api/v1/widget-keys", TOKEN, "{\"name\":\"rotated\"}").body();
+        String rotated = call(admin, "POST", "/api/v1/widget-keys/" + other.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1")
+                + "/rotate", TOKEN, null).body();
+        return List.of(key, other.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1"),
+                rotated.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1"));
     }
 
     private HttpResponse<String> bootstrap(int port, String key, String origin) throws IOException, InterruptedException {

@@ -37,7 +37,7 @@ class MainTest {
             "dev --ops-port -1|--ops-port: -1 (expected: a port from 0 to 65535, 0 for any free port)",
             "dev --admin-port eighty|--admin-port: eighty (expected: a port from 0 to 65535, 0 for any free port)",
             "dev --drain-timeout -1s|--drain-timeout: -1s (expected: >= 0)",
-            "dev --drain-timeout soon|--drain-timeout: soon (expected: a duration such as 500ms, 2s, 5m or 1h)",
+            "dev --drain-timeout soon|--drain-timeout: soon (expected: a duration such as 500ms, 2s, 5m, 1h or 90d)",
             "dev --account 'bad account'|--account: 'bad account' (expected: 1-128 characters of A-Z a-z 0-9 _ - . :)",
             "dev --admin-token short|--admin-token: (hidden) (expected: 16-512 characters of A-Z a-z 0-9 - . _ ~ + /)",
             "dev --prot 8080|--prot: unknown option (expected: an option of widget-edge dev such as --port; widget-edge dev --help lists them)",

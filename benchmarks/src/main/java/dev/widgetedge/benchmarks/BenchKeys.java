@@ -3,6 +3,7 @@ package dev.widgetedge.benchmarks;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,9 +51,9 @@ final class BenchKeys {
     static String insert(WidgetKeyStore store, List<String> allowlist) {
         String plaintext = WidgetKeyFormat.mint();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        WidgetKey key = new WidgetKey(KeyDigest.keyId(plaintext), ACCOUNT, "benchmark", "agent_1", allowlist,
-                WidgetKeyFormat.last8(plaintext), now, now, null, null);
-        if (!store.insert(key, KeyDigest.sha256Hex(plaintext), now).toCompletableFuture().join()) {
+        WidgetKey key = WidgetKey.created(KeyDigest.keyId(plaintext), ACCOUNT, WidgetKeyFormat.last8(plaintext),
+                KeySettings.of("benchmark", "agent_1", allowlist), now, null);
+        if (!store.insert(key, KeyDigest.sha256Hex(plaintext), now, null).toCompletableFuture().join()) {
             throw new IllegalStateException("key id collision");
         }
         return plaintext;

@@ -8,6 +8,7 @@ import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.util.List;
@@ -62,6 +63,7 @@ public class DecidePathBenchmark {
     private CoarseTicker ticker;
     private UsageRecorder usage;
     private KeyDecider decider;
+    private TrafficRecorder traffic;
     private AutoCloseable subscription;
 
     private String key;
@@ -93,7 +95,8 @@ public class DecidePathBenchmark {
         ticker = CoarseTicker.start();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         existence = ExistenceFilter.start(store, GatewayMetrics.noop(), settings.cache().keyFilterRebuild());
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock,
+        traffic = TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop());
+        decider = new KeyDecider(store, settings, usage, traffic, GatewayMetrics.noop(), existence, ticker, clock,
                 Runnable::run);
         subscription = store.subscribe(decider);
     }

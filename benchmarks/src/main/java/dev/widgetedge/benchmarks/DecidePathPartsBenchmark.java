@@ -11,6 +11,7 @@ import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ public class DecidePathPartsBenchmark {
     private UsageRecorder usage;
     private ExistenceFilter existence;
     private KeyDecider decider;
+    private TrafficRecorder traffic;
     private CachedKey cached;
     private String key;
     private char[] keyChars;
@@ -72,7 +74,8 @@ public class DecidePathPartsBenchmark {
         ticker = CoarseTicker.start();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         existence = ExistenceFilter.start(store, GatewayMetrics.noop(), settings.cache().keyFilterRebuild());
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock,
+        traffic = TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop());
+        decider = new KeyDecider(store, settings, usage, traffic, GatewayMetrics.noop(), existence, ticker, clock,
                 Runnable::run);
         store.subscribe(decider);
     }
@@ -129,7 +132,7 @@ public class DecidePathPartsBenchmark {
     /** Step 4: the cached key's decision: origin parse and allowlist match. */
     @Benchmark
     public Decision step4_cachedKeyDecide() {
-        return cached.decide(origin);
+        return cached.decide(origin, ticker.wallMillis(), traffic);
     }
 
     /** Step 4a: the origin parse alone. */

@@ -7,6 +7,7 @@ import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.util.Arrays;
@@ -66,6 +67,7 @@ public class DecideZipfBenchmark {
     private UsageRecorder usage;
     private ExistenceFilter existence;
     private KeyDecider decider;
+    private TrafficRecorder traffic;
     private long loadsBeforeIteration;
 
     /** Each thread's position in {@link #requested}. */
@@ -88,7 +90,9 @@ public class DecideZipfBenchmark {
         ticker = CoarseTicker.start();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         existence = ExistenceFilter.start(store, GatewayMetrics.noop(), settings.cache().keyFilterRebuild());
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, Runnable::run);
+        traffic = TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop());
+        decider = new KeyDecider(store, settings, usage, traffic, GatewayMetrics.noop(), existence, ticker, clock,
+                Runnable::run);
         store.subscribe(decider);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.widgetedge.admin.AdminServer;
 import dev.widgetedge.admin.AdminTokens;
 import dev.widgetedge.core.key.AdminTokenFormat;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
 import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.core.store.RedisWidgetKeyStore;
@@ -165,7 +166,7 @@ public final class PropagationScenario {
         MeterRegistry adminRegistry = Metrics.newRegistry();
         resources.push(adminRegistry::close);
         HttpServer admin = AdminServer.start(loops, "127.0.0.1", 0, new RedisWidgetKeyStore(adminRedis), tokens,
-                adminRegistry, clock, HeaderTimeout.DEFAULT);
+                adminRegistry, clock, HeaderTimeout.DEFAULT, AuditLimits.defaults());
         resources.push(admin::stopAccepting);
         adminPort = admin.port();
         if (!adminRedis.awaitConnected(START_TIMEOUT)) {

@@ -12,8 +12,8 @@ import java.time.Duration;
 
 /**
  * A running gateway: its listener in front of the {@link GatewayWiring} (decide path, existence
- * filter, invalidation subscription, usage write-back, upstream client), wired from one store and one
- * settings record. {@link #close} stops the parts that are not the listener (drain the
+ * filter, invalidation subscription, usage and origin report write-back, upstream client), wired
+ * from one store and one settings record. {@link #close} stops the parts that are not the listener (drain the
  * {@link #server()} first).
  */
 public final class Gateway implements AutoCloseable {
@@ -58,7 +58,10 @@ public final class Gateway implements AutoCloseable {
         return wiring.usage();
     }
 
-    /** Unsubscribes, writes pending usage marks (up to {@code timeout}), closes upstream connections. */
+    /**
+     * Unsubscribes, writes pending usage marks and origin report counts (up to {@code timeout}
+     * each), closes upstream connections.
+     */
     public void close(Duration timeout) {
         wiring.close(timeout);
     }

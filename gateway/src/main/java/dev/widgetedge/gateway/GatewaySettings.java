@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param upstream     where and how {@code /v1/widget/**} is proxied
  * @param connections  how client connections are treated
  * @param usageFlush   how often {@code last_used_at} marks are written back
+ * @param reportFlush  how often the origin report's counts are written back (and at every UTC hour)
  * @param storeTimeout the bound on one store call (also bounds how long a load can race)
  */
 public record GatewaySettings(
@@ -21,9 +22,11 @@ public record GatewaySettings(
         UpstreamSettings upstream,
         ConnectionSettings connections,
         Duration usageFlush,
+        Duration reportFlush,
         Duration storeTimeout) {
 
     public static final Duration DEFAULT_USAGE_FLUSH = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_REPORT_FLUSH = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STORE_TIMEOUT = RedisConnector.DEFAULT_STORE_TIMEOUT;
 
     public GatewaySettings {
@@ -31,6 +34,7 @@ public record GatewaySettings(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(connections, "connections");
         SettingsChecks.positive("--usage-flush", usageFlush);
+        SettingsChecks.positive("--report-flush", reportFlush);
         SettingsChecks.positive("--store-timeout", storeTimeout);
     }
 
@@ -59,6 +63,7 @@ public record GatewaySettings(
                 .idleTimeout(connections.idleTimeout())
                 .headerTimeout(connections.headerTimeout())
                 .usageFlush(usageFlush)
+                .reportFlush(reportFlush)
                 .storeTimeout(storeTimeout);
     }
 
@@ -77,6 +82,7 @@ public record GatewaySettings(
         private Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = ConnectionSettings.DEFAULT_HEADER_TIMEOUT;
         private Duration usageFlush = DEFAULT_USAGE_FLUSH;
+        private Duration reportFlush = DEFAULT_REPORT_FLUSH;
         private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
 
         private Builder() {
@@ -143,6 +149,11 @@ public record GatewaySettings(
             return this;
         }
 
+        public Builder reportFlush(Duration value) {
+            reportFlush = value;
+            return this;
+        }
+
         public Builder storeTimeout(Duration value) {
             storeTimeout = value;
             return this;
@@ -160,6 +171,7 @@ public record GatewaySettings(
                     new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes),
                     new ConnectionSettings(idleTimeout, headerTimeout),
                     usageFlush,
+                    reportFlush,
                     storeTimeout);
         }
     }

@@ -10,6 +10,7 @@ import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
 import dev.widgetedge.gateway.pipeline.GatewayInitializer;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.InFlightRequests;
@@ -23,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything behind the gateway's listener, wired from one store and one settings record: the
- * decide path and its metrics, the existence filter, the invalidation subscription, the usage
- * write-back, the upstream client, and the channel initializer that puts them in front of each
- * connection.
+ * decide path and its metrics, the existence filter, the invalidation subscription, the usage and
+ * origin report write-back, the upstream client, and the channel initializer that puts them in
+ * front of each connection.
  * {@link Gateway#start} binds this initializer to a port; the pipeline benchmark drives the same
  * initializer on an embedded channel, so that what it measures cannot drift from what runs.
  */
@@ -36,6 +37,7 @@ public final class GatewayWiring {
     private final KeyDecider decider;
     private final ExistenceFilter existence;
     private final UsageRecorder usage;
+    private final TrafficRecorder traffic;
     private final Subscription subscription;
     private final UpstreamClient upstream;
     private final CoarseTicker ticker;
@@ -43,12 +45,13 @@ public final class GatewayWiring {
     private final InFlightRequests inFlight;
     private final GatewayInitializer initializer;
 
-    private GatewayWiring(KeyDecider decider, ExistenceFilter existence, UsageRecorder usage,
+    private GatewayWiring(KeyDecider decider, ExistenceFilter existence, UsageRecorder usage, TrafficRecorder traffic,
             Subscription subscription, UpstreamClient upstream, CoarseTicker ticker, ExecutorService cacheUpkeep,
             InFlightRequests inFlight, GatewayInitializer initializer) {
         this.decider = decider;
         this.existence = existence;
         this.usage = usage;
+        this.traffic = traffic;
         this.subscription = subscription;
         this.upstream = upstream;
         this.ticker = ticker;
@@ -68,6 +71,8 @@ public final class GatewayWiring {
         GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
         CoarseTicker ticker = CoarseTicker.start();
         UsageRecorder usage = UsageRecorder.start(store, settings.usageFlush(), clock, ticker);
+        TrafficRecorder traffic = TrafficRecorder.start(store, settings.reportFlush(), settings.cache().maxKeys(), ticker,
+                metrics);
         ExistenceFilter existence = ExistenceFilter.start(store, metrics, settings.cache().keyFilterRebuild());
         MicrometerGatewayMetrics.trackKeyFilter(registry, existence);
         // The caches' upkeep (eviction, expiry) runs on a thread of its own, never on a store or I/O
@@ -78,7 +83,8 @@ public final class GatewayWiring {
             thread.setDaemon(true);
             return thread;
         });
-        KeyDecider decider = new KeyDecider(store, settings, usage, metrics, existence, ticker, clock, cacheUpkeep);
+        KeyDecider decider = new KeyDecider(store, settings, usage, traffic, metrics, existence, ticker, clock,
+                cacheUpkeep);
         DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         DecisionCacheMetrics.monitor(registry, decider.negativeCache(), "widget_gateway_unknown_keys");
         Subscription subscription = store.subscribe(decider);
@@ -87,8 +93,8 @@ public final class GatewayWiring {
         InFlightRequests inFlight = new InFlightRequests();
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
         GatewayInitializer initializer = new GatewayInitializer(settings, decider, metrics, upstream, inFlight);
-        return new GatewayWiring(decider, existence, usage, subscription, upstream, ticker, cacheUpkeep, inFlight,
-                initializer);
+        return new GatewayWiring(decider, existence, usage, traffic, subscription, upstream, ticker, cacheUpkeep,
+                inFlight, initializer);
     }
 
     /** The per-connection pipeline, to bind to a listener (or to an embedded channel). */
@@ -116,7 +122,15 @@ public final class GatewayWiring {
         return usage;
     }
 
-    /** Unsubscribes, writes pending usage marks (up to {@code timeout}), closes upstream connections. */
+    /** The origin report's counters. */
+    public TrafficRecorder traffic() {
+        return traffic;
+    }
+
+    /**
+     * Unsubscribes, writes pending usage marks and origin report counts (up to {@code timeout}
+     * each), closes upstream connections.
+     */
     public void close(Duration timeout) {
         try {
             subscription.close();
@@ -125,6 +139,7 @@ public final class GatewayWiring {
         }
         existence.close();
         usage.close(timeout);
+        traffic.close(timeout);
         if (upstream != null) {
             upstream.close();
         }

@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.proxy.RawClient;
 import dev.widgetedge.server.EventLoops;
@@ -54,9 +55,8 @@ final class EdgeFixture implements AutoCloseable {
         String key = WidgetKeyFormat.mint();
         Instant now = Instant.now();
         UUID id = KeyDigest.keyId(key);
-        WidgetKey widgetKey = new WidgetKey(id, ACCOUNT, "edge test", "agent_edge", List.of(ORIGIN),
-                WidgetKeyFormat.last8(key), now, now, null, null);
-        store.insert(widgetKey, KeyDigest.sha256Hex(key), now).toCompletableFuture().join();
+        WidgetKey widgetKey = WidgetKey.created(id, ACCOUNT, WidgetKeyFormat.last8(key), KeySettings.of("edge test", "agent_edge", List.of(ORIGIN)), now, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), now, null).toCompletableFuture().join();
         return key;
     }
 

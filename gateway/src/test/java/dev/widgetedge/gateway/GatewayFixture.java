@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.widgetedge.admin.AdminServer;
 import dev.widgetedge.admin.AdminTokens;
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.AdminTokenFormat;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
 import dev.widgetedge.core.store.RedisConnector;
@@ -53,7 +54,7 @@ final class GatewayFixture implements AutoCloseable {
         adminRedis = RedisConnector.start(redis.uri(), Duration.ofSeconds(2));
         RedisAdminTokenStore tokens = new RedisAdminTokenStore(adminRedis);
         admin = AdminServer.start(loops, "127.0.0.1", 0, new RedisWidgetKeyStore(adminRedis), tokens,
-                Metrics.newRegistry(), Clock.systemUTC(), HeaderTimeout.DEFAULT);
+                Metrics.newRegistry(), Clock.systemUTC(), HeaderTimeout.DEFAULT, AuditLimits.defaults());
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
             AdminTokens.issue(tokens, adminToken, "gateway tests", AccountScope.of(Set.of(ACCOUNT)), Clock.systemUTC())
                     .toCompletableFuture().join();

@@ -2,15 +2,18 @@ package dev.widgetedge.server;
 
 import java.time.Duration;
 
-/** Durations as operators write them, for messages and logs: {@code 2s}, {@code 250ms}, {@code 5m}. */
+/** Durations as operators write them, for messages and logs: {@code 2s}, {@code 250ms}, {@code 5m}, {@code 90d}. */
 public final class Durations {
 
     private Durations() {
     }
 
-    /** The shortest exact form among hours, minutes, seconds and milliseconds. */
+    /** The shortest exact form among days, hours, minutes, seconds and milliseconds. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
+        if (millis != 0 && millis % 86_400_000 == 0) {
+            return millis / 86_400_000 + "d";
+        }
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";
         }

@@ -1,13 +1,18 @@
 package dev.widgetedge.benchmarks.load;
 
+import dev.widgetedge.core.audit.AuditEvent;
+import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.store.Subscription;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.GatewayWiring;
@@ -25,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +47,7 @@ import java.util.function.Consumer;
 /**
  * Heap per cached key: fills the {@link KeyDecider} of a {@link GatewayWiring} (the wiring
  * {@code Gateway.start} binds to its port: Prometheus registry, gateway and Caffeine metrics,
- * ticker, usage recorder, existence filter, invalidation subscription; default settings, so
+ * ticker, usage and origin report recorders, existence filter, invalidation subscription; default settings, so
  * {@code --cache-max-keys 1000000}) with N keys, each loaded by one allowed request, and reports
  * the growth of the used heap divided by N.
  *
@@ -91,6 +97,7 @@ public final class CacheMemory {
         decider.cache().invalidateAll();
         decider.cache().cleanUp();
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
+        flushTwice(wiring);
 
         long before = usedHeapAfterGc(memory);
         Map<String, long[]> histogramBefore = classHistogram();
@@ -101,6 +108,7 @@ public final class CacheMemory {
         double fillSeconds = (System.nanoTime() - started) / 1e9;
         // Let the usage recorder write its marks (its pending map empties) and Caffeine catch up.
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
+        flushTwice(wiring);
         decider.cache().cleanUp();
         long cached = decider.cache().estimatedSize();
         long after = usedHeapAfterGc(memory);
@@ -130,6 +138,16 @@ public final class CacheMemory {
         if (!(decision instanceof Decision.Allowed)) {
             throw new IllegalStateException("expected allowed, got " + decision);
         }
+    }
+
+    /**
+     * Closes the origin report's window and writes it twice, as two flushes do, so that its per-key
+     * counters (what a window holds while it is current, bounded by the keys active in it) are gone
+     * and what remains is what stays with the cache.
+     */
+    private static void flushTwice(GatewayWiring wiring) {
+        wiring.traffic().flush().join();
+        wiring.traffic().flush().join();
     }
 
     private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
@@ -214,8 +232,8 @@ public final class CacheMemory {
             String shop = shopOf(id);
             List<String> allowlist = List.of("https://shop" + shop + ".example", "https://*.shop" + shop + ".example");
             String last8 = lookup.digest().substring(0, 8);
-            WidgetKey key = new WidgetKey(id, fresh("acct_bench"), "shop " + shop, fresh("agent_1"),
-                    allowlist, last8, created, created, null, null);
+            WidgetKey key = WidgetKey.created(id, fresh("acct_bench"), last8,
+                    KeySettings.of("shop " + shop, fresh("agent_1"), allowlist), created, null);
             return CompletableFuture.completedFuture(Optional.of(new StoredWidgetKey(key, 1)));
         }
 
@@ -245,17 +263,44 @@ public final class CacheMemory {
         }
 
         @Override
-        public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+        public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
+        public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now,
+                AuditEvent event) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+        public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
+                String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Optional<List<AuditEvent>>> auditEvents(AuditQuery query) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<List<UsageDay>> usageDays(UUID keyId, List<LocalDate> days) {
             throw new UnsupportedOperationException();
         }
 

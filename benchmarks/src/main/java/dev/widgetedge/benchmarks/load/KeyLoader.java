@@ -4,6 +4,7 @@ import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.core.store.RedisWidgetKeyStore;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -92,10 +93,10 @@ public final class KeyLoader {
             RedisWidgetKeyStore store = new RedisWidgetKeyStore(connector);
             for (long n = 0; n < count && failure.get() == null; n++) {
                 String plaintext = WidgetKeyFormat.mint(random);
-                WidgetKey key = new WidgetKey(KeyDigest.keyId(plaintext), account, "load " + n, "agent_1",
-                        ALLOWLIST, WidgetKeyFormat.last8(plaintext), now, now, null, null);
+                WidgetKey key = WidgetKey.created(KeyDigest.keyId(plaintext), account, WidgetKeyFormat.last8(plaintext),
+                        KeySettings.of("load " + n, "agent_1", ALLOWLIST), now, null);
                 inFlight.acquire();
-                store.insert(key, KeyDigest.sha256Hex(plaintext), now).whenComplete((applied, error) -> {
+                store.insert(key, KeyDigest.sha256Hex(plaintext), now, null).whenComplete((applied, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
                     } else if (!applied) {

@@ -57,6 +57,48 @@ public record Origin(Scheme scheme, String host, int port) {
         return headerValue == null ? null : OriginSyntax.origin(headerValue, null);
     }
 
+    /**
+     * Whether {@code text} is exactly this origin's serialization ({@link #toString()}): what a
+     * browser's {@code Origin} header is for it. Compared without building the text; no allocation.
+     */
+    public boolean isSerializedAs(CharSequence text) {
+        int at = prefixLength(text, scheme.text(), 0);
+        at = at < 0 ? -1 : prefixLength(text, "://", at);
+        at = at < 0 ? -1 : prefixLength(text, host, at);
+        if (at < 0) {
+            return false;
+        }
+        if (port == scheme.defaultPort()) {
+            return at == text.length();
+        }
+        if (at >= text.length() || text.charAt(at) != ':') {
+            return false;
+        }
+        int value = 0;
+        int first = at + 1;
+        for (int i = first; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || i - first >= 5) {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return text.length() > first && text.charAt(first) != '0' && value == port;
+    }
+
+    /** The index after {@code expected} if {@code text} has it at {@code at}, else -1. */
+    private static int prefixLength(CharSequence text, String expected, int at) {
+        if (text.length() - at < expected.length()) {
+            return -1;
+        }
+        for (int i = 0; i < expected.length(); i++) {
+            if (text.charAt(at + i) != expected.charAt(i)) {
+                return -1;
+            }
+        }
+        return at + expected.length();
+    }
+
     /** The RFC 6454 serialization, without the default port: {@code https://acme.com}, {@code http://localhost:8000}. */
     @Override
     public String toString() {

@@ -1,8 +1,13 @@
 package dev.widgetedge.core.store;
 
+import dev.widgetedge.core.audit.AuditEvent;
+import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -53,18 +58,44 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
-        return delegate.insert(key, digest, now);
+    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event) {
+        return delegate.insert(key, digest, now, event);
     }
 
     @Override
-    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
-        return delegate.replace(current, next, now);
+    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now, AuditEvent event) {
+        return delegate.replace(current, next, now, event);
     }
 
     @Override
-    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
-        return delegate.removeUnused(current, now);
+    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event) {
+        return delegate.removeUnused(current, now, event);
+    }
+
+    @Override
+    public CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
+            String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent) {
+        return delegate.rotate(current, retired, successor, successorDigest, now, retiredEvent, createdEvent);
+    }
+
+    @Override
+    public CompletionStage<Optional<List<AuditEvent>>> auditEvents(AuditQuery query) {
+        return delegate.auditEvents(query);
+    }
+
+    @Override
+    public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+        return delegate.recordTraffic(keyId, hour, counts);
+    }
+
+    @Override
+    public CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours) {
+        return delegate.originCounts(keyId, hours);
+    }
+
+    @Override
+    public CompletionStage<List<UsageDay>> usageDays(UUID keyId, List<LocalDate> days) {
+        return delegate.usageDays(keyId, days);
     }
 
     @Override

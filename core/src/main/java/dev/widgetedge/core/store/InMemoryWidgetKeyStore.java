@@ -1,9 +1,15 @@
 package dev.widgetedge.core.store;
 
+import dev.widgetedge.core.audit.AuditEvent;
+import dev.widgetedge.core.audit.AuditLimits;
+import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -13,16 +19,17 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The embedded store of {@code widget-edge dev}: everything in this process's memory, gone when it
- * exits. Same contract as the Redis store; invalidations go to in-process listeners, synchronously
- * on the mutating thread, after the mutation is visible. They are published outside the store's
- * lock (listeners never run under it), so two concurrent mutations may reach a listener in either
- * order; each invalidation carries its version, which is what listeners order by (as they must
- * for Redis too, where a subscription may lag).
+ * exits. Same contract as the Redis store, the audit log's and the report's bounds included. One
+ * lock guards everything, so every mutation is atomic with its event. Invalidations go to
+ * in-process listeners, synchronously on the mutating thread, after the mutation is visible. They
+ * are published outside the store's lock (listeners never run under it), so two concurrent
+ * mutations may reach a listener in either order; each invalidation carries its version, which is
+ * what listeners order by (as they must for Redis too, where a subscription may lag).
  */
 public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
 
@@ -34,7 +41,19 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     }
 
     private final Map<UUID, Entry> entries = new HashMap<>();
+    private final Map<String, MemoryAuditLog> auditLogs = new HashMap<>();
+    private final MemoryTraffic traffic = new MemoryTraffic();
+    private final AuditLimits auditLimits;
     private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** A store whose audit log keeps events for the default retention. */
+    public InMemoryWidgetKeyStore() {
+        this(AuditLimits.defaults());
+    }
+
+    public InMemoryWidgetKeyStore(AuditLimits auditLimits) {
+        this.auditLimits = auditLimits;
+    }
 
     @Override
     public synchronized CompletionStage<List<WidgetKey>> listByAccount(String accountId) {
@@ -76,45 +95,93 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event) {
         synchronized (this) {
             if (entries.containsKey(key.id())) {
                 return CompletableFuture.completedFuture(false);
             }
             entries.put(key.id(), new Entry(new StoredWidgetKey(key, 1), digest));
+            append(event);
         }
         publish(new Invalidation(key.id(), 1, now));
         return CompletableFuture.completedFuture(true);
     }
 
     @Override
-    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
+    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now, AuditEvent event) {
         long version = current.version() + 1;
         synchronized (this) {
-            Entry entry = entries.get(current.key().id());
-            if (entry == null || entry.stored().version() != current.version()) {
+            if (!isCurrent(current)) {
                 return CompletableFuture.completedFuture(false);
             }
-            WidgetKey kept = next.withLastUsedAt(entry.stored().key().lastUsedAt());
-            entries.put(kept.id(), new Entry(new StoredWidgetKey(kept, version), entry.digest()));
+            put(next, version);
+            append(event);
         }
         publish(new Invalidation(current.key().id(), version, now));
         return CompletableFuture.completedFuture(true);
     }
 
     @Override
-    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event) {
         UUID id = current.key().id();
         synchronized (this) {
-            Entry entry = entries.get(id);
-            if (entry == null || entry.stored().version() != current.version()
-                    || entry.stored().key().lastUsedAt() != null) {
+            if (!isCurrent(current) || entries.get(id).stored().key().lastUsedAt() != null) {
                 return CompletableFuture.completedFuture(false);
             }
             entries.remove(id);
+            traffic.forget(id);
+            append(event);
         }
         publish(new Invalidation(id, current.version() + 1, now));
         return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
+            String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent) {
+        long version = current.version() + 1;
+        synchronized (this) {
+            if (!isCurrent(current)) {
+                return CompletableFuture.completedFuture(RotateResult.CONFLICT);
+            }
+            if (entries.containsKey(successor.id())) {
+                return CompletableFuture.completedFuture(RotateResult.ID_TAKEN);
+            }
+            put(retired, version);
+            entries.put(successor.id(), new Entry(new StoredWidgetKey(successor, 1), successorDigest));
+            append(retiredEvent);
+            append(createdEvent);
+        }
+        publish(new Invalidation(current.key().id(), version, now));
+        publish(new Invalidation(successor.id(), 1, now));
+        return CompletableFuture.completedFuture(RotateResult.ROTATED);
+    }
+
+    @Override
+    public synchronized CompletionStage<Optional<List<AuditEvent>>> auditEvents(AuditQuery query) {
+        MemoryAuditLog log = auditLogs.get(query.accountId());
+        if (log == null) {
+            return CompletableFuture.completedFuture(query.before() == null ? Optional.of(List.of()) : Optional.empty());
+        }
+        return CompletableFuture.completedFuture(log.page(query));
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+        if (entries.containsKey(keyId)) {
+            traffic.record(keyId, hour, counts);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours) {
+        return CompletableFuture.completedFuture(traffic.origins(keyId, hours));
+    }
+
+    @Override
+    public synchronized CompletionStage<List<UsageDay>> usageDays(UUID keyId, List<LocalDate> days) {
+        return CompletableFuture.completedFuture(traffic.usage(keyId, days));
     }
 
     @Override
@@ -152,6 +219,26 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     @Override
     public CompletionStage<Void> ping() {
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether {@code current} is still what is stored, version and all; the lock is held. */
+    private boolean isCurrent(StoredWidgetKey current) {
+        Entry entry = entries.get(current.key().id());
+        return entry != null && entry.stored().version() == current.version();
+    }
+
+    /** Stores {@code next} at {@code version}, keeping the stored use and digest; the lock is held. */
+    private void put(WidgetKey next, long version) {
+        Entry entry = entries.get(next.id());
+        WidgetKey kept = next.withLastUsedAt(entry.stored().key().lastUsedAt());
+        entries.put(kept.id(), new Entry(new StoredWidgetKey(kept, version), entry.digest()));
+    }
+
+    /** Appends {@code event} (if any) to its account's log; the lock is held. */
+    private void append(AuditEvent event) {
+        if (event != null) {
+            auditLogs.computeIfAbsent(event.accountId(), account -> new MemoryAuditLog(auditLimits)).append(event);
+        }
     }
 
     private void publish(Invalidation invalidation) {

@@ -1,12 +1,26 @@
 package dev.widgetedge.core.store;
 
+import dev.widgetedge.core.audit.AuditEvent;
+import dev.widgetedge.core.audit.AuditLimits;
+import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.ReportLimits;
+import dev.widgetedge.core.report.ReportOutcome;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,39 +35,156 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The widget-key store on Redis; the layout is described in {@link RedisLayout}. Each mutation
- * is one Lua script that checks its condition, writes, and publishes the invalidation, so a
- * mutation and its invalidation are applied together or not at all.
+ * is one Lua script that checks its condition, writes, appends its audit event and publishes the
+ * invalidation, so a mutation, its event and its invalidation are applied together or not at all.
+ *
+ * <p>A Redis script is atomic (nothing else runs while it does) but not transactional: a command
+ * that fails half-way leaves the writes before it in place. So every script first reads and checks
+ * all it needs (conditions, the type of every key it writes, the ids its stream entries get) and
+ * only then writes, with commands that cannot fail on what it checked.
  */
 public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisWidgetKeyStore.class);
 
-    /** KEYS: record, account index, account set. ARGV: score, id, channel, message, account, field/value pairs. */
-    private static final RedisScript INSERT = new RedisScript("""
+    /** A script's answer when a key it would write holds data of another type: nothing was written. */
+    private static final long WRONG_TYPE = -1;
+
+    /** Lua shared by the mutation scripts: type checks and audit appends whose ids are known in advance. */
+    private static final String PRELUDE = """
+            local function is_type(key, wanted)
+              local found = redis.call('TYPE', key)['ok']
+              return found == 'none' or found == wanted
+            end
+            local function now_ms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local function last_id(stream)
+              if redis.call('EXISTS', stream) == 0 then return 0, -1 end
+              local info = redis.call('XINFO', 'STREAM', stream)
+              for i = 1, #info, 2 do
+                if info[i] == 'last-generated-id' then
+                  local ms, seq = string.match(info[i + 1], '^(%d+)-(%d+)$')
+                  return tonumber(ms), tonumber(seq)
+                end
+              end
+              return 0, -1
+            end
+            -- The first id after every stream's last one, and not before now: an XADD with it cannot fail.
+            local function first_free_id(now, streams)
+              local ms, seq = now, 0
+              for _, stream in ipairs(streams) do
+                local last_ms, last_seq = last_id(stream)
+                if last_ms > ms then ms, seq = last_ms, last_seq + 1
+                elseif last_ms == ms and last_seq >= seq then seq = last_seq + 1 end
+              end
+              return ms, seq
+            end
+            local function streams_ok(log, events)
+              if not is_type(log, 'stream') then return false end
+              for _, event in ipairs(events) do
+                if not is_type(event[1], 'stream') then return false end
+              end
+              return true
+            end
+            -- events: {key index stream, key id, event JSON}, appended in order (JSON '' = none).
+            local function append_events(log, max_events, retention_ms, events)
+              local streams = {log}
+              for _, event in ipairs(events) do table.insert(streams, event[1]) end
+              local now = now_ms()
+              local ms, seq = first_free_id(now, streams)
+              local oldest = string.format('%.0f-0', math.max(0, now - retention_ms))
+              for _, event in ipairs(events) do
+                if event[3] ~= '' then
+                  local id = string.format('%.0f-%.0f', ms, seq)
+                  redis.call('XADD', log, 'MAXLEN', max_events, id, 'key_id', event[2], 'event', event[3])
+                  redis.call('XADD', event[1], 'MAXLEN', max_events, id, 'e', '')
+                  redis.call('XTRIM', event[1], 'MINID', oldest)
+                  redis.call('PEXPIRE', event[1], retention_ms)
+                  seq = seq + 1
+                end
+              end
+              redis.call('XTRIM', log, 'MINID', oldest)
+              if redis.call('EXISTS', log) == 1 then redis.call('PEXPIRE', log, retention_ms) end
+            end
+            """;
+
+    /**
+     * KEYS: record, account index, account set, audit log, audit key index. ARGV: score, id,
+     * channel, message, account, max events, retention ms, event JSON, field/value pairs.
+     */
+    private static final RedisScript INSERT = new RedisScript(PRELUDE + """
+            local events = {{KEYS[5], ARGV[2], ARGV[8]}}
+            if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'zset') or not is_type(KEYS[3], 'set')
+                or not streams_ok(KEYS[4], events) then
+              return -1
+            end
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 9))
             redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
             redis.call('SADD', KEYS[3], ARGV[5])
+            append_events(KEYS[4], ARGV[6], tonumber(ARGV[7]), events)
             redis.call('PUBLISH', ARGV[3], ARGV[4])
             return 1
             """);
 
-    /** KEYS: record. ARGV: expected version, channel, message, field/value pairs. */
-    private static final RedisScript REPLACE = new RedisScript("""
+    /**
+     * KEYS: record, audit log, audit key index. ARGV: expected version, id, channel, message, max
+     * events, retention ms, event JSON, field/value pairs.
+     */
+    private static final RedisScript REPLACE = new RedisScript(PRELUDE + """
+            local events = {{KEYS[3], ARGV[2], ARGV[7]}}
+            if not is_type(KEYS[1], 'hash') or not streams_ok(KEYS[2], events) then return -1 end
             if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 8))
             redis.call('HINCRBY', KEYS[1], 'version', 1)
-            redis.call('PUBLISH', ARGV[2], ARGV[3])
+            append_events(KEYS[2], ARGV[5], tonumber(ARGV[6]), events)
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
             return 1
             """);
 
-    /** KEYS: record, account index. ARGV: expected version, id, channel, message. */
-    private static final RedisScript REMOVE_UNUSED = new RedisScript("""
+    /**
+     * KEYS: record, account index, audit log, audit key index. ARGV: expected version, id, channel,
+     * message, max events, retention ms, event JSON.
+     */
+    private static final RedisScript REMOVE_UNUSED = new RedisScript(PRELUDE + """
+            local events = {{KEYS[4], ARGV[2], ARGV[7]}}
+            if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'zset') or not streams_ok(KEYS[3], events) then
+              return -1
+            end
             local state = redis.call('HMGET', KEYS[1], 'version', 'last_used_at')
             if state[1] ~= ARGV[1] or state[2] ~= '' then return 0 end
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[2])
+            append_events(KEYS[3], ARGV[5], tonumber(ARGV[6]), events)
             redis.call('PUBLISH', ARGV[3], ARGV[4])
+            return 1
+            """);
+
+    /**
+     * KEYS: old record, new record, account index, audit log, old key's audit index, new key's
+     * audit index. ARGV: old version, old id, new id, new score, channel, old message, new message,
+     * max events, retention ms, old event JSON, new event JSON, number of old field/value pairs,
+     * the old key's pairs, then the new key's pairs. Answers 1 rotated, 0 conflict, 2 id taken.
+     * (The account is in the account set already: it has the old key.)
+     */
+    private static final RedisScript ROTATE = new RedisScript(PRELUDE + """
+            local events = {{KEYS[5], ARGV[2], ARGV[10]}, {KEYS[6], ARGV[3], ARGV[11]}}
+            if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'hash') or not is_type(KEYS[3], 'zset')
+                or not streams_ok(KEYS[4], events) then
+              return -1
+            end
+            if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+            local old_end = 12 + 2 * tonumber(ARGV[12])
+            redis.call('HSET', KEYS[1], unpack(ARGV, 13, old_end))
+            redis.call('HINCRBY', KEYS[1], 'version', 1)
+            redis.call('HSET', KEYS[2], unpack(ARGV, old_end + 1))
+            redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+            append_events(KEYS[4], ARGV[8], tonumber(ARGV[9]), events)
+            redis.call('PUBLISH', ARGV[5], ARGV[6])
+            redis.call('PUBLISH', ARGV[5], ARGV[7])
             return 1
             """);
 
@@ -68,13 +199,72 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             return 0
             """);
 
+    /**
+     * KEYS: record, origin report hour, usage day. ARGV: distinct-origin cap, report expires at
+     * (unix ms), usage expires at (unix ms), allowed, denied, rate limited, number of outcomes, the
+     * outcomes, then per row: origin, outcome, requests, first seen ms, last seen ms. Writes nothing
+     * for a key that no longer exists.
+     */
+    private static final RedisScript RECORD_TRAFFIC = new RedisScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            for i = 2, 3 do
+              local found = redis.call('TYPE', KEYS[i])['ok']
+              if found ~= 'none' and found ~= 'hash' then return -1 end
+            end
+            local cap = tonumber(ARGV[1])
+            local fixed = {['(missing)'] = true, ['(invalid)'] = true, ['null'] = true, ['(other)'] = true}
+            local outcome_count = tonumber(ARGV[7])
+            local function kept(origin)
+              for j = 1, outcome_count do
+                if redis.call('HEXISTS', KEYS[2], ARGV[7 + j] .. ' ' .. origin) == 1 then return true end
+              end
+              return false
+            end
+            for i = 8 + outcome_count, #ARGV, 5 do
+              local origin = ARGV[i]
+              if not fixed[origin] and not kept(origin) then
+                if tonumber(redis.call('HGET', KEYS[2], '#') or '0') >= cap then
+                  origin = '(other)'
+                else
+                  redis.call('HINCRBY', KEYS[2], '#', 1)
+                end
+              end
+              local field = ARGV[i + 1] .. ' ' .. origin
+              local requests, first, last = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+              local held = redis.call('HGET', KEYS[2], field)
+              local r, f, l
+              if held then r, f, l = string.match(held, '^(%d+) (%d+) (%d+)$') end
+              if r then
+                requests = requests + tonumber(r)
+                first = math.min(first, tonumber(f))
+                last = math.max(last, tonumber(l))
+              end
+              redis.call('HSET', KEYS[2], field, string.format('%.0f %.0f %.0f', requests, first, last))
+            end
+            redis.call('PEXPIREAT', KEYS[2], ARGV[2])
+            local columns = {'allowed', 'denied', 'rate_limited'}
+            for j = 1, 3 do
+              local add = tonumber(ARGV[3 + j])
+              if add > 0 then redis.call('HINCRBY', KEYS[3], columns[j], add) end
+            end
+            if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
+            return 1
+            """);
+
     private final RedisConnector redis;
     private final RedisKeyIdScan scan;
+    private final AuditLimits auditLimits;
+
+    /** A store on {@code redis} whose audit log keeps events for the default retention. */
+    public RedisWidgetKeyStore(RedisConnector redis) {
+        this(redis, AuditLimits.defaults());
+    }
 
     /** A store on {@code redis}; the connector stays the caller's to close. */
-    public RedisWidgetKeyStore(RedisConnector redis) {
+    public RedisWidgetKeyStore(RedisConnector redis, AuditLimits auditLimits) {
         this.redis = redis;
         this.scan = new RedisKeyIdScan(redis);
+        this.auditLimits = auditLimits;
     }
 
     @Override
@@ -86,10 +276,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
                     for (String id : ids) {
                         reads.add(commands.hgetall(RedisLayout.widgetKey(UUID.fromString(id))));
                     }
-                    return CompletableFuture.allOf(reads.stream()
-                                    .map(RedisFuture::toCompletableFuture)
-                                    .toArray(CompletableFuture[]::new))
-                            .thenApply(done -> {
+                    return allOf(reads).thenApply(done -> {
                                 List<WidgetKey> keys = new ArrayList<>(reads.size());
                                 for (RedisFuture<Map<String, String>> read : reads) {
                                     StoredWidgetKey stored = RedisLayout.readRecord(read.toCompletableFuture().join());
@@ -146,38 +333,187 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
-    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now) {
+    public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event) {
         String message = Invalidations.encode(new Invalidation(key.id(), 1, now));
         List<String> args = new ArrayList<>(List.of(RedisLayout.millis(key.createdAt()), key.id().toString(),
                 RedisLayout.INVALIDATION_CHANNEL, message, key.accountId()));
+        appendAuditArgs(args, event);
         appendPairs(args, RedisLayout.newRecord(key, digest));
         String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId()),
-                RedisLayout.ACCOUNTS};
-        return redis.call(commands -> INSERT.run(commands, keys, args.toArray(String[]::new)))
-                .thenApply(applied -> applied == 1L);
+            RedisLayout.ACCOUNTS, RedisLayout.auditLog(key.accountId()),
+            RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+        return run(INSERT, keys, args).thenApply(applied -> applied == 1L);
     }
 
     @Override
-    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now) {
-        UUID id = current.key().id();
-        String message = Invalidations.encode(new Invalidation(id, current.version() + 1, now));
-        List<String> args = new ArrayList<>(List.of(
-                Long.toString(current.version()), RedisLayout.INVALIDATION_CHANNEL, message));
-        appendPairs(args, RedisLayout.userFields(next));
-        String[] keys = {RedisLayout.widgetKey(id)};
-        return redis.call(commands -> REPLACE.run(commands, keys, args.toArray(String[]::new)))
-                .thenApply(applied -> applied == 1L);
-    }
-
-    @Override
-    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now) {
+    public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now, AuditEvent event) {
         WidgetKey key = current.key();
         String message = Invalidations.encode(new Invalidation(key.id(), current.version() + 1, now));
-        String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId())};
-        String[] args = {Long.toString(current.version()), key.id().toString(),
-                RedisLayout.INVALIDATION_CHANNEL, message};
-        return redis.call(commands -> REMOVE_UNUSED.run(commands, keys, args))
-                .thenApply(applied -> applied == 1L);
+        List<String> args = new ArrayList<>(List.of(
+                Long.toString(current.version()), key.id().toString(), RedisLayout.INVALIDATION_CHANNEL, message));
+        appendAuditArgs(args, event);
+        appendPairs(args, RedisLayout.mutableFields(next));
+        String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.auditLog(key.accountId()),
+            RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+        return run(REPLACE, keys, args).thenApply(applied -> applied == 1L);
+    }
+
+    @Override
+    public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event) {
+        WidgetKey key = current.key();
+        String message = Invalidations.encode(new Invalidation(key.id(), current.version() + 1, now));
+        List<String> args = new ArrayList<>(List.of(Long.toString(current.version()), key.id().toString(),
+                RedisLayout.INVALIDATION_CHANNEL, message));
+        appendAuditArgs(args, event);
+        String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId()),
+            RedisLayout.auditLog(key.accountId()), RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+        return run(REMOVE_UNUSED, keys, args).thenApply(applied -> applied == 1L);
+    }
+
+    @Override
+    public CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
+            String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent) {
+        WidgetKey old = current.key();
+        Map<String, String> oldFields = RedisLayout.mutableFields(retired);
+        List<String> args = new ArrayList<>(List.of(
+                Long.toString(current.version()), old.id().toString(), successor.id().toString(),
+                RedisLayout.millis(successor.createdAt()), RedisLayout.INVALIDATION_CHANNEL,
+                Invalidations.encode(new Invalidation(old.id(), current.version() + 1, now)),
+                Invalidations.encode(new Invalidation(successor.id(), 1, now)),
+                Integer.toString(auditLimits.maxEvents()),
+                Long.toString(auditLimits.retention().toMillis()),
+                eventArg(retiredEvent), eventArg(createdEvent), Integer.toString(oldFields.size())));
+        appendPairs(args, oldFields);
+        appendPairs(args, RedisLayout.newRecord(successor, successorDigest));
+        String[] keys = {RedisLayout.widgetKey(old.id()), RedisLayout.widgetKey(successor.id()),
+            RedisLayout.accountIndex(old.accountId()), RedisLayout.auditLog(old.accountId()),
+            RedisLayout.auditKeyIndex(old.accountId(), old.id()),
+            RedisLayout.auditKeyIndex(old.accountId(), successor.id())};
+        return run(ROTATE, keys, args).thenApply(result -> result == 1L ? RotateResult.ROTATED
+                : result == 2L ? RotateResult.ID_TAKEN : RotateResult.CONFLICT);
+    }
+
+    /**
+     * Without a key: one {@code XREVRANGE} of the account's log. With a key: one of the key's index
+     * stream, then the events it names from the log, pipelined (an event the log has trimmed since
+     * is left out).
+     */
+    @Override
+    public CompletionStage<Optional<List<AuditEvent>>> auditEvents(AuditQuery query) {
+        String log = RedisLayout.auditLog(query.accountId());
+        Range.Boundary<String> oldest = Range.Boundary.including(query.notBefore().toEpochMilli() + "-0");
+        Range.Boundary<String> newest = query.before() == null
+                ? Range.Boundary.unbounded() : Range.Boundary.excluding(query.before());
+        Range<String> range = Range.from(oldest, newest);
+        Limit limit = Limit.from(query.limit());
+        return redis.call(commands -> beforeExists(commands, log, query.before()).thenCompose(exists -> {
+            if (!exists) {
+                return CompletableFuture.completedFuture(Optional.<List<AuditEvent>>empty());
+            }
+            if (query.keyId() == null) {
+                return commands.xrevrange(log, range, limit)
+                        .thenApply(entries -> Optional.of(events(entries)));
+            }
+            String index = RedisLayout.auditKeyIndex(query.accountId(), query.keyId());
+            return commands.xrevrange(index, range, limit).thenCompose(ids -> {
+                List<RedisFuture<List<StreamMessage<String, String>>>> reads = new ArrayList<>(ids.size());
+                for (StreamMessage<String, String> id : ids) {
+                    reads.add(commands.xrange(log, Range.create(id.getId(), id.getId())));
+                }
+                return allOf(reads).thenApply(done -> {
+                    List<StreamMessage<String, String>> entries = new ArrayList<>(reads.size());
+                    for (RedisFuture<List<StreamMessage<String, String>>> read : reads) {
+                        entries.addAll(read.toCompletableFuture().join());
+                    }
+                    return Optional.of(events(entries));
+                });
+            });
+        }));
+    }
+
+    private static CompletionStage<Boolean> beforeExists(RedisAsyncCommands<String, String> commands, String log,
+            String before) {
+        if (before == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return commands.xrange(log, Range.create(before, before)).thenApply(found -> !found.isEmpty());
+    }
+
+    private static List<AuditEvent> events(List<StreamMessage<String, String>> entries) {
+        List<AuditEvent> events = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            events.add(RedisLayout.readEvent(entry.getId(), entry.getBody().get(RedisLayout.F_EVENT)));
+        }
+        return events;
+    }
+
+    @Override
+    public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+        long[] usage = new long[ReportOutcome.UsageClass.values().length];
+        List<String> rows = new ArrayList<>(counts.size() * 5);
+        for (TrafficCount count : counts) {
+            usage[count.outcome().usage().ordinal()] += count.requests();
+            rows.addAll(List.of(count.origin(), count.outcome().wire(), Long.toString(count.requests()),
+                    RedisLayout.millis(count.firstSeen()), RedisLayout.millis(count.lastSeen())));
+        }
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        Instant reportExpiry = hour.plus(Duration.ofHours(1)).plus(ReportLimits.ORIGIN_RETENTION);
+        Instant usageExpiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(ReportLimits.USAGE_RETENTION);
+        List<String> args = new ArrayList<>(List.of(Integer.toString(ReportLimits.MAX_ORIGINS_PER_HOUR),
+                RedisLayout.millis(reportExpiry), RedisLayout.millis(usageExpiry)));
+        for (long column : usage) {
+            args.add(Long.toString(column));
+        }
+        args.add(Integer.toString(ReportOutcome.values().length));
+        for (ReportOutcome outcome : ReportOutcome.values()) {
+            args.add(outcome.wire());
+        }
+        args.addAll(rows);
+        String[] keys = {RedisLayout.widgetKey(keyId), RedisLayout.originsHour(keyId, hour),
+            RedisLayout.usageDay(keyId, day)};
+        return run(RECORD_TRAFFIC, keys, args).thenApply(ignored -> null);
+    }
+
+    @Override
+    public CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours) {
+        return redis.call(commands -> {
+            List<RedisFuture<Map<String, String>>> reads = new ArrayList<>(hours.size());
+            for (Instant hour : hours) {
+                reads.add(commands.hgetall(RedisLayout.originsHour(keyId, hour)));
+            }
+            return allOf(reads).thenApply(done -> {
+                List<TrafficCount> rows = new ArrayList<>();
+                for (RedisFuture<Map<String, String>> read : reads) {
+                    read.toCompletableFuture().join().forEach((field, value) -> {
+                        TrafficCount row = RedisLayout.readOriginRow(field, value);
+                        if (row != null) {
+                            rows.add(row);
+                        }
+                    });
+                }
+                return rows;
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<List<UsageDay>> usageDays(UUID keyId, List<LocalDate> days) {
+        return redis.call(commands -> {
+            List<RedisFuture<Map<String, String>>> reads = new ArrayList<>(days.size());
+            for (LocalDate day : days) {
+                reads.add(commands.hgetall(RedisLayout.usageDay(keyId, day)));
+            }
+            return allOf(reads).thenApply(done -> {
+                List<UsageDay> result = new ArrayList<>();
+                for (int i = 0; i < days.size(); i++) {
+                    Map<String, String> hash = reads.get(i).toCompletableFuture().join();
+                    if (!hash.isEmpty()) {
+                        result.add(RedisLayout.readUsageDay(days.get(i), hash));
+                    }
+                }
+                return result;
+            });
+        });
     }
 
     @Override
@@ -244,6 +580,32 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     @Override
     public CompletionStage<Void> ping() {
         return redis.call(commands -> commands.ping()).thenApply(pong -> null);
+    }
+
+    private CompletionStage<Long> run(RedisScript script, String[] keys, List<String> args) {
+        return redis.call(commands -> script.run(commands, keys, args.toArray(String[]::new))).thenApply(result -> {
+            if (result == WRONG_TYPE) {
+                throw new StoreException("a key of " + keys[0] + " holds data of an unexpected type; nothing was written");
+            }
+            return result;
+        });
+    }
+
+    /** The audit arguments every mutation script takes: max events, retention (ms), the event's JSON. */
+    private void appendAuditArgs(List<String> args, AuditEvent event) {
+        args.add(Integer.toString(auditLimits.maxEvents()));
+        args.add(Long.toString(auditLimits.retention().toMillis()));
+        args.add(eventArg(event));
+    }
+
+    /** The event's JSON, or {@code ""} for none (a store seeded by a tool). */
+    private static String eventArg(AuditEvent event) {
+        return event == null ? "" : RedisLayout.eventJson(event);
+    }
+
+    private static <T> CompletableFuture<Void> allOf(List<RedisFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.stream().map(RedisFuture::toCompletableFuture)
+                .toArray(CompletableFuture[]::new));
     }
 
     private static void appendPairs(List<String> args, Map<String, String> fields) {

@@ -1,8 +1,13 @@
 package dev.widgetedge.core.store;
 
+import dev.widgetedge.core.audit.AuditEvent;
+import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,8 +21,10 @@ import java.util.function.Consumer;
  *
  * <p>Every method is non-blocking and thread-safe. A stage completes exceptionally with a
  * {@link StoreException} when the store is unreachable, fails, or does not answer within the
- * configured store timeout. Every successful mutation publishes an {@link Invalidation}
- * atomically with its writes: either both happen or neither.
+ * configured store timeout. Every successful mutation publishes an {@link Invalidation} and
+ * appends its {@link AuditEvent} to the account's audit log atomically with its writes: all of it
+ * happens or none of it. (A mutation's {@code event} may be {@code null} only where no user acts:
+ * tools and tests that seed a store directly.)
  *
  * <p>Mutations are conditional on the version that was read ({@link StoredWidgetKey#version()}),
  * so that callers can read, decide and write without a lock and retry on a conflict.
@@ -48,22 +55,65 @@ public interface WidgetKeyStore {
      *
      * @return {@code false} if a key with the same id exists already
      */
-    CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now);
+    CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event);
 
     /**
-     * Replaces the user-settable state of {@code current} with {@code next} if the stored version
-     * is still {@code current.version()}; the stored {@code last_used_at} is kept as it is.
+     * Replaces the state of {@code current} with {@code next} if the stored version is still
+     * {@code current.version()}; the stored {@code last_used_at} is kept as it is.
      *
      * @return {@code false} on a version conflict or if the key is gone
      */
-    CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now);
+    CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now, AuditEvent event);
 
     /**
      * Removes {@code current} if its version is unchanged and it has still never been used.
      *
      * @return {@code false} on a version conflict, a use recorded since, or if it is gone
      */
-    CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now);
+    CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event);
+
+    /** The outcome of {@link #rotate}. */
+    enum RotateResult {
+        /** Both keys written, both invalidations published, both events appended. */
+        ROTATED,
+        /** The old key changed since it was read (or is gone): nothing was written. */
+        CONFLICT,
+        /** A key with the successor's id exists already: nothing was written. */
+        ID_TAKEN
+    }
+
+    /**
+     * One rotation, all or nothing: replaces {@code current} with {@code retired} (conditional on
+     * its version, as {@link #replace}), stores {@code successor} at version 1 (as {@link #insert}),
+     * publishes both invalidations and appends both events.
+     */
+    CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
+            String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent);
+
+    /**
+     * A page of an account's audit log, newest first, with the ids the store gave the events.
+     *
+     * @return empty when {@code query.before()} names no event of the account's log
+     */
+    CompletionStage<Optional<List<AuditEvent>>> auditEvents(AuditQuery query);
+
+    /**
+     * Adds a gateway's counts for one key and one UTC hour to the origin report and to the day's
+     * usage, in one step. The report keeps at most
+     * {@link dev.widgetedge.core.report.ReportLimits#MAX_ORIGINS_PER_HOUR} distinct origins per key
+     * and hour, whoever wrote them; the counts of any origin past that go to
+     * {@link dev.widgetedge.core.report.OriginLabels#OTHER}. Counts for a key that no longer
+     * exists are dropped. Does not publish.
+     *
+     * @param hour the start of the UTC hour the requests were answered in
+     */
+    CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts);
+
+    /** The origin report of one key for these UTC hours (given by their start), one row per hour, origin and outcome. */
+    CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours);
+
+    /** The usage of one key on those of these UTC days that had traffic. */
+    CompletionStage<List<UsageDay>> usageDays(UUID keyId, List<LocalDate> days);
 
     /**
      * Records that the key was used at {@code usedAt}, unless it has a later use recorded or no

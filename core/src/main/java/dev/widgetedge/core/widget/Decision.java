@@ -9,12 +9,21 @@ import java.util.UUID;
  */
 public sealed interface Decision permits Decision.Allowed, Decision.Denied {
 
-    /** Allowed: the key exists, is enabled, and the origin is on its allowlist. */
-    record Allowed(UUID keyId, String accountId, String agentId) implements Decision {
+    /**
+     * Allowed: the key exists, is enabled and unexpired, and the origin is on its allowlist, or
+     * the key is in report mode and the origin is served although it is not ({@code reported}).
+     * A cached key holds one instance of each kind it can give, so deciding allocates nothing.
+     */
+    record Allowed(UUID keyId, String accountId, String agentId, boolean reported) implements Decision {
 
         public Allowed {
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(accountId, "accountId");
+        }
+
+        /** The same key's decision for an origin served in report mode. */
+        public Allowed asReported() {
+            return new Allowed(keyId, accountId, agentId, true);
         }
     }
 

@@ -10,6 +10,8 @@ public enum DenialReason {
     UNKNOWN_KEY("unknown_key"),
     /** The key is disabled (revoked). */
     KEY_DISABLED("key_disabled"),
+    /** The key's {@code expires_at} has passed, by the gateway's own clock. */
+    KEY_EXPIRED("key_expired"),
     /** No {@code Origin} header, or an empty one. */
     ORIGIN_MISSING("origin_missing"),
     /** The origin is not on the key's allowlist, is {@code null}, or does not parse. */

@@ -1,5 +1,7 @@
 package dev.widgetedge.core.store;
 
+import dev.widgetedge.core.audit.AuditLimits;
+
 /** The store contract on the in-memory store of {@code dev} mode. */
 class InMemoryWidgetKeyStoreTest extends WidgetKeyStoreContract {
 
@@ -8,5 +10,10 @@ class InMemoryWidgetKeyStoreTest extends WidgetKeyStoreContract {
     @Override
     protected WidgetKeyStore store() {
         return store;
+    }
+
+    @Override
+    protected WidgetKeyStore storeKeepingEvents(int maxEvents) {
+        return new InMemoryWidgetKeyStore(new AuditLimits(AuditLimits.DEFAULT_RETENTION, maxEvents));
     }
 }

@@ -3,8 +3,10 @@ package dev.widgetedge.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.testing.RedisServerExtension;
 import java.time.Duration;
@@ -47,6 +49,11 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
     @Override
     protected WidgetKeyStore store() {
         return store;
+    }
+
+    @Override
+    protected WidgetKeyStore storeKeepingEvents(int maxEvents) {
+        return new RedisWidgetKeyStore(redis, new AuditLimits(AuditLimits.DEFAULT_RETENTION, maxEvents));
     }
 
     @Test
@@ -132,9 +139,9 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
     private static WidgetKey insert(String account) {
         String plaintext = WidgetKeyFormat.mint();
         Instant now = Instant.parse("2026-11-24T05:51:00Z");
-        WidgetKey key = new WidgetKey(KeyDigest.keyId(plaintext), account, "name", null, List.of(),
-                WidgetKeyFormat.last8(plaintext), now, now, null, null);
-        assertThat(store.insert(key, KeyDigest.sha256Hex(plaintext), now).toCompletableFuture().join()).isTrue();
+        WidgetKey key = WidgetKey.created(KeyDigest.keyId(plaintext), account, WidgetKeyFormat.last8(plaintext),
+                KeySettings.of("name", null, List.of()), now, null);
+        assertThat(store.insert(key, KeyDigest.sha256Hex(plaintext), now, null).toCompletableFuture().join()).isTrue();
         return key;
     }
 

@@ -5,10 +5,13 @@ import dev.widgetedge.core.origin.Allowlist;
 import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.Origin;
 import dev.widgetedge.core.origin.OriginPattern;
+import dev.widgetedge.core.report.ReportOutcome;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
 import dev.widgetedge.core.widget.WidgetKey;
+import dev.widgetedge.gateway.report.Tally;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.lang.invoke.MethodHandles;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the gateway knows about one key: what the store said, when it said it, and the decision
- * that follows for any origin. Immutable but for the usage mark, which only the
+ * that follows for any origin at any time (the key's expiry is compared with the clock of the
+ * request, not of the load). Immutable but for the usage mark, which only the
  * {@link dev.widgetedge.gateway.usage.UsageRecorder} touches, the remembered origin, and the
  * one-way {@link #detach() detached} flag the {@link KeyDecider} sets when the entry leaves its cache.
  */
@@ -41,7 +45,8 @@ public final class CachedKey {
 
     private final UUID id;
     private final long version;
-    private final DenialReason keyDenial;
+    /** The key's own answer before any origin: refused and why, or served until when and how. */
+    private final KeyTerms terms;
     private final Decision.Allowed allowed;
     private final Allowlist allowlist;
     /** When the store last confirmed this state: the load, or a later revalidation that found it unchanged. */
@@ -67,11 +72,11 @@ public final class CachedKey {
      */
     private volatile int flags;
 
-    private CachedKey(UUID id, long version, DenialReason keyDenial, Decision.Allowed allowed, Allowlist allowlist,
+    private CachedKey(UUID id, long version, KeyTerms terms, Decision.Allowed allowed, Allowlist allowlist,
             long loadedAtNanos, int epoch) {
         this.id = id;
         this.version = version;
-        this.keyDenial = keyDenial;
+        this.terms = terms;
         this.allowed = allowed;
         this.allowlist = allowlist;
         this.checkedAtNanos = loadedAtNanos;
@@ -80,7 +85,7 @@ public final class CachedKey {
 
     /** A key the store does not have. */
     static CachedKey unknown(UUID id, long loadedAtNanos, int epoch) {
-        return new CachedKey(id, 0, DenialReason.UNKNOWN_KEY, null, Allowlist.EMPTY, loadedAtNanos, epoch);
+        return new CachedKey(id, 0, KeyTerms.UNKNOWN, null, Allowlist.EMPTY, loadedAtNanos, epoch);
     }
 
     /**
@@ -91,10 +96,10 @@ public final class CachedKey {
      */
     static CachedKey of(UUID id, StoredWidgetKey stored, long loadedAtNanos, int epoch) {
         WidgetKey key = stored.key();
-        DenialReason denial = key.disabled() ? DenialReason.KEY_DISABLED : null;
         String agent = key.agentId() == null ? null : IDS.intern(key.agentId());
-        return new CachedKey(id, stored.version(), denial, new Decision.Allowed(id, IDS.intern(key.accountId()), agent),
-                compile(key), loadedAtNanos, epoch);
+        Decision.Allowed allowed = new Decision.Allowed(id, IDS.intern(key.accountId()), agent, false);
+        return new CachedKey(id, stored.version(), KeyTerms.of(key, allowed), allowed, compile(key), loadedAtNanos,
+                epoch);
     }
 
     private static Allowlist compile(WidgetKey key) {
@@ -112,35 +117,93 @@ public final class CachedKey {
     }
 
     /**
-     * The decision for a request with this {@code Origin} header value: the key's own denial
-     * first (unknown, disabled), then the origin's.
+     * The decision for a request with this {@code Origin} header value at {@code nowMillis} (the
+     * gateway's wall clock): the key's own denial first (unknown, disabled, expired), then the
+     * origin's, which report mode turns into a {@linkplain Decision.Allowed#reported() reported}
+     * answer. Every decision for a known key is counted in {@code traffic}.
      */
-    public Decision decide(CharSequence originHeader) {
-        if (keyDenial != null) {
-            return Decision.Denied.of(keyDenial);
+    public Decision decide(CharSequence originHeader, long nowMillis, TrafficRecorder traffic) {
+        return decide(originHeader, nowMillis, traffic, null);
+    }
+
+    /**
+     * {@link #decide(CharSequence, long, TrafficRecorder)} with {@code memo}, the key's recent-keys
+     * entry (or {@code null}), which keeps the tally of the origin allowed last so that the next
+     * request from it is counted without a lookup.
+     */
+    Decision decide(CharSequence originHeader, long nowMillis, TrafficRecorder traffic, RecentKeys.Entry memo) {
+        KeyTerms own = terms;
+        if (own.denial() != null) {
+            if (own.denial() == DenialReason.KEY_DISABLED) {
+                traffic.countUnparsed(id, originHeader, ReportOutcome.KEY_DISABLED, nowMillis);
+            }
+            return Decision.Denied.of(own.denial());
+        }
+        if (nowMillis >= own.expiresAtMillis()) {
+            traffic.countUnparsed(id, originHeader, ReportOutcome.KEY_EXPIRED, nowMillis);
+            return Decision.Denied.of(DenialReason.KEY_EXPIRED);
         }
         if (originHeader == null || originHeader.length() == 0) {
-            return Decision.Denied.of(DenialReason.ORIGIN_MISSING);
+            return refused(DenialReason.ORIGIN_MISSING, originHeader, null, nowMillis, traffic);
         }
         int exact = lastExactEntry;
         if (exact >= 0 && allowlist.isEntrySerializedAs(exact, originHeader)) {
+            countRemembered(exact, null, originHeader, nowMillis, traffic, memo);
             return allowed;
         }
         String wildcard = lastWildcardOrigin;
         if (wildcard != null && wildcard.contentEquals(originHeader)) {
+            countRemembered(-1, wildcard, originHeader, nowMillis, traffic, memo);
             return allowed;
         }
         Origin origin = Origin.parseHeaderOrNull(originHeader);
         if (origin == null || !allowlist.allows(origin)) {
-            return Decision.Denied.of(DenialReason.ORIGIN_NOT_ALLOWED);
+            return refused(DenialReason.ORIGIN_NOT_ALLOWED, originHeader, origin, nowMillis, traffic);
         }
+        Tally tally = traffic.countParsed(id, originHeader, origin, ReportOutcome.ALLOWED, nowMillis);
         int entry = allowlist.exactEntry(origin);
         if (entry >= 0 && allowlist.isEntrySerializedAs(entry, originHeader)) {
             lastExactEntry = entry;
+            remember(memo, entry, null, tally);
         } else if (entry < 0) {
-            lastWildcardOrigin = originHeader.toString();
+            String asSent = originHeader.toString();
+            lastWildcardOrigin = asSent;
+            remember(memo, -1, asSent, tally);
         }
         return allowed;
+    }
+
+    /**
+     * Counts a request from the remembered origin (the exact entry {@code exact}, or else the text
+     * {@code wildcard} a wildcard allowed): in the memo's tally when it is this origin's and still
+     * current, else through a lookup (once per key and flush window), remembering the tally found.
+     */
+    private void countRemembered(int exact, String wildcard, CharSequence originHeader, long nowMillis,
+            TrafficRecorder traffic, RecentKeys.Entry memo) {
+        RecentKeys.Remembered remembered = memo == null ? null : memo.remembered();
+        if (remembered != null && remembered.exactEntry() == exact && remembered.wildcardOrigin() == wildcard
+                && remembered.tally().countIfCurrent(nowMillis)) {
+            return;
+        }
+        Tally tally = traffic.countParsed(id, originHeader, Origin.parseHeaderOrNull(originHeader),
+                ReportOutcome.ALLOWED, nowMillis);
+        remember(memo, exact, wildcard, tally);
+    }
+
+    private static void remember(RecentKeys.Entry memo, int exact, String wildcard, Tally tally) {
+        if (memo != null && tally != null) {
+            memo.remember(new RecentKeys.Remembered(exact, wildcard, tally));
+        }
+    }
+
+    /** An origin the allowlist refuses: denied, or served and reported in report mode. */
+    private Decision refused(DenialReason reason, CharSequence originHeader, Origin origin, long nowMillis,
+            TrafficRecorder traffic) {
+        Decision.Allowed reported = terms.reported();
+        ReportOutcome outcome = reported != null ? ReportOutcome.REPORTED
+                : reason == DenialReason.ORIGIN_MISSING ? ReportOutcome.ORIGIN_MISSING : ReportOutcome.ORIGIN_NOT_ALLOWED;
+        traffic.countParsed(id, originHeader, origin, outcome, nowMillis);
+        return reported != null ? reported : Decision.Denied.of(reason);
     }
 
     public UUID id() {
@@ -154,7 +217,7 @@ public final class CachedKey {
 
     /** Whether the store has this key (enabled or not). */
     public boolean known() {
-        return keyDenial != DenialReason.UNKNOWN_KEY;
+        return terms != KeyTerms.UNKNOWN;
     }
 
     /** When the store last confirmed this entry (ticker nanos). */

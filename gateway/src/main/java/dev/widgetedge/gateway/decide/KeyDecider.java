@@ -3,7 +3,6 @@ package dev.widgetedge.gateway.decide;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
@@ -19,6 +18,7 @@ import dev.widgetedge.gateway.CacheSettings;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.GatewayMetrics.StoreResult;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +71,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link DenialReason#STORE_UNAVAILABLE}, and an unknown key the trusted filter rules out is still
  * {@code unknown_key}.
  *
- * <p>Thread-safe; {@link #decideCached} never blocks, allocates nothing and does no I/O.
+ * <p><b>Counting.</b> Every decision for a known key is counted for the origin report
+ * ({@link TrafficRecorder}), and an allowed one marks the key used ({@link UsageRecorder}).
+ *
+ * <p>Thread-safe; {@link #decideCached} never blocks and does no I/O, and allocates nothing but
+ * the origin report's tally of a key, origin and outcome, once per flush window.
  * {@link #decide} never blocks; its stage completes on the store's thread when it reads.
  */
 public final class KeyDecider implements InvalidationListener {
@@ -85,9 +89,10 @@ public final class KeyDecider implements InvalidationListener {
 
     private final WidgetKeyStore store;
     private final UsageRecorder usage;
+    private final TrafficRecorder traffic;
     private final GatewayMetrics metrics;
     private final ExistenceFilter existence;
-    private final Ticker ticker;
+    private final DecideClock ticker;
     private final Clock clock;
     private final long ttlNanos;
     /** When a used entry is read again in the background: {@value #REFRESH_AT_PERCENT} % of the TTL. */
@@ -109,10 +114,11 @@ public final class KeyDecider implements InvalidationListener {
      * @param upkeep    runs the caches' maintenance (eviction, expiry); tests defer it to play out
      *                  interleavings
      */
-    public KeyDecider(WidgetKeyStore store, GatewaySettings settings, UsageRecorder usage, GatewayMetrics metrics,
-            ExistenceFilter existence, Ticker ticker, Clock clock, Executor upkeep) {
+    public KeyDecider(WidgetKeyStore store, GatewaySettings settings, UsageRecorder usage, TrafficRecorder traffic,
+            GatewayMetrics metrics, ExistenceFilter existence, DecideClock ticker, Clock clock, Executor upkeep) {
         this.store = store;
         this.usage = usage;
+        this.traffic = traffic;
         this.metrics = metrics;
         this.existence = existence;
         this.ticker = ticker;
@@ -173,17 +179,18 @@ public final class KeyDecider implements InvalidationListener {
         if (!WidgetKeyFormat.isWellFormed(key)) {
             return Decision.Denied.of(DenialReason.INVALID_KEY);
         }
-        CachedKey cached = recent.get(key);
-        if (cached == null || cached.isDetached()) {
+        RecentKeys.Entry entry = recent.get(key);
+        if (entry == null) {
             return null;
         }
+        CachedKey cached = entry.value;
         long now = ticker.read();
-        if (!isFresh(cached, now)) {
+        if (cached.isDetached() || !isFresh(cached, now)) {
             return null;
         }
         stats.recordHits(1);
         refreshEarly(key, cached, now);
-        return decideWith(cached, origin, now);
+        return decideWith(cached, origin, now, entry);
     }
 
     /**
@@ -199,11 +206,9 @@ public final class KeyDecider implements InvalidationListener {
         }
     }
 
-    /** Puts a known key's current entry in the recent-keys table. */
-    private void remember(String key, CachedKey fresh) {
-        if (fresh.known() && !fresh.isDetached()) {
-            recent.put(key, fresh);
-        }
+    /** Puts a known key's current entry in the recent-keys table; its table entry, or {@code null} when not put. */
+    private RecentKeys.Entry remember(String key, CachedKey fresh) {
+        return fresh.known() && !fresh.isDetached() ? recent.put(key, fresh) : null;
     }
 
     /** The decision, loading or revalidating the key when it must. Never completes exceptionally. */
@@ -216,10 +221,10 @@ public final class KeyDecider implements InvalidationListener {
         long now = ticker.read();
         CachedKey cached = known.asMap().get(id);
         if (cached != null && isFresh(cached, now)) {
-            recent.put(key, cached);
+            RecentKeys.Entry entry = recent.put(key, cached);
             stats.recordHits(1);
             refreshEarly(key, cached, now);
-            return CompletableFuture.completedFuture(decideWith(cached, origin, now));
+            return CompletableFuture.completedFuture(decideWith(cached, origin, now, entry));
         }
         if (cached == null && (existence.definitelyAbsent(id) || isFreshUnknown(unknown.getIfPresent(id), now))) {
             // Unknown as far as this gateway has heard; make sure it has heard everything.
@@ -258,17 +263,16 @@ public final class KeyDecider implements InvalidationListener {
         return answer.handle((fresh, error) -> {
             long decidedAt = ticker.read();
             if (error == null) {
-                remember(key, fresh);
-                return decideWith(fresh, origin, decidedAt);
+                return decideWith(fresh, origin, decidedAt, remember(key, fresh));
             }
             return stale != null && servableThroughOutage(stale, decidedAt)
-                    ? decideWith(stale, origin, decidedAt)
+                    ? decideWith(stale, origin, decidedAt, null)
                     : Decision.Denied.of(DenialReason.STORE_UNAVAILABLE);
         });
     }
 
-    private Decision decideWith(CachedKey cached, CharSequence origin, long now) {
-        Decision decision = cached.decide(origin);
+    private Decision decideWith(CachedKey cached, CharSequence origin, long now, RecentKeys.Entry entry) {
+        Decision decision = cached.decide(origin, ticker.wallMillis(), traffic, entry);
         if (decision instanceof Decision.Allowed) {
             usage.markUsed(cached, now);
         }

@@ -27,6 +27,12 @@ public interface GatewayMetrics {
     /** One existence-filter build ended: trusted ({@code true}) or failed. */
     void keyFilterBuilt(boolean success);
 
+    /** One origin-report write of one key's counts: written, or failed (kept for the next flush). */
+    void reportWrite(boolean success);
+
+    /** Requests the origin report gave up on (too many keys in a window, or the store down too long). */
+    void reportDropped(long requests);
+
     /** One upstream response (or failure: status 502/504) for a proxied request. */
     void upstreamResponse(int status);
 

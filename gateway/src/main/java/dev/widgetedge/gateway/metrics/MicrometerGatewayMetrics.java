@@ -36,6 +36,9 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter keyFilterMaybe;
     private final Counter keyFilterBuilt;
     private final Counter keyFilterBuildFailed;
+    private final Counter reportWritten;
+    private final Counter reportWriteFailed;
+    private final Counter reportDropped;
     private final Counter[] upstreamByClass = new Counter[6];
     private final Counter connectionResets;
 
@@ -71,6 +74,12 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         keyFilterMaybe = keyFilterCounter(registry, "maybe");
         keyFilterBuilt = keyFilterBuildCounter(registry, "success");
         keyFilterBuildFailed = keyFilterBuildCounter(registry, "failure");
+        reportWritten = reportWriteCounter(registry, "success");
+        reportWriteFailed = reportWriteCounter(registry, "failure");
+        reportDropped = Counter.builder("widget.gateway.report.dropped.requests")
+                .description("Requests the origin report gave up on: too many keys in one flush window, "
+                        + "or the store down for too many flushes")
+                .register(registry);
         connectionResets = Counter.builder("widget.gateway.connection.resets")
                 .description("Client connections ended by a transport error (reset by the client, broken pipe)")
                 .register(registry);
@@ -86,6 +95,13 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         return Counter.builder("widget.gateway.key.filter")
                 .description("Existence-filter answers for well-formed keys not in the cache: absent (refused "
                         + "without a store read) or maybe (looked up)")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    private static Counter reportWriteCounter(MeterRegistry registry, String result) {
+        return Counter.builder("widget.gateway.report.writes")
+                .description("Origin-report writes (one key's counts for one hour), by result; failed ones are retried")
                 .tag("result", result)
                 .register(registry);
     }
@@ -155,6 +171,16 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void keyFilterBuilt(boolean success) {
         (success ? keyFilterBuilt : keyFilterBuildFailed).increment();
+    }
+
+    @Override
+    public void reportWrite(boolean success) {
+        (success ? reportWritten : reportWriteFailed).increment();
+    }
+
+    @Override
+    public void reportDropped(long requests) {
+        reportDropped.increment(requests);
     }
 
     @Override

@@ -29,6 +29,14 @@ enum NoopGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void reportWrite(boolean success) {
+    }
+
+    @Override
+    public void reportDropped(long requests) {
+    }
+
+    @Override
     public void upstreamResponse(int status) {
     }
 

@@ -5,10 +5,13 @@ import dev.widgetedge.core.widget.DenialReason;
 /** How a gateway request ended: the {@code outcome} label of the request metrics. */
 public enum RequestOutcome {
     ALLOWED("allowed"),
+    /** Served although the origin is not allowed: the key is in report mode. */
+    REPORTED("reported"),
     MISSING_KEY("missing_key"),
     INVALID_KEY("invalid_key"),
     UNKNOWN_KEY("unknown_key"),
     KEY_DISABLED("key_disabled"),
+    KEY_EXPIRED("key_expired"),
     ORIGIN_MISSING("origin_missing"),
     ORIGIN_NOT_ALLOWED("origin_not_allowed"),
     STORE_UNAVAILABLE("store_unavailable"),
@@ -37,6 +40,7 @@ public enum RequestOutcome {
             case INVALID_KEY -> INVALID_KEY;
             case UNKNOWN_KEY -> UNKNOWN_KEY;
             case KEY_DISABLED -> KEY_DISABLED;
+            case KEY_EXPIRED -> KEY_EXPIRED;
             case ORIGIN_MISSING -> ORIGIN_MISSING;
             case ORIGIN_NOT_ALLOWED -> ORIGIN_NOT_ALLOWED;
             case STORE_UNAVAILABLE -> STORE_UNAVAILABLE;

@@ -2,7 +2,6 @@ package dev.widgetedge.gateway.pipeline;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.widgetedge.core.widget.Decision;
-import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -46,7 +45,7 @@ final class BootstrapHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(request);
         Exchange exchange = Exchange.of(ctx.channel());
         exchange.markAnswered();
-        exchange.outcome(RequestOutcome.ALLOWED);
+        exchange.outcome(exchange.servedOutcome());
         Decision.Allowed allowed = exchange.allowed();
         int length = bodyLength(allowed);
         ByteBuf content = head ? ctx.alloc().buffer(0) : writeBody(ctx.alloc().buffer(length), allowed);

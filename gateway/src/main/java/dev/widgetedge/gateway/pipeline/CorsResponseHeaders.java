@@ -1,5 +1,7 @@
 package dev.widgetedge.gateway.pipeline;
 
+import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.widget.Decision;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -16,7 +18,8 @@ import java.util.List;
  * whoever wrote it (the gateway or the upstream):
  * <ul>
  *   <li>an allowed request's response gets {@code Access-Control-Allow-Origin: <its exact origin>};
- *       every other response gets none (an upstream's own is removed);</li>
+ *       a request served in report mode gets it only when its origin parses (so never for
+ *       {@code Origin: null}); every other response gets none (an upstream's own is removed);</li>
  *   <li>{@code Access-Control-Allow-Credentials} never leaves the gateway;</li>
  *   <li>{@code Vary: Origin} is merged into whatever {@code Vary} the response has;</li>
  *   <li>bootstrap answers and the gateway's denials are {@code Cache-Control: no-store}.</li>
@@ -45,7 +48,7 @@ final class CorsResponseHeaders extends ChannelOutboundHandlerAdapter {
         headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS);
         if (exchange.route() != GatewayRoute.PREFLIGHT) {
             headers.remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
-            if (exchange.allowed() != null) {
+            if (mayReadTheAnswer(exchange)) {
                 headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, exchange.origin());
             }
         }
@@ -54,6 +57,15 @@ final class CorsResponseHeaders extends ChannelOutboundHandlerAdapter {
         if (exchange.route() == GatewayRoute.BOOTSTRAP || denial) {
             headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
         }
+    }
+
+    /**
+     * Whether the request's origin may read the answer: allowed, or served in report mode from an
+     * origin that parses (the header can only echo an origin).
+     */
+    static boolean mayReadTheAnswer(Exchange exchange) {
+        Decision.Allowed allowed = exchange.allowed();
+        return allowed != null && (!allowed.reported() || Origin.parseHeaderOrNull(exchange.origin()) != null);
     }
 
     /** Adds {@code Origin} to {@code Vary} unless it (or {@code *}) is there; never replaces it. */

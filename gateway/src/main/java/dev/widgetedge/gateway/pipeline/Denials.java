@@ -31,6 +31,8 @@ final class Denials {
                 "The widget key does not exist.");
         answer(DenialReason.KEY_DISABLED, HttpResponseStatus.FORBIDDEN,
                 "The widget key has been disabled.");
+        answer(DenialReason.KEY_EXPIRED, HttpResponseStatus.FORBIDDEN,
+                "The widget key has expired.");
         answer(DenialReason.ORIGIN_MISSING, HttpResponseStatus.FORBIDDEN,
                 "The request carries no Origin header.");
         answer(DenialReason.ORIGIN_NOT_ALLOWED, HttpResponseStatus.FORBIDDEN,

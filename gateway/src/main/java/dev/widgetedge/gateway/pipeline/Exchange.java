@@ -81,9 +81,18 @@ public final class Exchange {
         return startedNanos;
     }
 
-    /** The allowed decision, or {@code null} while undecided or when denied. */
+    /**
+     * The allowed decision, or {@code null} while undecided or when denied. A
+     * {@linkplain Decision.Allowed#reported() reported} one serves an origin the allowlist refuses
+     * (report mode).
+     */
     public Decision.Allowed allowed() {
         return allowed;
+    }
+
+    /** The outcome of a request served on the allowed decision: {@code allowed} or {@code reported}. */
+    public RequestOutcome servedOutcome() {
+        return allowed != null && allowed.reported() ? RequestOutcome.REPORTED : RequestOutcome.ALLOWED;
     }
 
     void allow(Decision.Allowed decision) {

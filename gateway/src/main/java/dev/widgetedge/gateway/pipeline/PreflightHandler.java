@@ -17,8 +17,10 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * {@code OPTIONS /v1/widget/**}: the CORS preflight, answered at the edge and never forwarded.
- * A preflight with a key was already decided (a denial never gets here); one without a key is
- * answered for any origin that parses, since the real request that follows is checked.
+ * A preflight with a key was already decided (a denial never gets here); one served in report
+ * mode is answered whatever its origin, with {@code Access-Control-Allow-Origin} only for one that
+ * parses. One without a key is answered for any origin that parses, since the real request that
+ * follows is checked.
  */
 @Sharable
 final class PreflightHandler extends ChannelInboundHandlerAdapter {
@@ -39,6 +41,11 @@ final class PreflightHandler extends ChannelInboundHandlerAdapter {
         Exchange exchange = Exchange.of(ctx.channel());
         exchange.markAnswered();
         String origin = exchange.origin();
+        boolean reported = exchange.allowed() != null && exchange.allowed().reported();
+        if (reported) {
+            answer(ctx, exchange, CorsResponseHeaders.mayReadTheAnswer(exchange) ? origin : null);
+            return;
+        }
         if (origin == null || origin.isEmpty()) {
             deny(ctx, exchange, DenialReason.ORIGIN_MISSING);
             return;
@@ -47,11 +54,18 @@ final class PreflightHandler extends ChannelInboundHandlerAdapter {
             deny(ctx, exchange, DenialReason.ORIGIN_NOT_ALLOWED);
             return;
         }
+        answer(ctx, exchange, origin);
+    }
+
+    /** The preflight answer; {@code allowOrigin} is the origin to allow, or {@code null} for none. */
+    private static void answer(ChannelHandlerContext ctx, Exchange exchange, String allowOrigin) {
         exchange.outcome(RequestOutcome.PREFLIGHT);
         FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
         HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS)
+        if (allowOrigin != null) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
+        }
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS)
                 .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS)
                 .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE)
                 .set(HttpHeaderNames.VARY, PREFLIGHT_VARY);

@@ -292,7 +292,7 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimeout();
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        exchange.outcome(RequestOutcome.ALLOWED);
+        exchange.outcome(exchange.servedOutcome());
         metrics.upstreamResponse(response.status().code());
         ProxyHeaders.prepareResponse(response, clientVersion);
         unflushedResponse = ctx.write(response);

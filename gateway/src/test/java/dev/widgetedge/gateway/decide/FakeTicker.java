@@ -1,17 +1,35 @@
 package dev.widgetedge.gateway.decide;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A ticker the test moves by hand. */
-public final class FakeTicker implements Ticker {
+/** Both clocks of the decide path, moved by hand and together. */
+public final class FakeTicker implements DecideClock {
 
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private static final long START_NANOS = 1_000_000_000L;
+
+    private final AtomicLong nanos = new AtomicLong(START_NANOS);
+    private final long wallStartMillis;
+
+    /** Clocks whose wall clock starts at {@code wallStart}. */
+    public FakeTicker(Instant wallStart) {
+        this.wallStartMillis = wallStart.toEpochMilli();
+    }
+
+    /** Clocks whose wall clock starts now. */
+    public FakeTicker() {
+        this(Instant.now());
+    }
 
     @Override
     public long read() {
         return nanos.get();
+    }
+
+    @Override
+    public long wallMillis() {
+        return wallStartMillis + (nanos.get() - START_NANOS) / 1_000_000;
     }
 
     public void advance(Duration duration) {

@@ -7,10 +7,12 @@ import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +72,8 @@ class KeyDeciderInterleavingTest {
             UsageRecorder usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
             ExistenceFilter existence = new ExistenceFilter(store, GatewayMetrics.noop(), Duration.ofHours(1),
                     filterBuilds);
-            decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, upkeep);
+            decider = new KeyDecider(store, settings, usage, TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop()),
+                    GatewayMetrics.noop(), existence, ticker, clock, upkeep);
             store.subscribe(decider);
             for (int i = 0; i < 4; i++) {
                 keys.add(WidgetKeyFormat.mint());
@@ -119,7 +122,7 @@ class KeyDeciderInterleavingTest {
                         create(key);
                     }
                 }
-                case 4 -> stored(key).ifPresent(current -> store.removeUnused(current, NOW));
+                case 4 -> stored(key).ifPresent(current -> store.removeUnused(current, NOW, null));
                 case 5 -> {
                     if (store.heldReadCount() > 0) {
                         store.releaseRead(random.nextInt(store.heldReadCount()));
@@ -144,14 +147,14 @@ class KeyDeciderInterleavingTest {
 
         private void create(String key) {
             created.add(key);
-            WidgetKey widgetKey = new WidgetKey(KeyDigest.keyId(key), "acct", "n", null, List.of(ORIGIN),
-                    WidgetKeyFormat.last8(key), NOW, NOW, null, null);
-            store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+            WidgetKey widgetKey = WidgetKey.created(KeyDigest.keyId(key), "acct", WidgetKeyFormat.last8(key),
+                    KeySettings.of("n", null, List.of(ORIGIN)), NOW, null);
+            store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW, null).toCompletableFuture().join();
         }
 
         private void toggleDisabled(StoredWidgetKey current) {
-            WidgetKeyChanges toggle = new WidgetKeyChanges(null, null, false, null, !current.key().disabled());
-            store.replace(current, current.key().apply(toggle, NOW), NOW).toCompletableFuture().join();
+            WidgetKeyChanges toggle = WidgetKeyChanges.builder().disabled(!current.key().disabled()).build();
+            store.replace(current, current.key().apply(toggle, NOW), NOW, null).toCompletableFuture().join();
         }
 
         private Optional<StoredWidgetKey> stored(String key) {
@@ -162,7 +165,7 @@ class KeyDeciderInterleavingTest {
             return stored(key)
                     .map(current -> current.key().disabled()
                             ? (Decision) Decision.Denied.of(DenialReason.KEY_DISABLED)
-                            : new Decision.Allowed(current.key().id(), "acct", null))
+                            : new Decision.Allowed(current.key().id(), "acct", null, false))
                     .orElse(Decision.Denied.of(DenialReason.UNKNOWN_KEY));
         }
 

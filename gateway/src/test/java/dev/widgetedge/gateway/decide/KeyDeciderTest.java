@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.core.widget.KeyMode;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The decide path with a fake clock and a store the test controls: TTL revalidation, negative
- * caching, invalidation, the load/invalidation race, lost messages and store outages.
+ * caching, invalidation, the load/invalidation race, lost messages, store outages, expiry, report
+ * mode and the counts of the origin report.
  */
 class KeyDeciderTest {
 
@@ -37,7 +43,7 @@ class KeyDeciderTest {
     private static final Instant NOW = Instant.parse("2026-11-24T05:51:00Z");
 
     private final ControllableStore store = new ControllableStore();
-    private final FakeTicker ticker = new FakeTicker();
+    private final FakeTicker ticker = new FakeTicker(NOW);
     /** Runs the existence filter's builds; until a test runs them, the filter is not trusted. */
     private final ManualScheduler filterBuilds = new ManualScheduler();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -46,6 +52,7 @@ class KeyDeciderTest {
     private ExistenceFilter existence;
     private KeyDecider decider;
     private UsageRecorder usage;
+    private TrafficRecorder traffic;
 
     @BeforeEach
     void setUp() {
@@ -57,15 +64,21 @@ class KeyDeciderTest {
                 .staleIfError(STALE_IF_ERROR).cacheMaxKeys(CACHE_MAX_KEYS).negativeMaxKeys(NEGATIVE_MAX_KEYS).build();
         usage = UsageRecorder.manual(store, settings.usageFlush(), clock, ticker);
         existence = new ExistenceFilter(store, GatewayMetrics.noop(), Duration.ofHours(1), filterBuilds);
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, upkeep);
+        traffic = TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop());
+        decider = new KeyDecider(store, settings, usage, traffic, GatewayMetrics.noop(), existence, ticker, clock,
+                upkeep);
         decider.useSubscription(store.subscribe(decider));
     }
 
     private String createKey(String... allowlist) {
+        return createKey(KeySettings.of("n", "agent_1", List.of(allowlist)));
+    }
+
+    private String createKey(KeySettings settings) {
         String key = WidgetKeyFormat.mint();
-        WidgetKey widgetKey = new WidgetKey(KeyDigest.keyId(key), "acct", "n", "agent_1", List.of(allowlist),
-                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
-        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+        WidgetKey widgetKey = WidgetKey.created(KeyDigest.keyId(key), "acct", WidgetKeyFormat.last8(key), settings,
+                NOW, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW, null).toCompletableFuture().join();
         return key;
     }
 
@@ -74,12 +87,12 @@ class KeyDeciderTest {
     }
 
     private void enable(String key) {
-        change(key, new WidgetKeyChanges(null, null, false, null, false));
+        change(key, WidgetKeyChanges.builder().disabled(false).build());
     }
 
     private void change(String key, WidgetKeyChanges changes) {
         StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
-        store.replace(current, current.key().apply(changes, NOW), NOW).toCompletableFuture().join();
+        store.replace(current, current.key().apply(changes, NOW), NOW, null).toCompletableFuture().join();
     }
 
     private Decision decide(String key, String origin) {
@@ -88,6 +101,97 @@ class KeyDeciderTest {
 
     private static DenialReason reason(Decision decision) {
         return decision instanceof Decision.Denied denied ? denied.reason() : null;
+    }
+
+    // ---- expiry, report mode, and what is counted ---------------------------------------------------
+
+    private List<TrafficCount> flushedReport(String key) {
+        traffic.flush().join();
+        return store.originCounts(KeyDigest.keyId(key), List.of(NOW.truncatedTo(ChronoUnit.HOURS)))
+                .toCompletableFuture().join();
+    }
+
+    @Test
+    void anExpiringKey_isAllowedUntilItsTime_thenKeyExpired_byTheClockOfTheRequest() {
+        String key = createKey(KeySettings.of("n", null, List.of(ORIGIN)).withExpiresAt(NOW.plusSeconds(5)));
+        assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+
+        ticker.advance(Duration.ofMillis(4_999));
+        Decision justBefore = decider.decideCached(key, ORIGIN);
+        ticker.advance(Duration.ofMillis(1));
+        Decision atTheTime = decider.decideCached(key, ORIGIN);
+
+        assertThat(justBefore).as("still the cached entry, no reload").isInstanceOf(Decision.Allowed.class);
+        assertThat(reason(atTheTime)).isEqualTo(DenialReason.KEY_EXPIRED);
+        assertThat(reason(decide(key, null))).as("before the origin is looked at").isEqualTo(DenialReason.KEY_EXPIRED);
+        assertThat(store.reads()).as("expiry needs no store read").isEqualTo(1);
+    }
+
+    @Test
+    void aDisabledKey_staysKeyDisabled_evenOnceExpired() {
+        String key = createKey(KeySettings.of("n", null, List.of(ORIGIN)).withExpiresAt(NOW.plusSeconds(1)));
+        disable(key);
+        ticker.advance(Duration.ofSeconds(2));
+
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void reportMode_servesWhatTheAllowlistRefuses_asReported_andStillRefusesDisabledAndExpiredKeys() {
+        String key = createKey(KeySettings.of("n", "agent_1", List.of(ORIGIN)).withMode(KeyMode.REPORT));
+
+        Decision allowed = decide(key, ORIGIN);
+        List<Decision> reported = new ArrayList<>();
+        for (String origin : new String[] {"https://evil.example", null, "", "null", "not an origin"}) {
+            reported.add(decide(key, origin));
+        }
+
+        assertThat(allowed).isInstanceOfSatisfying(Decision.Allowed.class, a -> assertThat(a.reported()).isFalse());
+        assertThat(reported).allSatisfy(decision -> assertThat(decision).isInstanceOfSatisfying(Decision.Allowed.class,
+                a -> {
+                    assertThat(a.reported()).isTrue();
+                    assertThat(a.agentId()).isEqualTo("agent_1");
+                }));
+        disable(key);
+        assertThat(reason(decide(key, "https://evil.example"))).isEqualTo(DenialReason.KEY_DISABLED);
+        String expiring = createKey(KeySettings.of("n", null, List.of()).withMode(KeyMode.REPORT)
+                .withExpiresAt(NOW.plusSeconds(1)));
+        ticker.advance(Duration.ofSeconds(1));
+        assertThat(reason(decide(expiring, "https://evil.example"))).isEqualTo(DenialReason.KEY_EXPIRED);
+    }
+
+    @Test
+    void everyDecisionForAKnownKey_isCounted_andNoneForAnUnknownOrMalformedOne() {
+        String key = createKey(ORIGIN);
+        String unknownKey = WidgetKeyFormat.mint();
+        decide(key, ORIGIN);
+        decide(key, ORIGIN);
+        decide(key, "https://evil.example");
+        decide(key, null);
+        decide(unknownKey, ORIGIN);
+        decide("pk_live_short", ORIGIN);
+        disable(key);
+        decide(key, ORIGIN);
+
+        assertThat(flushedReport(key)).extracting(row -> row.outcome().wire() + " " + row.origin() + " " + row.requests())
+                .containsExactlyInAnyOrder("allowed https://acme.com 2", "origin_not_allowed https://evil.example 1",
+                        "origin_missing (missing) 1", "key_disabled https://acme.com 1");
+        assertThat(store.originCounts(KeyDigest.keyId(unknownKey), List.of(NOW.truncatedTo(ChronoUnit.HOURS)))
+                .toCompletableFuture().join()).isEmpty();
+    }
+
+    @Test
+    void theRememberedOrigin_isCountedWithoutAParse_andAcrossWindows() {
+        String key = createKey(ORIGIN);
+        for (int i = 0; i < 3; i++) {
+            assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+        }
+        traffic.flush().join();
+        for (int i = 0; i < 2; i++) {
+            assertThat(decider.decideCached(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
+        }
+
+        assertThat(flushedReport(key)).extracting(TrafficCount::requests).containsExactly(5L);
     }
 
     @Test
@@ -286,9 +390,9 @@ class KeyDeciderTest {
         String key = WidgetKeyFormat.mint();
         assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.UNKNOWN_KEY);
 
-        WidgetKey created = new WidgetKey(KeyDigest.keyId(key), "acct", "n", null, List.of(ORIGIN),
-                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
-        store.insert(created, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+        WidgetKey created = WidgetKey.created(KeyDigest.keyId(key), "acct", WidgetKeyFormat.last8(key),
+                KeySettings.of("n", null, List.of(ORIGIN)), NOW, null);
+        store.insert(created, KeyDigest.sha256Hex(key), NOW, null).toCompletableFuture().join();
 
         assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);
     }

@@ -48,7 +48,7 @@ class BootstrapHandlerTest {
 
     @Test
     void anAllowedBootstrap_is200Json_withTheKeyAccountAndAgent() {
-        FullHttpResponse response = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", "agent_7"));
+        FullHttpResponse response = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", "agent_7", false));
 
         assertThat(response.status()).isEqualTo(HttpResponseStatus.OK);
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
@@ -61,7 +61,7 @@ class BootstrapHandlerTest {
 
     @Test
     void anUnpinnedKey_hasANullAgent() {
-        FullHttpResponse response = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", null));
+        FullHttpResponse response = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", null, false));
 
         assertThat(Http.body(response)).contains("\"agent_id\":null");
         assertThat(Http.json(response)).containsEntry("agent_id", null);
@@ -71,7 +71,7 @@ class BootstrapHandlerTest {
     @Test
     void quotesAndBackslashesInIds_areEscaped() {
         FullHttpResponse response = bootstrap(HttpMethod.GET,
-                new Decision.Allowed(KEY_ID, "acct\"1\\", "agent\n\u00e9"));
+                new Decision.Allowed(KEY_ID, "acct\"1\\", "agent\n\u00e9", false));
 
         assertThat(Http.json(response)).containsEntry("account_id", "acct\"1\\").containsEntry("agent_id", "agent\n\u00e9");
         Http.release(response);
@@ -79,11 +79,11 @@ class BootstrapHandlerTest {
 
     @Test
     void head_hasTheHeadersOfGet_andNoBody() {
-        FullHttpResponse get = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", null));
+        FullHttpResponse get = bootstrap(HttpMethod.GET, new Decision.Allowed(KEY_ID, "acct_123", null, false));
         int length = get.content().readableBytes();
         Http.release(get);
 
-        FullHttpResponse head = bootstrap(HttpMethod.HEAD, new Decision.Allowed(KEY_ID, "acct_123", null));
+        FullHttpResponse head = bootstrap(HttpMethod.HEAD, new Decision.Allowed(KEY_ID, "acct_123", null, false));
 
         assertThat(head.status()).isEqualTo(HttpResponseStatus.OK);
         assertThat(head.content().readableBytes()).isZero();

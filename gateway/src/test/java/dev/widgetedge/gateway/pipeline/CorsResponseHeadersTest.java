@@ -18,12 +18,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link CorsResponseHeaders}: the CORS and caching headers of every {@code /v1/widget/**} response. */
 class CorsResponseHeadersTest {
 
     private static final Decision.Allowed ALLOWED =
-            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null);
+            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null, false);
 
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final EmbeddedChannel channel = TrackingAllocator.channel(allocator, new CorsResponseHeaders());
@@ -39,6 +41,11 @@ class CorsResponseHeadersTest {
         if (allowed) {
             exchange.allow(ALLOWED);
         }
+    }
+
+    /** A request served in report mode although its origin is not allowed. */
+    private void reported(GatewayRoute route, String origin) {
+        Exchange.start(channel, route, origin, System.nanoTime()).allow(ALLOWED.asReported());
     }
 
     private FullHttpResponse response(HttpResponseStatus status, String... headerPairs) {
@@ -261,5 +268,34 @@ class CorsResponseHeadersTest {
         LastHttpContent outLast = channel.readOutbound();
         assertThat(outLast).isSameAs(last);
         Http.release(outLast);
+    }
+
+    @Test
+    void aReportedRequest_fromAnOriginThatParses_getsItEchoed_exactlyAsSent() {
+        reported(GatewayRoute.BOOTSTRAP, "https://Foreign.example");
+
+        HttpHeaders headers = written(response(HttpResponseStatus.OK));
+
+        assertThat(headers.get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo("https://Foreign.example");
+        assertThat(headers.get(HttpHeaderNames.CACHE_CONTROL)).isEqualTo("no-store");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "https://acme.com/path", "not an origin", ""})
+    void aReportedRequest_fromNullOrAnOriginThatDoesNotParse_getsNoAllowOrigin(String origin) {
+        reported(GatewayRoute.PROXY, origin);
+
+        HttpHeaders headers = written(response(HttpResponseStatus.OK, "Access-Control-Allow-Origin", "*"));
+
+        assertThat(headers.contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isFalse();
+        assertThat(headers.get(HttpHeaderNames.VARY)).isEqualTo("Origin");
+    }
+
+    @Test
+    void aReportedRequest_withoutOrigin_getsNoAllowOrigin() {
+        reported(GatewayRoute.BOOTSTRAP, null);
+
+        assertThat(written(response(HttpResponseStatus.OK)).contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))
+                .isFalse();
     }
 }

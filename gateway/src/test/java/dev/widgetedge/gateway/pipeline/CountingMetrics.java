@@ -39,6 +39,14 @@ final class CountingMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void reportWrite(boolean success) {
+    }
+
+    @Override
+    public void reportDropped(long requests) {
+    }
+
+    @Override
     public void upstreamResponse(int status) {
     }
 

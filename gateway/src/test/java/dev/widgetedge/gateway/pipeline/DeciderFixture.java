@@ -4,6 +4,7 @@ import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
@@ -13,6 +14,7 @@ import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.decide.ManualScheduler;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,9 +32,10 @@ final class DeciderFixture {
     static final Instant NOW = Instant.parse("2026-11-24T05:51:00Z");
 
     final ControllableStore store = new ControllableStore();
-    final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = new FakeTicker(NOW);
     final GatewaySettings settings = GatewaySettings.defaults();
     final KeyDecider decider;
+    final TrafficRecorder traffic;
 
     DeciderFixture() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -41,7 +44,9 @@ final class DeciderFixture {
         // gateway's do until its filter is trusted.
         ExistenceFilter existence = new ExistenceFilter(store, GatewayMetrics.noop(),
                 settings.cache().keyFilterRebuild(), new ManualScheduler());
-        decider = new KeyDecider(store, settings, usage, GatewayMetrics.noop(), existence, ticker, clock, Runnable::run);
+        traffic = TrafficRecorder.manual(store, settings.cache().maxKeys(), ticker, GatewayMetrics.noop());
+        decider = new KeyDecider(store, settings, usage, traffic, GatewayMetrics.noop(), existence, ticker, clock,
+                Runnable::run);
         store.subscribe(decider);
     }
 
@@ -53,9 +58,9 @@ final class DeciderFixture {
     /** A new enabled key with {@code agentId} (may be {@code null}), allowing {@code allowlist}. */
     String createKeyForAgent(String agentId, String... allowlist) {
         String key = WidgetKeyFormat.mint();
-        WidgetKey widgetKey = new WidgetKey(KeyDigest.keyId(key), ACCOUNT, "test key", agentId, List.of(allowlist),
-                WidgetKeyFormat.last8(key), NOW, NOW, null, null);
-        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW).toCompletableFuture().join();
+        WidgetKey widgetKey = WidgetKey.created(KeyDigest.keyId(key), ACCOUNT, WidgetKeyFormat.last8(key),
+                KeySettings.of("test key", agentId, List.of(allowlist)), NOW, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW, null).toCompletableFuture().join();
         return key;
     }
 
@@ -66,7 +71,7 @@ final class DeciderFixture {
 
     void disable(String key) {
         StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
-        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW).toCompletableFuture().join();
+        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW, null).toCompletableFuture().join();
     }
 
     /** Loads {@code key} into the cache, so that the next decision for it needs no store read. */

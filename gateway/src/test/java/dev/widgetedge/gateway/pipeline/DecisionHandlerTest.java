@@ -94,7 +94,7 @@ class DecisionHandlerTest {
     }
 
     private Decision.Allowed expectedAllowed(String key) {
-        return new Decision.Allowed(KeyDigest.keyId(key), DeciderFixture.ACCOUNT, DeciderFixture.AGENT);
+        return new Decision.Allowed(KeyDigest.keyId(key), DeciderFixture.ACCOUNT, DeciderFixture.AGENT, false);
     }
 
     @Test

@@ -30,7 +30,7 @@ class NoUpstreamHandlerTest {
     @Test
     void anAllowedProxiedRequest_is404NotFound_andItsHeadAndBodyAreReleased() {
         Exchange exchange = Exchange.start(channel, GatewayRoute.PROXY, ACME, System.nanoTime());
-        exchange.allow(new Decision.Allowed(UUID.randomUUID(), "acct_123", null));
+        exchange.allow(new Decision.Allowed(UUID.randomUUID(), "acct_123", null, false));
         HttpContent part = Http.part(allocator, "hello");
         LastHttpContent last = Http.last(allocator, "world");
 

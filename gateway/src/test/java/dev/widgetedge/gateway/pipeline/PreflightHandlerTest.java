@@ -23,7 +23,7 @@ class PreflightHandlerTest {
 
     private static final String URI = "/v1/widget/conversations";
     private static final Decision.Allowed ALLOWED =
-            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null);
+            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null, false);
 
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final Recorder next = new Recorder();
@@ -131,5 +131,18 @@ class PreflightHandlerTest {
         assertThat(next.seen()).containsExactly("OPTIONS /v1/widget.js", "last:end");
         assertThat(channel.outboundMessages()).isEmpty();
         assertThat(Exchange.of(channel).answered()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://foreign.example", "null", "", "not an origin"})
+    void aPreflightServedInReportMode_is204_allowingOnlyAnOriginThatParses(String origin) {
+        FullHttpResponse response = preflight(origin, ALLOWED.asReported());
+
+        assertThat(response.status()).isEqualTo(HttpResponseStatus.NO_CONTENT);
+        assertThat(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))
+                .isEqualTo(origin.startsWith("https://") ? origin : null);
+        assertThat(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS)).isNotNull();
+        Http.release(response);
+        assertThat(Exchange.of(channel).outcome()).isEqualTo(RequestOutcome.PREFLIGHT);
     }
 }

@@ -40,7 +40,7 @@ final class ProxyFixture implements AutoCloseable {
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final UpstreamClient upstream;
     private final HttpServer server;
-    private volatile Decision.Allowed decision = new Decision.Allowed(KEY_ID, ACCOUNT, null);
+    private volatile Decision.Allowed decision = new Decision.Allowed(KEY_ID, ACCOUNT, null, false);
 
     private ProxyFixture(GatewaySettings settings, SslContext tls) {
         upstream = tls == null ? UpstreamClient.create(settings, loops) : UpstreamClient.create(settings, loops, tls);

@@ -38,7 +38,7 @@ class ProxyHandlerTest {
     private static final int MAX_BODY = 1024;
     private static final String MESSAGES = "/v1/widget/messages";
     private static final Decision.Allowed ALLOWED =
-            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null);
+            new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null, false);
 
     private static EventLoops loops;
     private static UpstreamClient upstream;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ProxyHeadersTest {
 
     private static final UUID KEY_ID = UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e");
-    private static final Decision.Allowed ALLOWED = new Decision.Allowed(KEY_ID, "acct_123", "agent_7");
+    private static final Decision.Allowed ALLOWED = new Decision.Allowed(KEY_ID, "acct_123", "agent_7", false);
     private static final AsciiString UPSTREAM = AsciiString.of("backend.internal:8443");
 
     @Test
@@ -136,7 +136,7 @@ class ProxyHeadersTest {
         HttpRequest request = request("/v1/widget/messages");
         request.headers().add("X-Widget-Agent-Id", "forged");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), new Decision.Allowed(KEY_ID, "acct_123", null), "198.51.100.4",
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), new Decision.Allowed(KEY_ID, "acct_123", null, false), "198.51.100.4",
                 UPSTREAM);
 
         assertThat(request.headers().contains("X-Widget-Agent-Id")).isFalse();

@@ -130,7 +130,7 @@ class ProxyIT {
     void agentHeader_isSetWhenTheKeyIsPinnedToAnAgent() throws IOException {
         upstream = TestUpstream.start();
         proxy = ProxyFixture.start(upstream.uri());
-        proxy.decide(new Decision.Allowed(ProxyFixture.KEY_ID, ProxyFixture.ACCOUNT, "agent_01"));
+        proxy.decide(new Decision.Allowed(ProxyFixture.KEY_ID, ProxyFixture.ACCOUNT, "agent_01", false));
 
         try (RawClient client = proxy.connect()) {
             client.send("GET /v1/widget/config HTTP/1.1\r\nHost: a\r\nX-Widget-Agent-Id: agent_forged\r\n\r\n").read();

@@ -1,0 +1,314 @@
+package dev.widgetedge.gateway.report;
+
+import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.report.OriginLabels;
+import dev.widgetedge.core.report.ReportOutcome;
+import dev.widgetedge.core.report.TrafficCount;
+import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.gateway.decide.DecideClock;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts, per known key, the origins the gateway sees and how it answered them, and writes the
+ * counts to the store off the request path, for the origin report and the daily usage.
+ *
+ * <p><b>Windows.</b> Counts go to the current {@link TrafficWindow}. Every {@code flushEvery}, and
+ * at every UTC hour, the flusher starts a new window and writes the closed one: for each key, one
+ * store call with the requests counted since the last write. It writes each closed window once
+ * more at the next flush, to pick up counts that raced the switch, and keeps a window whose
+ * writes failed (store down) to retry it at every flush, {@link #MAX_RETAINED_WINDOWS} times at
+ * most; so no count is written twice and none is lost while the store comes back in time.
+ *
+ * <p><b>Bounds.</b> A window tracks at most {@code maxKeys} keys (the gateway's
+ * {@code --cache-max-keys}: it decides no more keys than it caches) and, per key, at most 100
+ * distinct origins (the rest as {@code (other)}); requests beyond are dropped and counted in the
+ * metrics. Memory is therefore bounded by the windows kept, whatever origins hostile
+ * traffic sends, and the store's own cap keeps the report bounded across gateways.
+ *
+ * <p><b>Cost.</b> A request for an origin already counted in the window costs the lookups of its
+ * key and tally (none for the origin a cached key remembers) and a {@link LongAdder} increment:
+ * no lock, no allocation. The first request of a key, origin and outcome in a window allocates its
+ * tally. Thread-safe; the flusher runs on a thread of its own.
+ */
+public final class TrafficRecorder implements AutoCloseable {
+
+    /** How many flushes a closed window whose writes fail is kept for; then it is dropped. */
+    static final int MAX_RETAINED_WINDOWS = 30;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrafficRecorder.class);
+    private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
+
+    private final WidgetKeyStore store;
+    private final long flushMillis;
+    /** Keys tracked per window; counts for more keys in the same window are dropped. */
+    private final long maxKeys;
+    private final DecideClock clock;
+    private final GatewayMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder dropped = new LongAdder();
+    /** Closed windows not yet written for good; the flusher's alone. */
+    private final ArrayDeque<TrafficWindow> closed = new ArrayDeque<>();
+    private volatile TrafficWindow current;
+    /** {@code current.generation}, read on the request path by every tally. */
+    private volatile long generation;
+    private long droppedReported;
+    private boolean failing;
+    /** The last pass of writes; the next waits for it, so no count is ever written by two passes. */
+    private CompletableFuture<Void> lastPass = CompletableFuture.completedFuture(null);
+
+    private TrafficRecorder(WidgetKeyStore store, Duration flushEvery, long maxKeys, DecideClock clock,
+            GatewayMetrics metrics, boolean scheduled) {
+        this.store = store;
+        this.flushMillis = flushEvery.toMillis();
+        this.maxKeys = maxKeys;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.current = new TrafficWindow(0, clock.wallMillis());
+        this.scheduler = scheduled ? Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "report-flush");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        if (scheduler != null) {
+            scheduleNext();
+        }
+    }
+
+    /**
+     * A recorder that flushes by itself every {@code flushEvery} and at every UTC hour, tracking
+     * at most {@code maxKeys} keys per window.
+     */
+    public static TrafficRecorder start(WidgetKeyStore store, Duration flushEvery, long maxKeys, DecideClock clock,
+            GatewayMetrics metrics) {
+        return new TrafficRecorder(store, flushEvery, maxKeys, clock, metrics, true);
+    }
+
+    /** A recorder that flushes only when {@link #flush()} is called (tests and benchmarks). */
+    public static TrafficRecorder manual(WidgetKeyStore store, long maxKeys, DecideClock clock,
+            GatewayMetrics metrics) {
+        return new TrafficRecorder(store, Duration.ofHours(1), maxKeys, clock, metrics, false);
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * Counts a request whose origin the caller has parsed already: {@code origin} is the parsed
+     * {@code Origin} header, or {@code null} when it did not parse or was absent.
+     *
+     * @return the tally it was counted in, or {@code null} when it was dropped (too many keys)
+     */
+    public Tally countParsed(UUID keyId, CharSequence header, Origin origin, ReportOutcome outcome, long nowMillis) {
+        KeyTraffic key = keyTraffic(keyId);
+        if (key == null) {
+            return null;
+        }
+        Tally tally = key.findOrAdd(label(header, origin), outcome, nowMillis);
+        tally.count(nowMillis);
+        return tally;
+    }
+
+    /**
+     * Counts a request whose origin nobody needed to parse (the key itself was refused): an origin
+     * already counted in the window is found by its exact text, and only a new one is parsed.
+     */
+    public void countUnparsed(UUID keyId, CharSequence header, ReportOutcome outcome, long nowMillis) {
+        KeyTraffic key = keyTraffic(keyId);
+        if (key == null) {
+            return;
+        }
+        Tally tally = header == null || header.length() == 0 ? null : key.find(header.toString(), outcome);
+        if (tally == null) {
+            tally = key.findOrAdd(label(header, Origin.parseHeaderOrNull(header)), outcome, nowMillis);
+        }
+        tally.count(nowMillis);
+    }
+
+    /**
+     * The report's name for an {@code Origin} header: its normalized serialization (the header
+     * itself when a browser sent it, as browsers send it normalized), or a fixed label.
+     */
+    static String label(CharSequence header, Origin origin) {
+        if (header == null || header.length() == 0) {
+            return OriginLabels.MISSING;
+        }
+        if (OriginLabels.NULL.contentEquals(header)) {
+            return OriginLabels.NULL;
+        }
+        if (origin == null) {
+            return OriginLabels.INVALID;
+        }
+        return origin.isSerializedAs(header) ? header.toString() : origin.toString();
+    }
+
+    private KeyTraffic keyTraffic(UUID keyId) {
+        TrafficWindow window = current;
+        KeyTraffic key = window.keys.get(keyId);
+        if (key != null) {
+            return key;
+        }
+        if (window.keys.size() >= maxKeys) {
+            dropped.increment();
+            return null;
+        }
+        return window.keys.computeIfAbsent(keyId, id -> new KeyTraffic(id, this, window.generation));
+    }
+
+    /**
+     * Closes the current window and writes every closed window's unwritten counts; completes when
+     * the store has answered for all of them (a failed write is kept for the next flush).
+     */
+    public synchronized CompletableFuture<Void> flush() {
+        TrafficWindow closing = current;
+        current = new TrafficWindow(closing.generation + 1, clock.wallMillis());
+        generation = current.generation;
+        closed.addLast(closing);
+        lastPass = lastPass.handle((done, error) -> null).thenCompose(ignored -> pass());
+        return lastPass;
+    }
+
+    /** Writes every closed window once; called when the pass before it is complete. */
+    private synchronized CompletableFuture<Void> pass() {
+        while (!closed.isEmpty() && closed.peekFirst().passes >= MAX_RETAINED_WINDOWS) {
+            drop(closed.removeFirst());
+        }
+        reportDropped();
+        List<TrafficWindow> windows = List.copyOf(closed);
+        List<CompletableFuture<Boolean>> writes = new ArrayList<>(windows.size());
+        for (TrafficWindow window : windows) {
+            writes.add(write(window));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            synchronized (this) {
+                boolean allWritten = true;
+                for (int i = 0; i < windows.size(); i++) {
+                    TrafficWindow window = windows.get(i);
+                    window.passes++;
+                    boolean written = writes.get(i).join();
+                    allWritten &= written;
+                    // Written twice (the second for counts that raced the switch) and nothing failed: done.
+                    if (written && window.passes >= 2) {
+                        closed.remove(window);
+                    }
+                }
+                noteOutcome(allWritten);
+            }
+        });
+    }
+
+    /** Writes what {@code window} counted since its last write, one store call per key. */
+    private CompletableFuture<Boolean> write(TrafficWindow window) {
+        List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+        for (KeyTraffic key : window.keys.values()) {
+            List<Tally> tallies = key.tallies();
+            List<TrafficCount> rows = new ArrayList<>(tallies.size());
+            List<Tally> counted = new ArrayList<>(tallies.size());
+            long[] sums = new long[tallies.size()];
+            for (Tally tally : tallies) {
+                long sum = tally.requests.sum();
+                if (sum > tally.flushed) {
+                    sums[counted.size()] = sum;
+                    counted.add(tally);
+                    rows.add(new TrafficCount(tally.label, tally.outcome, sum - tally.flushed,
+                            Instant.ofEpochMilli(tally.firstSeen), Instant.ofEpochMilli(tally.lastSeen)));
+                }
+            }
+            if (rows.isEmpty()) {
+                continue;
+            }
+            writes.add(store.recordTraffic(key.keyId, window.hour, rows).toCompletableFuture().handle((ok, error) -> {
+                metrics.reportWrite(error == null);
+                if (error != null) {
+                    return false;
+                }
+                for (int i = 0; i < counted.size(); i++) {
+                    counted.get(i).flushed = sums[i];
+                }
+                return true;
+            }));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenApply(done -> writes.stream().allMatch(CompletableFuture::join));
+    }
+
+    /** Gives up on a window the store would not take: its unwritten requests are counted as dropped. */
+    private void drop(TrafficWindow window) {
+        long lost = 0;
+        for (KeyTraffic key : window.keys.values()) {
+            for (Tally tally : key.tallies()) {
+                lost += tally.requests.sum() - tally.flushed;
+            }
+        }
+        metrics.reportDropped(lost);
+        LOG.warn("dropped {} requests of the origin report: the store did not take them for {} flushes", lost,
+                MAX_RETAINED_WINDOWS);
+    }
+
+    private void reportDropped() {
+        long total = dropped.sum();
+        if (total > droppedReported) {
+            metrics.reportDropped(total - droppedReported);
+            droppedReported = total;
+        }
+    }
+
+    /** One warning when writes start failing, one line when they work again: not one per flush. */
+    private void noteOutcome(boolean allWritten) {
+        if (!allWritten && !failing) {
+            LOG.warn("origin report flush failed; the counts are kept and written again at the next flush");
+        } else if (allWritten && failing) {
+            LOG.info("origin report flush works again");
+        }
+        failing = !allWritten;
+    }
+
+    private void scheduleNext() {
+        long now = clock.wallMillis();
+        long untilNextHour = HOUR_MILLIS - Math.floorMod(now, HOUR_MILLIS);
+        long delay = Math.max(1, Math.min(flushMillis, untilNextHour));
+        scheduler.schedule(this::flushAndReschedule, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushAndReschedule() {
+        try {
+            flush().join();
+        } catch (RuntimeException e) {
+            LOG.warn("origin report flush failed: {}", e.toString());
+        } finally {
+            if (!scheduler.isShutdown()) {
+                scheduleNext();
+            }
+        }
+    }
+
+    /** Stops the schedule and writes what is counted, waiting up to {@code timeout}. */
+    public void close(Duration timeout) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        try {
+            flush().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("origin report counts not written at shutdown: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(2));
+    }
+}
