@@ -5,7 +5,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * A converter for one kind of option value that also says what it accepts, for the one-line usage
- * error ({@code --cache-ttl: abc (expected: a duration such as 500ms, 2s, 5m or 1h)}), and writes a
+ * error ({@code --cache-ttl: abc (expected: a duration such as 500ms, 2s, 5m, 1h or 90d)}), and writes a
  * value back the way an operator would type it, so that a default held as a typed constant can be
  * shown and documented as text ({@code 30s}, {@code 10MiB}).
  */

@@ -47,7 +47,7 @@ class MainTest {
             "admin|--redis: missing (expected: a redis://, rediss:// or redis-sentinel:// URI, or WIDGET_EDGE_REDIS)",
             "admin --redis http://localhost:6379|--redis: http://localhost:6379 (expected: a redis://, rediss:// or redis-sentinel:// URI)",
             "admin --redis redis://localhost:6379 --store-timeout 0s|--store-timeout: 0s (expected: > 0)",
-            "admin --redis redis://localhost:6379 --store-timeout 2seconds|--store-timeout: 2seconds (expected: a duration such as 500ms, 2s, 5m or 1h)",
+            "admin --redis redis://localhost:6379 --store-timeout 2seconds|--store-timeout: 2seconds (expected: a duration such as 500ms, 2s, 5m, 1h or 90d)",
             "tokens create --redis redis://localhost:6379|--account or --all-accounts: missing (expected: one of them)",
             "tokens create --account a --all-accounts --redis redis://localhost:6379|--account, --all-accounts: given together (expected: only one of --account or --all-accounts)",
             "tokens create --account 'a b' --redis redis://localhost:1|--account: 'a b' (expected: 1-128 characters of A-Z a-z 0-9 _ - . :)",
@@ -57,7 +57,7 @@ class MainTest {
             "tokens|tokens command: missing (expected: create, list or revoke)",
             "tokens rotate|tokens command: rotate (expected: create, list or revoke)",
             "gateway --redis redis://localhost:6379 --cache-ttl 0s|--cache-ttl: 0s (expected: > 0)",
-            "gateway --redis redis://localhost:6379 --cache-ttl abc|--cache-ttl: abc (expected: a duration such as 500ms, 2s, 5m or 1h)",
+            "gateway --redis redis://localhost:6379 --cache-ttl abc|--cache-ttl: abc (expected: a duration such as 500ms, 2s, 5m, 1h or 90d)",
             "gateway --redis redis://localhost:6379 --negative-ttl -5s|--negative-ttl: -5s (expected: > 0)",
             "gateway --redis redis://localhost:6379 --stale-if-error -1m|--stale-if-error: -1m (expected: >= 0)",
             "gateway --redis redis://localhost:6379 --cache-max-keys 0|--cache-max-keys: 0 (expected: >= 1)",
@@ -88,7 +88,7 @@ class MainTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("widget-edge: --store-timeout: xyz (expected: a duration such as 500ms, 2s,"
-                + " 5m or 1h) (from WIDGET_EDGE_STORE_TIMEOUT)\n");
+                + " 5m, 1h or 90d) (from WIDGET_EDGE_STORE_TIMEOUT)\n");
     }
 
     @Test
