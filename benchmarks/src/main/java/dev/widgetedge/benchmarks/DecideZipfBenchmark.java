@@ -99,6 +99,9 @@ public class DecideZipfBenchmark {
     /** Loads every key afresh (as after a reconnection), so that none is stale within the iteration. */
     @Setup(Level.Iteration)
     public void loadKeys() {
+        // As every --report-flush does: a new traffic window, so each iteration also pays for the
+        // first count of every key and origin in a window (one tally each), not only for increments.
+        traffic.flush().join();
         decider.onResubscribed();
         for (String key : requested) {
             decider.decide(key, origin).toCompletableFuture().join();
