@@ -16,13 +16,16 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 
 
-class DevServerTest(unittest.TestCase):
+class AgainstDev:
+    """A dev server of its own per test class (in account ACCOUNT), and a client of it."""
+
+    ACCOUNT: str
     dev: DevServer
     client: WidgetEdge
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.dev = DevServer(account="acct_sdk_py")
+        cls.dev = DevServer(account=cls.ACCOUNT)
         cls.client = WidgetEdge(cls.dev.base_url, cls.dev.token)
 
     @classmethod
@@ -32,6 +35,10 @@ class DevServerTest(unittest.TestCase):
     def listed(self, key_id: str) -> WidgetKey:
         [key] = [key for key in self.client.widget_keys.list() if key.id == key_id]
         return key
+
+
+class DevServerTest(AgainstDev, unittest.TestCase):
+    ACCOUNT = "acct_sdk_py"
 
     def test_create_returns_the_created_key_once_and_list_shows_its_metadata_only(self) -> None:
         created = self.client.widget_keys.create(
@@ -192,24 +199,10 @@ class DevServerTest(unittest.TestCase):
         self.assertIsInstance(WidgetEdge(self.dev.base_url + "/", self.dev.token).widget_keys.list(), list)
 
 
-class LifecycleTest(unittest.TestCase):
+class LifecycleTest(AgainstDev, unittest.TestCase):
     """Expiry, mode, rotation, the origin report, the usage and the audit log, against dev."""
 
-    dev: DevServer
-    client: WidgetEdge
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.dev = DevServer(account="acct_sdk_py_life")
-        cls.client = WidgetEdge(cls.dev.base_url, cls.dev.token)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.dev.close()
-
-    def listed(self, key_id: str) -> WidgetKey:
-        [key] = [key for key in self.client.widget_keys.list() if key.id == key_id]
-        return key
+    ACCOUNT = "acct_sdk_py_life"
 
     def test_create_and_update_carry_expires_at_and_mode_and_none_un_expires(self) -> None:
         expires = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.AdminTokenFormat;
+import dev.widgetedge.core.store.Invalidation;
+import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.RedisAdminTokenStore;
 import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.core.store.RedisWidgetKeyStore;
@@ -28,7 +30,9 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The real admin API (production wiring) on a free port, against a real {@code redis-server},
@@ -46,6 +50,9 @@ final class AdminApiFixture implements AutoCloseable {
     final EventLoops loops = EventLoops.create();
     final HttpServer admin;
     final HttpServer ops;
+    /** Every invalidation published on the store's channel since the fixture started, in order. */
+    final BlockingQueue<Invalidation> published = new LinkedBlockingQueue<>();
+    private final AutoCloseable subscription;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private AdminApiFixture(RedisServer server, Duration storeTimeout, Duration headerTimeout) {
@@ -56,6 +63,16 @@ final class AdminApiFixture implements AutoCloseable {
                 AuditLimits.defaults());
         ops = OpsServer.start(loops, "127.0.0.1", 0, registry,
                 () -> keys.ping().thenApply(pong -> true).exceptionally(error -> false));
+        subscription = keys.subscribe(new InvalidationListener() {
+            @Override
+            public void onInvalidation(Invalidation invalidation) {
+                published.add(invalidation);
+            }
+
+            @Override
+            public void onResubscribed() {
+            }
+        });
         awaitStoreReachable();
     }
 
@@ -187,12 +204,15 @@ final class AdminApiFixture implements AutoCloseable {
     @Override
     public void close() {
         try {
+            subscription.close();
             admin.stopAccepting();
             admin.awaitDrained(System.nanoTime());
             ops.stopAccepting();
             ops.awaitDrained(System.nanoTime());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the invalidation subscription", e);
         }
         redis.close();
         loops.close();

@@ -9,7 +9,6 @@ import dev.widgetedge.core.report.OriginLabels;
 import dev.widgetedge.core.report.ReportOutcome;
 import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.store.Invalidation;
-import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.testing.RedisServerExtension;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +41,6 @@ class KeyLifecycleApiIT {
     static AdminApiFixture api;
     static String token;
     static String otherAccountToken;
-    static final BlockingQueue<Invalidation> PUBLISHED = new LinkedBlockingQueue<>();
-    static AutoCloseable subscription;
 
     String account;
 
@@ -54,21 +49,10 @@ class KeyLifecycleApiIT {
         api = AdminApiFixture.start(REDIS.server());
         token = api.issueToken(AccountScope.all());
         otherAccountToken = api.issueToken(AccountScope.of(Set.of("acct_other")));
-        subscription = api.keys.subscribe(new InvalidationListener() {
-            @Override
-            public void onInvalidation(Invalidation invalidation) {
-                PUBLISHED.add(invalidation);
-            }
-
-            @Override
-            public void onResubscribed() {
-            }
-        });
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        subscription.close();
+    static void stop() {
         api.close();
     }
 
@@ -159,7 +143,7 @@ class KeyLifecycleApiIT {
         JsonNode old = create("{\"name\":\"site\",\"agent_id\":\"agent_9\",\"mode\":\"report\","
                 + "\"domain_allowlist\":[\"https://acme.com\"],\"expires_at\":\"2099-01-01T00:00:00Z\"}");
         String oldId = old.get("id").asText();
-        PUBLISHED.clear();
+        api.published.clear();
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
         AdminApiFixture.Response rotated = call("POST", "/api/v1/widget-keys/" + oldId + "/rotate",
@@ -183,7 +167,7 @@ class KeyLifecycleApiIT {
         assertThat(listed(newId)).isNotNull();
         List<String> published = new ArrayList<>();
         while (published.size() < 2) {
-            Invalidation next = PUBLISHED.poll(10, TimeUnit.SECONDS);
+            Invalidation next = api.published.poll(10, TimeUnit.SECONDS);
             assertThat(next).as("an invalidation within 10 s").isNotNull();
             // The create's own invalidation may arrive late; the rotation's are version 2 and 1.
             if (next.version() == 2 || next.keyId().toString().equals(newId)) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.Invalidation;
-import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.testing.RedisServerExtension;
 import java.time.Duration;
@@ -15,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +33,6 @@ class WidgetKeysApiIT {
     static AdminApiFixture api;
     static String token;
     static String otherAccountToken;
-    static final BlockingQueue<Invalidation> PUBLISHED = new LinkedBlockingQueue<>();
-    static AutoCloseable subscription;
 
     /** Each test works in an account of its own, so tests do not see each other's keys. */
     String account;
@@ -47,21 +42,10 @@ class WidgetKeysApiIT {
         api = AdminApiFixture.start(REDIS.server());
         token = api.issueToken(AccountScope.all());
         otherAccountToken = api.issueToken(AccountScope.of(Set.of("acct_other")));
-        subscription = api.keys.subscribe(new InvalidationListener() {
-            @Override
-            public void onInvalidation(Invalidation invalidation) {
-                PUBLISHED.add(invalidation);
-            }
-
-            @Override
-            public void onResubscribed() {
-            }
-        });
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        subscription.close();
+    static void stop() {
         api.close();
     }
 
@@ -93,7 +77,7 @@ class WidgetKeysApiIT {
     private static Invalidation awaitInvalidation(String id, long version) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            Invalidation next = PUBLISHED.poll(100, TimeUnit.MILLISECONDS);
+            Invalidation next = api.published.poll(100, TimeUnit.MILLISECONDS);
             if (next != null && next.keyId().toString().equals(id) && next.version() >= version) {
                 return next;
             }
