@@ -144,12 +144,25 @@ abstract class WidgetKeyStoreContract {
 
         assertThat(join(store().versionOf(id))).hasValue(1);
         StoredWidgetKey v1 = read(id);
-        assertThat(join(store().replace(v1, v1.key().disable(T0.plusSeconds(1)), T0.plusSeconds(1)))).isTrue();
+        assertThat(join(store().replace(v1, v1.key().disable(T0.plusSeconds(1)), T0.plusSeconds(1), null))).isTrue();
         assertThat(join(store().versionOf(id))).hasValue(2);
         join(store().recordUsage(id, T0.plusSeconds(2)));
         assertThat(join(store().versionOf(id))).as("a use is no change").hasValue(2);
+        StoredWidgetKey v2 = read(id);
+        WidgetKeyChanges lifecycle = WidgetKeyChanges.builder().disabled(false).expiresAt(T0.plusSeconds(60))
+                .mode(KeyMode.REPORT).build();
+        assertThat(join(store().replace(v2, v2.key().apply(lifecycle, T0.plusSeconds(3)), T0.plusSeconds(3), null)))
+                .isTrue();
+        assertThat(join(store().versionOf(id))).as("expiry and mode are changes").hasValue(3);
+        StoredWidgetKey v3 = read(id);
+        Inserted minted = mint(v3.key().accountId(), T0.plusSeconds(4));
+        assertThat(join(store().rotate(v3, v3.key().rotatedTo(minted.key().id(), T0.plusSeconds(4), Duration.ZERO),
+                minted.key(), KeyDigest.sha256Hex(minted.plaintext()), T0.plusSeconds(4), null, null)))
+                .isEqualTo(WidgetKeyStore.RotateResult.ROTATED);
+        assertThat(join(store().versionOf(id))).as("a rotation changes the old key").hasValue(4);
+        assertThat(join(store().versionOf(minted.key().id()))).as("and stores the new one").hasValue(1);
         Inserted removed = insertNew(freshAccount(), T0);
-        assertThat(join(store().removeUnused(read(removed.key().id()), T0))).isTrue();
+        assertThat(join(store().removeUnused(read(removed.key().id()), T0, null))).isTrue();
         assertThat(join(store().versionOf(removed.key().id()))).isEmpty();
         assertThat(join(store().versionOf(UUID.randomUUID()))).isEmpty();
     }

@@ -4,7 +4,9 @@ import dev.widgetedge.core.report.OriginLabels;
 import dev.widgetedge.core.report.ReportLimits;
 import dev.widgetedge.core.report.ReportOutcome;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -13,7 +15,8 @@ import java.util.UUID;
  * and written under this object's lock, which only a request with a new origin or outcome for the
  * window takes. At most {@link ReportLimits#MAX_ORIGINS_PER_HOUR} distinct origins get a tally of
  * their own; the rest are counted as {@link OriginLabels#OTHER}, so a key's table stays small
- * whatever origins hostile traffic sends.
+ * whatever origins hostile traffic sends, and once it is full a new origin finds the
+ * {@code (other)} tally without the lock too.
  */
 final class KeyTraffic {
 
@@ -24,7 +27,10 @@ final class KeyTraffic {
     private final long generation;
     private volatile Tally[] slots = new Tally[INITIAL_SLOTS];
     private int size;
-    private final List<String> origins = new ArrayList<>();
+    /** The distinct origins with tallies of their own; written under the lock, never again once full. */
+    private final Set<String> origins = new HashSet<>();
+    /** Set (under the lock) once {@link #origins} is full: from then on it is read without the lock. */
+    private volatile boolean full;
 
     KeyTraffic(UUID keyId, TrafficRecorder recorder, long generation) {
         this.keyId = keyId;
@@ -53,6 +59,10 @@ final class KeyTraffic {
      */
     Tally findOrAdd(String label, ReportOutcome outcome, long nowMillis) {
         Tally found = find(label, outcome);
+        if (found == null && full && !OriginLabels.isFixed(label) && !origins.contains(label)) {
+            // Past the cap (a flood of distinct origins, say): the (other) tally, without the lock.
+            found = find(OriginLabels.OTHER, outcome);
+        }
         return found != null ? found : add(label, outcome, nowMillis);
     }
 
@@ -63,6 +73,7 @@ final class KeyTraffic {
                 kept = OriginLabels.OTHER;
             } else {
                 origins.add(label);
+                full = origins.size() >= ReportLimits.MAX_ORIGINS_PER_HOUR;
             }
         }
         Tally found = find(kept, outcome);

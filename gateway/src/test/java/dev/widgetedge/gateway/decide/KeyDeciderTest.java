@@ -323,6 +323,43 @@ class KeyDeciderTest {
     }
 
     @Test
+    void aRenewedEntry_stillExpiresAtItsTime_andStillReports() {
+        Duration lifetime = TTL.plusSeconds(10);
+        String key = createKey(KeySettings.of("n", null, List.of(ORIGIN)).withMode(KeyMode.REPORT)
+                .withExpiresAt(NOW.plus(lifetime)));
+        decide(key, ORIGIN);
+        CachedKey loaded = decider.cache().asMap().get(KeyDigest.keyId(key));
+        ticker.advance(TTL.plusSeconds(1));
+
+        Decision renewed = decide(key, "https://evil.example");
+        ticker.advance(lifetime.minus(TTL.plusSeconds(1)));
+
+        assertThat(decider.cache().asMap().get(KeyDigest.keyId(key))).as("renewed in place").isSameAs(loaded);
+        assertThat(store.recordReads()).as("by its version alone").isEqualTo(1);
+        assertThat(renewed).isInstanceOfSatisfying(Decision.Allowed.class, a -> assertThat(a.reported()).isTrue());
+        assertThat(reason(decider.decideCached(key, ORIGIN))).as("at its time, still the renewed entry")
+                .isEqualTo(DenialReason.KEY_EXPIRED);
+        assertThat(store.recordReads()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleKeyWhoseExpiryOrModeChanged_isReadWhole_evenWhenTheMessageWasLost() {
+        String key = createKey(ORIGIN);
+        String other = createKey(ORIGIN);
+        decide(key, ORIGIN);
+        decide(other, ORIGIN);
+        store.dropMessages(true);
+        change(key, WidgetKeyChanges.builder().expiresAt(NOW.plusSeconds(31)).build());
+        change(other, WidgetKeyChanges.builder().mode(KeyMode.REPORT).build());
+        ticker.advance(TTL.plusSeconds(1));
+
+        assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_EXPIRED);
+        assertThat(decide(other, "https://evil.example"))
+                .isInstanceOfSatisfying(Decision.Allowed.class, a -> assertThat(a.reported()).isTrue());
+        assertThat(store.recordReads()).as("both read whole again").isEqualTo(4);
+    }
+
+    @Test
     void anInvalidation_evictsAtOnce() {
         String key = createKey(ORIGIN);
         decide(key, ORIGIN);
