@@ -128,8 +128,8 @@ final class DevCommand implements Callable<Integer> {
         Gateway edge = Gateway.start(loops, host, port, settings, keys, registry, Clock.systemUTC());
         running.add(edge.server());
         running.closeOnStop(() -> edge.close(drainTimeout));
-        HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, keys, tokens, registry,
-                Clock.systemUTC(), settings.connections().headerTimeout(), auditLimits));
+        HttpServer admin = running.add(AdminServer.start(loops, host, adminPort, new CurrentReports(keys, edge.traffic()),
+                tokens, registry, Clock.systemUTC(), settings.connections().headerTimeout(), auditLimits));
         HttpServer ops = running.addOps(OpsServer.start(loops, host, opsPort, registry,
                 Readiness.whileStoreAnswers(admin, keys).and(Readiness.onceStoreAnswered(edge.server(), keys))));
         // Only once every port is bound: a taken port fails the command before any key exists.

@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
@@ -56,6 +57,11 @@ public final class Gateway implements AutoCloseable {
     /** The usage recorder, for tests. */
     public UsageRecorder usage() {
         return wiring.usage();
+    }
+
+    /** The origin report's counters (which {@code dev} flushes before its admin API reads a report). */
+    public TrafficRecorder traffic() {
+        return wiring.traffic();
     }
 
     /**
