@@ -47,6 +47,7 @@ class AuditLogIT {
     static RedisClient client;
     static StatefulRedisConnection<String, String> connection;
 
+    AccountSession session;
     String account;
 
     @BeforeAll
@@ -67,21 +68,12 @@ class AuditLogIT {
 
     @BeforeEach
     void freshAccount() {
-        account = "acct_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private AdminApiFixture.Response call(String method, String path, String body) {
-        return api.call(method, path, issued.token(), account, body);
-    }
-
-    private JsonNode create(String body) {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json();
+        session = AccountSession.inFreshAccount(api, issued.token());
+        account = session.account();
     }
 
     private JsonNode events(String query) {
-        AdminApiFixture.Response response = call("GET", "/api/v1/audit-events" + query, null);
+        AdminApiFixture.Response response = session.call("GET", "/api/v1/audit-events" + query, null);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
@@ -98,16 +90,16 @@ class AuditLogIT {
 
     @Test
     void everyMutation_appendsOneEvent_newestFirst_withTheActorAndWhatChanged() {
-        JsonNode key = create("{\"name\":\"shop\",\"domain_allowlist\":[\"https://acme.com\"]}");
+        JsonNode key = session.create("{\"name\":\"shop\",\"domain_allowlist\":[\"https://acme.com\"]}");
         String id = key.get("id").asText();
         String path = "/api/v1/widget-keys/" + id;
-        call("PATCH", path, "{\"name\":\"shop 2\",\"mode\":\"report\"}");
-        call("PATCH", path, "{\"name\":\"shop 2\"}");
-        call("PATCH", path, "{\"disabled\":true}");
-        call("PATCH", path, "{\"disabled\":false}");
-        JsonNode successor = call("POST", path + "/rotate", "{\"grace_seconds\":60}").json();
-        JsonNode unused = create("{\"name\":\"gone\"}");
-        call("DELETE", "/api/v1/widget-keys/" + unused.get("id").asText(), null);
+        session.call("PATCH", path, "{\"name\":\"shop 2\",\"mode\":\"report\"}");
+        session.call("PATCH", path, "{\"name\":\"shop 2\"}");
+        session.call("PATCH", path, "{\"disabled\":true}");
+        session.call("PATCH", path, "{\"disabled\":false}");
+        JsonNode successor = session.call("POST", path + "/rotate", "{\"grace_seconds\":60}").json();
+        JsonNode unused = session.create("{\"name\":\"gone\"}");
+        session.call("DELETE", "/api/v1/widget-keys/" + unused.get("id").asText(), null);
 
         JsonNode events = events("");
 
@@ -140,8 +132,8 @@ class AuditLogIT {
 
     @Test
     void noEvent_everCarriesAPlaintextKeyOrToken() {
-        JsonNode key = create("{\"name\":\"n\"}");
-        JsonNode successor = call("POST", "/api/v1/widget-keys/" + key.get("id").asText() + "/rotate", null).json();
+        JsonNode key = session.create("{\"name\":\"n\"}");
+        JsonNode successor = session.call("POST", "/api/v1/widget-keys/" + key.get("id").asText() + "/rotate", null).json();
 
         String all = events("").toString();
 
@@ -151,23 +143,23 @@ class AuditLogIT {
 
     @Test
     void aDeleteOfAUsedKey_isADisable_andARepeatedChangeAppendsNothing() {
-        JsonNode key = create("{\"name\":\"n\"}");
+        JsonNode key = session.create("{\"name\":\"n\"}");
         api.keys.recordUsage(UUID.fromString(key.get("id").asText()), Instant.now()).toCompletableFuture()
                 .join();
 
-        call("DELETE", "/api/v1/widget-keys/" + key.get("id").asText(), null);
-        call("DELETE", "/api/v1/widget-keys/" + key.get("id").asText(), null);
-        call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"n\"}");
+        session.call("DELETE", "/api/v1/widget-keys/" + key.get("id").asText(), null);
+        session.call("DELETE", "/api/v1/widget-keys/" + key.get("id").asText(), null);
+        session.call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"n\"}");
 
         assertThat(actions(events(""))).containsExactly("key.disabled", "key.created");
     }
 
     @Test
     void theLog_filtersByKey_pagesWithBefore_andHonoursTheLimit() {
-        JsonNode first = create("{\"name\":\"a\"}");
-        JsonNode second = create("{\"name\":\"b\"}");
+        JsonNode first = session.create("{\"name\":\"a\"}");
+        JsonNode second = session.create("{\"name\":\"b\"}");
         for (int i = 0; i < 3; i++) {
-            call("PATCH", "/api/v1/widget-keys/" + first.get("id").asText(), "{\"name\":\"a" + i + "\"}");
+            session.call("PATCH", "/api/v1/widget-keys/" + first.get("id").asText(), "{\"name\":\"a" + i + "\"}");
         }
 
         JsonNode all = events("");
@@ -195,9 +187,9 @@ class AuditLogIT {
         "?key_id=not-a-key|key_id must be a widget key id", "?limit=1&limit=2|limit given 2 times"})
     void aBadQuery_is400InvalidQuery(String caseText) {
         String[] parts = caseText.split("\\|");
-        create("{\"name\":\"n\"}");
+        session.create("{\"name\":\"n\"}");
 
-        AdminApiFixture.Response response = call("GET", "/api/v1/audit-events" + parts[0], null);
+        AdminApiFixture.Response response = session.call("GET", "/api/v1/audit-events" + parts[0], null);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).isEqualTo("Invalid query: " + parts[1]);
@@ -205,7 +197,7 @@ class AuditLogIT {
 
     @Test
     void anotherAccountsEvents_areNeitherListedNorUsableAsACursor() {
-        JsonNode mine = create("{\"name\":\"mine\"}");
+        JsonNode mine = session.create("{\"name\":\"mine\"}");
         String myEvent = events("").get(0).get("id").asText();
 
         AdminApiFixture.Response theirs = api.call("GET", "/api/v1/audit-events?key_id=" + mine.get("id").asText(),
@@ -218,13 +210,13 @@ class AuditLogIT {
         assertThat(api.call("GET", "/api/v1/audit-events", null, account, null).status()).isEqualTo(401);
         assertThat(api.call("GET", "/api/v1/audit-events", otherAccountToken, account, null).status()).isEqualTo(403);
         assertThat(api.call("GET", "/api/v1/audit-events", issued.token(), null, null).status()).isEqualTo(400);
-        assertThat(call("POST", "/api/v1/audit-events", null).status()).isEqualTo(405);
+        assertThat(session.call("POST", "/api/v1/audit-events", null).status()).isEqualTo(405);
     }
 
     @Test
     void theLog_survivesAnAdminApiRestart() {
-        JsonNode key = create("{\"name\":\"kept\"}");
-        call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"disabled\":true}");
+        JsonNode key = session.create("{\"name\":\"kept\"}");
+        session.call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"disabled\":true}");
         JsonNode before = events("");
 
         AdminApiFixture restarted = AdminApiFixture.start(REDIS.server(), STORE_TIMEOUT);
@@ -246,7 +238,7 @@ class AuditLogIT {
      */
     @Test
     void aStoreFailureInTheMiddleOfAMutation_leavesNeitherTheMutationNorItsEvent() {
-        JsonNode key = create("{\"name\":\"before\"}");
+        JsonNode key = session.create("{\"name\":\"before\"}");
         String record = "we:v1:wk:{" + key.get("id").asText() + "}";
         String log = "we:v1:audit:{" + account + "}";
         Map<String, String> stored = redis().hgetall(record);
@@ -257,9 +249,9 @@ class AuditLogIT {
         AdminApiFixture.Response rotated;
         AdminApiFixture.Response created;
         try {
-            patched = call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"after\"}");
-            rotated = call("POST", "/api/v1/widget-keys/" + key.get("id").asText() + "/rotate", null);
-            created = call("POST", "/api/v1/widget-keys", "{\"name\":\"never\"}");
+            patched = session.call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"after\"}");
+            rotated = session.call("POST", "/api/v1/widget-keys/" + key.get("id").asText() + "/rotate", null);
+            created = session.call("POST", "/api/v1/widget-keys", "{\"name\":\"never\"}");
         } finally {
             redis().del(log);
             redis().rename(log + ":aside", log);
@@ -271,8 +263,8 @@ class AuditLogIT {
         });
         assertThat(redis().hgetall(record)).as("the record, version included").isEqualTo(stored);
         assertThat(redis().xrange(log, Range.create("-", "+"))).hasSameSizeAs(logEntries);
-        assertThat(call("GET", "/api/v1/widget-keys", null).json()).hasSize(1);
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"after\"}").status())
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).json()).hasSize(1);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), "{\"name\":\"after\"}").status())
                 .as("and once the store is sound, the same call works").isEqualTo(204);
         assertThat(actions(events(""))).containsExactly("key.updated", "key.created");
     }
@@ -284,16 +276,16 @@ class AuditLogIT {
      */
     @Test
     void aMutationThatTimesOut_isLaterAppliedWhole_withItsEvent_orNotAtAll() {
-        JsonNode key = create("{\"name\":\"before\"}");
+        JsonNode key = session.create("{\"name\":\"before\"}");
         String id = key.get("id").asText();
         // CLIENT PAUSE 2000 WRITE: reads go on, every script waits for the pause to end.
         redis().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(2_000).add("WRITE"));
-        AdminApiFixture.Response patched = call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        AdminApiFixture.Response patched = session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
 
         assertThat(patched.status()).isEqualTo(500);
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
-            JsonNode listed = call("GET", "/api/v1/widget-keys", null).json().get(0);
+            JsonNode listed = session.call("GET", "/api/v1/widget-keys", null).json().get(0);
             List<String> actions = actions(events("?key_id=" + id));
             boolean applied = !listed.get("disabled_at").isNull();
             assertThat(applied).as("the paused write ran").isTrue();

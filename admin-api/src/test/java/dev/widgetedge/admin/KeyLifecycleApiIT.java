@@ -42,6 +42,7 @@ class KeyLifecycleApiIT {
     static String token;
     static String otherAccountToken;
 
+    AccountSession session;
     String account;
 
     @BeforeAll
@@ -58,26 +59,8 @@ class KeyLifecycleApiIT {
 
     @BeforeEach
     void freshAccount() {
-        account = "acct_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private AdminApiFixture.Response call(String method, String path, String body) {
-        return api.call(method, path, token, account, body);
-    }
-
-    private JsonNode create(String body) {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json();
-    }
-
-    private JsonNode listed(String id) {
-        for (JsonNode key : call("GET", "/api/v1/widget-keys", null).json()) {
-            if (key.get("id").asText().equals(id)) {
-                return key;
-            }
-        }
-        return null;
+        session = AccountSession.inFreshAccount(api, token);
+        account = session.account();
     }
 
     private static String inOneHour() {
@@ -88,9 +71,9 @@ class KeyLifecycleApiIT {
 
     @Test
     void aNewKey_isEnforcedAndNeverExpires_unlessTheBodySaysOtherwise() {
-        JsonNode plain = create("{\"name\":\"plain\"}");
+        JsonNode plain = session.create("{\"name\":\"plain\"}");
         String expiry = "2030-06-01T12:00:00.5+02:00";
-        JsonNode custom = create("{\"name\":\"custom\",\"mode\":\"report\",\"expires_at\":\"" + expiry + "\"}");
+        JsonNode custom = session.create("{\"name\":\"custom\",\"mode\":\"report\",\"expires_at\":\"" + expiry + "\"}");
 
         assertThat(plain.get("expires_at").isNull()).isTrue();
         assertThat(plain.get("mode").asText()).isEqualTo("enforce");
@@ -98,7 +81,7 @@ class KeyLifecycleApiIT {
         assertThat(plain.get("replaced_by").isNull()).isTrue();
         assertThat(custom.get("mode").asText()).isEqualTo("report");
         assertThat(custom.get("expires_at").asText()).isEqualTo("2030-06-01T10:00:00.500Z");
-        assertThat(listed(custom.get("id").asText()).get("expires_at")).isEqualTo(custom.get("expires_at"));
+        assertThat(session.listed(custom.get("id").asText()).get("expires_at")).isEqualTo(custom.get("expires_at"));
     }
 
     @ParameterizedTest
@@ -113,40 +96,40 @@ class KeyLifecycleApiIT {
     void aBadExpiryOrMode_onCreate_isA400NamingTheField(String caseText) {
         String[] parts = caseText.split("\\|");
 
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", parts[0]);
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys", parts[0]);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).isEqualTo("Invalid body or name required: " + parts[1]);
-        assertThat(call("GET", "/api/v1/widget-keys", null).json()).as("nothing created").isEmpty();
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).json()).as("nothing created").isEmpty();
     }
 
     @Test
     void patch_setsAndClearsTheExpiry_andSwitchesTheMode_refusingAPastTime() {
-        JsonNode key = create("{\"name\":\"n\"}");
+        JsonNode key = session.create("{\"name\":\"n\"}");
         String path = "/api/v1/widget-keys/" + key.get("id").asText();
 
-        assertThat(call("PATCH", path, "{\"expires_at\":\"" + inOneHour() + "\",\"mode\":\"report\"}").status())
+        assertThat(session.call("PATCH", path, "{\"expires_at\":\"" + inOneHour() + "\",\"mode\":\"report\"}").status())
                 .isEqualTo(204);
-        assertThat(listed(key.get("id").asText()).get("mode").asText()).isEqualTo("report");
-        assertThat(listed(key.get("id").asText()).get("expires_at").isNull()).isFalse();
-        AdminApiFixture.Response past = call("PATCH", path, "{\"expires_at\":\"2001-01-01T00:00:00Z\"}");
+        assertThat(session.listed(key.get("id").asText()).get("mode").asText()).isEqualTo("report");
+        assertThat(session.listed(key.get("id").asText()).get("expires_at").isNull()).isFalse();
+        AdminApiFixture.Response past = session.call("PATCH", path, "{\"expires_at\":\"2001-01-01T00:00:00Z\"}");
         assertThat(past.status()).isEqualTo(400);
         assertThat(past.body()).isEqualTo("Invalid body: expires_at is in the past");
-        assertThat(call("PATCH", path, "{\"expires_at\":null}").status()).isEqualTo(204);
-        assertThat(listed(key.get("id").asText()).get("expires_at").isNull()).isTrue();
+        assertThat(session.call("PATCH", path, "{\"expires_at\":null}").status()).isEqualTo(204);
+        assertThat(session.listed(key.get("id").asText()).get("expires_at").isNull()).isTrue();
     }
 
     // ---- rotation --------------------------------------------------------------------------------------
 
     @Test
     void rotate_mintsANewKeyWithTheSameSettings_andTheOldOneExpiresAfterTheGrace() throws InterruptedException {
-        JsonNode old = create("{\"name\":\"site\",\"agent_id\":\"agent_9\",\"mode\":\"report\","
+        JsonNode old = session.create("{\"name\":\"site\",\"agent_id\":\"agent_9\",\"mode\":\"report\","
                 + "\"domain_allowlist\":[\"https://acme.com\"],\"expires_at\":\"2099-01-01T00:00:00Z\"}");
         String oldId = old.get("id").asText();
         api.published.clear();
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-        AdminApiFixture.Response rotated = call("POST", "/api/v1/widget-keys/" + oldId + "/rotate",
+        AdminApiFixture.Response rotated = session.call("POST", "/api/v1/widget-keys/" + oldId + "/rotate",
                 "{\"grace_seconds\":3600}");
 
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
@@ -160,11 +143,11 @@ class KeyLifecycleApiIT {
         }
         assertThat(successor.get("rotated_from").asText()).isEqualTo(oldId);
         assertThat(successor.get("expires_at").isNull()).as("a new key does not inherit the expiry").isTrue();
-        JsonNode retired = listed(oldId);
+        JsonNode retired = session.listed(oldId);
         assertThat(retired.get("replaced_by").asText()).isEqualTo(newId);
         Instant expires = Instant.parse(retired.get("expires_at").asText());
         assertThat(expires).isBetween(before.plusSeconds(3600), Instant.now().plusSeconds(3600));
-        assertThat(listed(newId)).isNotNull();
+        assertThat(session.listed(newId)).isNotNull();
         List<String> published = new ArrayList<>();
         while (published.size() < 2) {
             Invalidation next = api.published.poll(10, TimeUnit.SECONDS);
@@ -179,32 +162,32 @@ class KeyLifecycleApiIT {
 
     @Test
     void rotate_withoutABody_keepsTheOldKeyADay_andAnExpiryThatComesSoonerStays() {
-        JsonNode old = create("{\"name\":\"n\"}");
+        JsonNode old = session.create("{\"name\":\"n\"}");
         String soon = inOneHour();
-        JsonNode expiring = create("{\"name\":\"m\",\"expires_at\":\"" + soon + "\"}");
+        JsonNode expiring = session.create("{\"name\":\"m\",\"expires_at\":\"" + soon + "\"}");
 
-        assertThat(call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate", null).status())
+        assertThat(session.call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate", null).status())
                 .isEqualTo(201);
-        assertThat(call("POST", "/v1/widget-keys/" + expiring.get("id").asText() + "/rotate", "{}").status())
+        assertThat(session.call("POST", "/v1/widget-keys/" + expiring.get("id").asText() + "/rotate", "{}").status())
                 .as("the alias, and an empty object").isEqualTo(201);
 
-        Instant oldExpiry = Instant.parse(listed(old.get("id").asText()).get("expires_at").asText());
+        Instant oldExpiry = Instant.parse(session.listed(old.get("id").asText()).get("expires_at").asText());
         assertThat(Duration.between(Instant.now(), oldExpiry)).isBetween(Duration.ofHours(23), Duration.ofHours(24));
-        assertThat(listed(expiring.get("id").asText()).get("expires_at").asText()).isEqualTo(soon);
+        assertThat(session.listed(expiring.get("id").asText()).get("expires_at").asText()).isEqualTo(soon);
     }
 
     @Test
     void rotate_withGraceZero_expiresTheOldKeyNow_andAnExpiredKeyMayBeRotatedAgain() {
-        JsonNode old = create("{\"name\":\"n\"}");
+        JsonNode old = session.create("{\"name\":\"n\"}");
         String path = "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate";
 
-        JsonNode first = call("POST", path, "{\"grace_seconds\":0}").json();
-        String expiredAt = listed(old.get("id").asText()).get("expires_at").asText();
-        AdminApiFixture.Response again = call("POST", path, "{\"grace_seconds\":600}");
+        JsonNode first = session.call("POST", path, "{\"grace_seconds\":0}").json();
+        String expiredAt = session.listed(old.get("id").asText()).get("expires_at").asText();
+        AdminApiFixture.Response again = session.call("POST", path, "{\"grace_seconds\":600}");
 
         assertThat(Instant.parse(expiredAt)).isBeforeOrEqualTo(Instant.now());
         assertThat(again.status()).isEqualTo(201);
-        JsonNode retired = listed(old.get("id").asText());
+        JsonNode retired = session.listed(old.get("id").asText());
         assertThat(retired.get("expires_at").asText()).as("it expired already").isEqualTo(expiredAt);
         assertThat(retired.get("replaced_by").asText()).as("the latest replacement")
                 .isEqualTo(again.json().get("id").asText()).isNotEqualTo(first.get("id").asText());
@@ -212,24 +195,24 @@ class KeyLifecycleApiIT {
 
     @Test
     void rotate_ofADisabledKey_is409_andWritesNothing() {
-        JsonNode old = create("{\"name\":\"n\"}");
-        call("PATCH", "/api/v1/widget-keys/" + old.get("id").asText(), "{\"disabled\":true}");
-        JsonNode before = listed(old.get("id").asText());
+        JsonNode old = session.create("{\"name\":\"n\"}");
+        session.call("PATCH", "/api/v1/widget-keys/" + old.get("id").asText(), "{\"disabled\":true}");
+        JsonNode before = session.listed(old.get("id").asText());
 
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate",
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate",
                 null);
 
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.body()).isEqualTo("Widget key is disabled");
-        assertThat(call("GET", "/api/v1/widget-keys", null).json()).hasSize(1);
-        assertThat(listed(old.get("id").asText())).isEqualTo(before);
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).json()).hasSize(1);
+        assertThat(session.listed(old.get("id").asText())).isEqualTo(before);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"grace_seconds\":-1}", "{\"grace_seconds\":2592001}", "{\"grace_seconds\":1.5}",
         "{\"grace_seconds\":\"60\"}", "{\"grace_seconds\":null}", "[]", "not json"})
     void rotate_withABadBody_is400InvalidBody_beforeTheKeyIsLookedUp(String body) {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys/" + UUID.randomUUID() + "/rotate", body);
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys/" + UUID.randomUUID() + "/rotate", body);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).startsWith("Invalid body: ");
@@ -239,11 +222,11 @@ class KeyLifecycleApiIT {
     void rotate_unknownKeyOrAnotherAccountsKey_is404_andOtherMethodsAre405() {
         JsonNode other = api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"theirs\"}").json();
 
-        AdminApiFixture.Response unknown = call("POST", "/api/v1/widget-keys/" + UUID.randomUUID() + "/rotate", null);
-        AdminApiFixture.Response theirs = call("POST", "/api/v1/widget-keys/" + other.get("id").asText() + "/rotate",
+        AdminApiFixture.Response unknown = session.call("POST", "/api/v1/widget-keys/" + UUID.randomUUID() + "/rotate", null);
+        AdminApiFixture.Response theirs = session.call("POST", "/api/v1/widget-keys/" + other.get("id").asText() + "/rotate",
                 null);
-        AdminApiFixture.Response notAnId = call("POST", "/api/v1/widget-keys/not-an-id/rotate", null);
-        AdminApiFixture.Response get = call("GET", "/api/v1/widget-keys/" + other.get("id").asText() + "/rotate", null);
+        AdminApiFixture.Response notAnId = session.call("POST", "/api/v1/widget-keys/not-an-id/rotate", null);
+        AdminApiFixture.Response get = session.call("GET", "/api/v1/widget-keys/" + other.get("id").asText() + "/rotate", null);
 
         assertThat(List.of(unknown, theirs, notAnId)).allSatisfy(response -> {
             assertThat(response.status()).isEqualTo(404);
@@ -262,7 +245,7 @@ class KeyLifecycleApiIT {
 
     @Test
     void origins_sumsTheHoursAskedFor_mostRequestsFirst() {
-        JsonNode key = create("{\"name\":\"n\"}");
+        JsonNode key = session.create("{\"name\":\"n\"}");
         UUID id = UUID.fromString(key.get("id").asText());
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         Instant earlier = hour.minus(5, ChronoUnit.HOURS);
@@ -275,8 +258,8 @@ class KeyLifecycleApiIT {
                 .toCompletableFuture().join();
         String path = "/api/v1/widget-keys/" + id + "/origins";
 
-        JsonNode current = call("GET", path + "?hours=1", null).json();
-        JsonNode day = call("GET", path, null).json();
+        JsonNode current = session.call("GET", path + "?hours=1", null).json();
+        JsonNode day = session.call("GET", path, null).json();
 
         assertThat(current).hasSize(2);
         assertThat(current.get(0).get("origin").asText()).isEqualTo("null");
@@ -286,12 +269,12 @@ class KeyLifecycleApiIT {
         assertThat(day.get(0).get("requests").asLong()).isEqualTo(23);
         assertThat(day.get(0).get("first_seen").asText()).isEqualTo(WidgetKeyJson.timestamp(earlier));
         assertThat(day.get(0).get("last_seen").asText()).isEqualTo(WidgetKeyJson.timestamp(hour.plusSeconds(2)));
-        assertThat(call("GET", "/v1/widget-keys/" + id + "/origins?hours=168", null).json()).isEqualTo(day);
+        assertThat(session.call("GET", "/v1/widget-keys/" + id + "/origins?hours=168", null).json()).isEqualTo(day);
     }
 
     @Test
     void usage_isOneRowPerDayWithTraffic_newestFirst_reportedCountingAsAllowed() {
-        JsonNode key = create("{\"name\":\"n\"}");
+        JsonNode key = session.create("{\"name\":\"n\"}");
         UUID id = UUID.fromString(key.get("id").asText());
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         Instant twoDaysAgo = hour.minus(2, ChronoUnit.DAYS);
@@ -303,8 +286,8 @@ class KeyLifecycleApiIT {
                 .toCompletableFuture().join();
         String path = "/api/v1/widget-keys/" + id + "/usage";
 
-        JsonNode month = call("GET", path, null).json();
-        JsonNode today = call("GET", path + "?days=1", null).json();
+        JsonNode month = session.call("GET", path, null).json();
+        JsonNode today = session.call("GET", path + "?days=1", null).json();
 
         assertThat(month).hasSize(2);
         assertThat(month.get(0).get("date").asText()).isEqualTo(LocalDate.ofInstant(hour, ZoneOffset.UTC).toString());
@@ -324,7 +307,7 @@ class KeyLifecycleApiIT {
     void aQueryOutOfRange_is400InvalidQuery_beforeTheKeyIsLookedUp(String caseText) {
         String[] parts = caseText.split("\\|");
 
-        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys/" + UUID.randomUUID() + "/" + parts[0],
+        AdminApiFixture.Response response = session.call("GET", "/api/v1/widget-keys/" + UUID.randomUUID() + "/" + parts[0],
                 null);
 
         assertThat(response.status()).isEqualTo(400);
@@ -333,33 +316,33 @@ class KeyLifecycleApiIT {
 
     @Test
     void originsAndUsage_followTheSeedsAuthAccountAnd404Rules() {
-        JsonNode mine = create("{\"name\":\"n\"}");
+        JsonNode mine = session.create("{\"name\":\"n\"}");
         JsonNode theirs = api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"t\"}").json();
 
         for (String report : List.of("origins", "usage")) {
             String path = "/api/v1/widget-keys/" + mine.get("id").asText() + "/" + report;
-            assertThat(call("GET", path, null).json()).as("nothing counted yet").isEmpty();
+            assertThat(session.call("GET", path, null).json()).as("nothing counted yet").isEmpty();
             assertThat(api.call("GET", path, null, account, null).status()).isEqualTo(401);
             assertThat(api.call("GET", path, otherAccountToken, account, null).status()).isEqualTo(403);
             assertThat(api.call("GET", path, token, null, null).status()).isEqualTo(400);
-            AdminApiFixture.Response notMine = call("GET", "/api/v1/widget-keys/" + theirs.get("id").asText() + "/"
+            AdminApiFixture.Response notMine = session.call("GET", "/api/v1/widget-keys/" + theirs.get("id").asText() + "/"
                     + report, null);
             assertThat(notMine.status()).isEqualTo(404);
             assertThat(notMine.body()).isEqualTo("Widget key not found");
-            assertThat(call("POST", path, null).status()).isEqualTo(405);
-            assertThat(call("GET", "/api/v1/widget-keys/" + UUID.randomUUID() + "/" + report, null).status())
+            assertThat(session.call("POST", path, null).status()).isEqualTo(405);
+            assertThat(session.call("GET", "/api/v1/widget-keys/" + UUID.randomUUID() + "/" + report, null).status())
                     .isEqualTo(404);
         }
     }
 
     @Test
     void aKeyCreatedByTheApi_hasAWellFormedPlaintextEvenWhenRotated() {
-        JsonNode old = create("{\"name\":\"n\"}");
+        JsonNode old = session.create("{\"name\":\"n\"}");
 
-        JsonNode successor = call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate", null).json();
+        JsonNode successor = session.call("POST", "/api/v1/widget-keys/" + old.get("id").asText() + "/rotate", null).json();
 
         assertThat(WidgetKeyFormat.isWellFormed(successor.get("key").asText())).isTrue();
         assertThat(successor.get("key_last8").asText()).isEqualTo(WidgetKeyFormat.last8(successor.get("key").asText()));
-        assertThat(call("GET", "/api/v1/widget-keys", null).toString()).doesNotContain(successor.get("key").asText());
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).toString()).doesNotContain(successor.get("key").asText());
     }
 }

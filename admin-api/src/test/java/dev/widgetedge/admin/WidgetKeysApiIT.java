@@ -35,6 +35,7 @@ class WidgetKeysApiIT {
     static String otherAccountToken;
 
     /** Each test works in an account of its own, so tests do not see each other's keys. */
+    AccountSession session;
     String account;
 
     @BeforeAll
@@ -51,23 +52,8 @@ class WidgetKeysApiIT {
 
     @BeforeEach
     void freshAccount() {
-        account = "acct_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private AdminApiFixture.Response call(String method, String path, String body) {
-        return api.call(method, path, token, account, body);
-    }
-
-    private JsonNode create(String body) {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json();
-    }
-
-    private JsonNode list() {
-        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
-        assertThat(response.status()).isEqualTo(200);
-        return response.json();
+        session = AccountSession.inFreshAccount(api, token);
+        account = session.account();
     }
 
     /**
@@ -85,20 +71,11 @@ class WidgetKeysApiIT {
         throw new AssertionError("no invalidation of " + id + " at version " + version);
     }
 
-    private JsonNode only(String id) {
-        for (JsonNode key : list()) {
-            if (key.get("id").asText().equals(id)) {
-                return key;
-            }
-        }
-        return null;
-    }
-
     // --- list ---
 
     @Test
     void list_ofANewAccount_isAnEmptyArray() {
-        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
+        AdminApiFixture.Response response = session.call("GET", "/api/v1/widget-keys", null);
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).startsWith("application/json");
@@ -110,12 +87,12 @@ class WidgetKeysApiIT {
         List<String> created = new ArrayList<>();
         List<String> plaintexts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            JsonNode key = create("{\"name\":\"key " + i + "\"}");
+            JsonNode key = session.create("{\"name\":\"key " + i + "\"}");
             created.add(0, key.get("id").asText());
             plaintexts.add(key.get("key").asText());
         }
 
-        AdminApiFixture.Response response = call("GET", "/api/v1/widget-keys", null);
+        AdminApiFixture.Response response = session.call("GET", "/api/v1/widget-keys", null);
 
         List<String> listed = new ArrayList<>();
         response.json().forEach(key -> listed.add(key.get("id").asText()));
@@ -126,10 +103,10 @@ class WidgetKeysApiIT {
 
     @Test
     void list_showsOnlyTheCallersAccount() {
-        create("{\"name\":\"mine\"}");
+        session.create("{\"name\":\"mine\"}");
         api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"theirs\"}");
 
-        JsonNode listed = list();
+        JsonNode listed = session.list();
 
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("name").asText()).isEqualTo("mine");
@@ -140,7 +117,7 @@ class WidgetKeysApiIT {
 
     @Test
     void create_returnsTheKeyOnce_withLocation_andEveryField() {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys",
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys",
                 "{\"name\":\"acme.com production\",\"agent_id\":\"agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z\","
                         + "\"domain_allowlist\":[\"https://acme.com\",\"https://www.acme.com\"]}");
 
@@ -164,7 +141,7 @@ class WidgetKeysApiIT {
 
     @Test
     void create_withOnlyAName_hasNoAgentAndAnEmptyAllowlist() {
-        JsonNode key = create("{\"name\":\"bare\"}");
+        JsonNode key = session.create("{\"name\":\"bare\"}");
 
         assertThat(key.get("agent_id").isNull()).isTrue();
         assertThat(key.get("domain_allowlist")).isEmpty();
@@ -172,7 +149,7 @@ class WidgetKeysApiIT {
 
     @Test
     void create_normalizesTheAllowlist() {
-        JsonNode key = create("{\"name\":\"n\",\"domain_allowlist\":[\"HTTPS://Acme.COM:443/\",\"https://acme.com\","
+        JsonNode key = session.create("{\"name\":\"n\",\"domain_allowlist\":[\"HTTPS://Acme.COM:443/\",\"https://acme.com\","
                 + "\"http://localhost:80\",\"https://*.Acme.com\",\"https://b\u00fccher.example\"]}");
 
         assertThat(key.get("domain_allowlist")).extracting(JsonNode::asText).containsExactly(
@@ -181,12 +158,12 @@ class WidgetKeysApiIT {
 
     @Test
     void create_trimsTheName() {
-        assertThat(create("{\"name\":\"  spaced  \"}").get("name").asText()).isEqualTo("spaced");
+        assertThat(session.create("{\"name\":\"  spaced  \"}").get("name").asText()).isEqualTo("spaced");
     }
 
     @Test
     void create_ignoresServerSetAndUnknownFields() {
-        JsonNode key = create("{\"name\":\"n\",\"id\":\"11111111-1111-1111-1111-111111111111\","
+        JsonNode key = session.create("{\"name\":\"n\",\"id\":\"11111111-1111-1111-1111-111111111111\","
                 + "\"account_id\":\"acct_evil\",\"created_at\":\"2000-01-01T00:00:00.000Z\","
                 + "\"updated_at\":\"2000-01-01T00:00:00.000Z\",\"disabled_at\":\"2000-01-01T00:00:00.000Z\","
                 + "\"last_used_at\":\"2000-01-01T00:00:00.000Z\",\"key\":\"pk_live_x\",\"key_last8\":\"AAAAAAAA\","
@@ -225,11 +202,11 @@ class WidgetKeysApiIT {
             "{\"name\":\"n\"} {}|malformed JSON",
     })
     void create_withAnInvalidBody_is400NamingTheField(String body, String detail) {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", body);
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys", body);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).startsWith("Invalid body or name required: " + detail);
-        assertThat(list()).isEmpty();
+        assertThat(session.list()).isEmpty();
     }
 
     /** A call whose body is {@code body} byte for byte, whatever its encoding. */
@@ -272,14 +249,14 @@ class WidgetKeysApiIT {
 
         assertThat(created.status()).isEqualTo(400);
         assertThat(created.body()).startsWith("Invalid body or name required: body is not UTF-8");
-        assertThat(list()).isEmpty();
+        assertThat(session.list()).isEmpty();
 
-        String id = create("{\"name\":\"kept\"}").get("id").asText();
+        String id = session.create("{\"name\":\"kept\"}").get("id").asText();
         AdminApiFixture.Response patched = callWithBytes("PATCH", "/api/v1/widget-keys/" + id, body);
 
         assertThat(patched.status()).isEqualTo(400);
         assertThat(patched.body()).startsWith("Invalid body: body is not UTF-8");
-        assertThat(only(id).get("name").asText()).isEqualTo("kept");
+        assertThat(session.listed(id).get("name").asText()).isEqualTo("kept");
     }
 
     @Test
@@ -301,34 +278,34 @@ class WidgetKeysApiIT {
         "{\"name\":\"n\",\"extra\":{\"deep\":[\"\\udfff\"]}}|extra.deep[0]",
     })
     void aLoneSurrogateInAnyString_is400NamingTheField_andNothingIsStored(String body, String field) {
-        AdminApiFixture.Response created = call("POST", "/api/v1/widget-keys", body);
+        AdminApiFixture.Response created = session.call("POST", "/api/v1/widget-keys", body);
 
         assertThat(created.status()).isEqualTo(400);
         assertThat(created.body()).isEqualTo("Invalid body or name required: " + field
                 + " has an unpaired surrogate escape (not Unicode text)");
-        assertThat(list()).isEmpty();
+        assertThat(session.list()).isEmpty();
 
-        String id = create("{\"name\":\"kept\"}").get("id").asText();
-        AdminApiFixture.Response patched = call("PATCH", "/api/v1/widget-keys/" + id, body);
+        String id = session.create("{\"name\":\"kept\"}").get("id").asText();
+        AdminApiFixture.Response patched = session.call("PATCH", "/api/v1/widget-keys/" + id, body);
 
         assertThat(patched.status()).isEqualTo(400);
         assertThat(patched.body()).startsWith("Invalid body: " + field + " has an unpaired surrogate");
-        assertThat(only(id).get("name").asText()).isEqualTo("kept");
+        assertThat(session.listed(id).get("name").asText()).isEqualTo("kept");
     }
 
     @Test
     void aSurrogatePair_isStoredAsTheCharacterThe201Names() {
-        JsonNode created = create("{\"name\":\"smile \\ud83d\\ude00\"}");
+        JsonNode created = session.create("{\"name\":\"smile \\ud83d\\ude00\"}");
 
         assertThat(created.get("name").asText()).isEqualTo("smile \ud83d\ude00");
-        assertThat(only(created.get("id").asText()).get("name").asText()).isEqualTo("smile \ud83d\ude00");
+        assertThat(session.listed(created.get("id").asText()).get("name").asText()).isEqualTo("smile \ud83d\ude00");
         assertThat(api.keys.findById(UUID.fromString(created.get("id").asText())).toCompletableFuture().join()
                 .orElseThrow().key().name()).as("what Redis holds").isEqualTo("smile \ud83d\ude00");
     }
 
     @Test
     void create_withAnEmptyBody_is400() {
-        AdminApiFixture.Response response = call("POST", "/api/v1/widget-keys", "");
+        AdminApiFixture.Response response = session.call("POST", "/api/v1/widget-keys", "");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).startsWith("Invalid body or name required");
@@ -336,25 +313,25 @@ class WidgetKeysApiIT {
 
     @Test
     void create_withANameOf200Characters_isAccepted_and201IsNot() {
-        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(200) + "\"}").status())
+        assertThat(session.call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(200) + "\"}").status())
                 .isEqualTo(201);
-        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(201) + "\"}").status())
+        assertThat(session.call("POST", "/api/v1/widget-keys", "{\"name\":\"" + "n".repeat(201) + "\"}").status())
                 .isEqualTo(400);
     }
 
     @Test
     void create_withAnAgentIdOf128Characters_isAccepted_and129IsNot() {
-        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(128) + "\"}")
+        assertThat(session.call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(128) + "\"}")
                 .status()).isEqualTo(201);
-        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(129) + "\"}")
+        assertThat(session.call("POST", "/api/v1/widget-keys", "{\"name\":\"n\",\"agent_id\":\"" + "a".repeat(129) + "\"}")
                 .status()).isEqualTo(400);
     }
 
     @Test
     void create_withAHundredOrigins_isAccepted_andAHundredAndOneIsNot() {
-        assertThat(call("POST", "/api/v1/widget-keys", allowlistBody(100)).status()).isEqualTo(201);
+        assertThat(session.call("POST", "/api/v1/widget-keys", allowlistBody(100)).status()).isEqualTo(201);
 
-        AdminApiFixture.Response tooMany = call("POST", "/api/v1/widget-keys", allowlistBody(101));
+        AdminApiFixture.Response tooMany = session.call("POST", "/api/v1/widget-keys", allowlistBody(101));
 
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.body()).startsWith("Invalid body or name required: domain_allowlist has 101 entries");
@@ -370,7 +347,7 @@ class WidgetKeysApiIT {
 
     @Test
     void create_publishesAnInvalidationForTheNewKey() throws InterruptedException {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
 
         assertThat(awaitInvalidation(id, 1).version()).isEqualTo(1);
     }
@@ -379,15 +356,15 @@ class WidgetKeysApiIT {
 
     @Test
     void patch_renamesReplacesAllowlistAndRepins() {
-        String id = create("{\"name\":\"old\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
+        String id = session.create("{\"name\":\"old\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
 
-        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id,
+        AdminApiFixture.Response response = session.call("PATCH", "/api/v1/widget-keys/" + id,
                 "{\"name\":\"new\",\"domain_allowlist\":[\"https://b.example\",\"https://c.example\"],"
                         + "\"agent_id\":\"agent_2\"}");
 
         assertThat(response.status()).isEqualTo(204);
         assertThat(response.body()).isEmpty();
-        JsonNode key = only(id);
+        JsonNode key = session.listed(id);
         assertThat(key.get("name").asText()).isEqualTo("new");
         assertThat(key.get("domain_allowlist")).extracting(JsonNode::asText)
                 .containsExactly("https://b.example", "https://c.example");
@@ -398,51 +375,51 @@ class WidgetKeysApiIT {
 
     @Test
     void patch_withAgentIdNull_unpins_andWithoutAgentId_keepsIt() {
-        String id = create("{\"name\":\"n\",\"agent_id\":\"agent_1\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\",\"agent_id\":\"agent_1\"}").get("id").asText();
 
-        call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"renamed\"}");
-        assertThat(only(id).get("agent_id").asText()).isEqualTo("agent_1");
+        session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"renamed\"}");
+        assertThat(session.listed(id).get("agent_id").asText()).isEqualTo("agent_1");
 
-        call("PATCH", "/api/v1/widget-keys/" + id, "{\"agent_id\":null}");
-        assertThat(only(id).get("agent_id").isNull()).isTrue();
+        session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"agent_id\":null}");
+        assertThat(session.listed(id).get("agent_id").isNull()).isTrue();
     }
 
     @Test
     void patch_withAnEmptyAllowlist_clearsIt() {
-        String id = create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
+        String id = session.create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}").get("id").asText();
 
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"domain_allowlist\":[]}").status()).isEqualTo(204);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"domain_allowlist\":[]}").status()).isEqualTo(204);
 
-        assertThat(only(id).get("domain_allowlist")).isEmpty();
+        assertThat(session.listed(id).get("domain_allowlist")).isEmpty();
     }
 
     @Test
     void patch_disable_isIdempotent_keepingTheFirstTimestamp_andFalseReEnables() {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
 
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
-        String firstDisabledAt = only(id).get("disabled_at").asText();
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
+        String firstDisabledAt = session.listed(id).get("disabled_at").asText();
         assertThat(Instant.parse(firstDisabledAt)).isNotNull();
 
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
-        assertThat(only(id).get("disabled_at").asText()).isEqualTo(firstDisabledAt);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}").status()).isEqualTo(204);
+        assertThat(session.listed(id).get("disabled_at").asText()).isEqualTo(firstDisabledAt);
 
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
-        assertThat(only(id).get("disabled_at").isNull()).isTrue();
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
+        assertThat(session.listed(id).get("disabled_at").isNull()).isTrue();
     }
 
     @Test
     void patch_ignoresServerSetAndUnknownFields() {
-        JsonNode created = create("{\"name\":\"n\"}");
+        JsonNode created = session.create("{\"name\":\"n\"}");
         String id = created.get("id").asText();
 
-        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id,
+        AdminApiFixture.Response response = session.call("PATCH", "/api/v1/widget-keys/" + id,
                 "{\"id\":\"11111111-1111-1111-1111-111111111111\",\"account_id\":\"acct_evil\","
                         + "\"created_at\":\"2000-01-01T00:00:00.000Z\",\"disabled_at\":\"2000-01-01T00:00:00.000Z\","
                         + "\"last_used_at\":\"2000-01-01T00:00:00.000Z\",\"key_last8\":\"AAAAAAAA\",\"extra\":1}");
 
         assertThat(response.status()).isEqualTo(204);
-        JsonNode key = only(id);
+        JsonNode key = session.listed(id);
         assertThat(key.get("account_id").asText()).isEqualTo(account);
         assertThat(key.get("created_at").asText()).isEqualTo(created.get("created_at").asText());
         assertThat(key.get("disabled_at").isNull()).isTrue();
@@ -463,21 +440,21 @@ class WidgetKeysApiIT {
             "not json|malformed JSON",
     })
     void patch_withAnInvalidBody_is400InvalidBody_andChangesNothing(String body, String detail) {
-        JsonNode created = create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}");
+        JsonNode created = session.create("{\"name\":\"n\",\"domain_allowlist\":[\"https://a.example\"]}");
         String id = created.get("id").asText();
 
-        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + id, body);
+        AdminApiFixture.Response response = session.call("PATCH", "/api/v1/widget-keys/" + id, body);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body()).startsWith("Invalid body: " + detail);
-        assertThat(only(id).get("updated_at").asText()).isEqualTo(created.get("updated_at").asText());
+        assertThat(session.listed(id).get("updated_at").asText()).isEqualTo(created.get("updated_at").asText());
         assertThat(api.keys.findById(UUID.fromString(id)).toCompletableFuture().join().orElseThrow().version())
                 .as("a refused PATCH writes nothing, so the version (and its invalidation) stays").isEqualTo(1);
     }
 
     @Test
     void patch_ofAnUnknownId_is404() {
-        AdminApiFixture.Response response = call("PATCH", "/api/v1/widget-keys/" + UUID.randomUUID(), "{\"name\":\"x\"}");
+        AdminApiFixture.Response response = session.call("PATCH", "/api/v1/widget-keys/" + UUID.randomUUID(), "{\"name\":\"x\"}");
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.body()).isEqualTo("Widget key not found");
@@ -486,8 +463,8 @@ class WidgetKeysApiIT {
     @ParameterizedTest
     @ValueSource(strings = {"not-a-uuid", "1-1-1-1-1", "0B6F2C1E8E7C4A539D7E3F1B2A4C5D6E", "%2e%2e"})
     void patchAndDelete_ofAMalformedId_are404(String id) {
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
-        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
+        assertThat(session.call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
     }
 
     @Test
@@ -495,9 +472,9 @@ class WidgetKeysApiIT {
         JsonNode theirs = api.call("POST", "/api/v1/widget-keys", otherAccountToken, null, "{\"name\":\"theirs\"}").json();
         String id = theirs.get("id").asText();
 
-        AdminApiFixture.Response patch = call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
-        AdminApiFixture.Response delete = call("DELETE", "/api/v1/widget-keys/" + id, null);
-        AdminApiFixture.Response missing = call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
+        AdminApiFixture.Response patch = session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        AdminApiFixture.Response delete = session.call("DELETE", "/api/v1/widget-keys/" + id, null);
+        AdminApiFixture.Response missing = session.call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
 
         assertThat(patch.status()).isEqualTo(404);
         assertThat(delete.status()).isEqualTo(404);
@@ -509,13 +486,13 @@ class WidgetKeysApiIT {
 
     @Test
     void patch_publishesAnInvalidationWithTheNewVersion_andANoOpPublishesNothing() throws InterruptedException {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
         awaitInvalidation(id, 1);
 
-        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
         Invalidation first = awaitInvalidation(id, 2);
-        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
-        call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}");
+        session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":true}");
+        session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}");
         Invalidation second = awaitInvalidation(id, 3);
 
         assertThat(first.version()).isEqualTo(2);
@@ -527,49 +504,49 @@ class WidgetKeysApiIT {
 
     @Test
     void delete_ofANeverUsedKey_removesTheRow() throws InterruptedException {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
         awaitInvalidation(id, 1);
 
-        AdminApiFixture.Response response = call("DELETE", "/api/v1/widget-keys/" + id, null);
+        AdminApiFixture.Response response = session.call("DELETE", "/api/v1/widget-keys/" + id, null);
 
         assertThat(response.status()).isEqualTo(204);
-        assertThat(list()).isEmpty();
-        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
+        assertThat(session.list()).isEmpty();
+        assertThat(session.call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(404);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"name\":\"x\"}").status()).isEqualTo(404);
         assertThat(awaitInvalidation(id, 2).version()).isEqualTo(2);
     }
 
     @Test
     void delete_ofAUsedKey_disablesIt_keepingTheRow_andARepeatKeepsTheFirstTimestamp() {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
         Instant usedAt = Instant.parse("2026-11-24T05:51:00.123Z");
         api.keys.recordUsage(UUID.fromString(id), usedAt).toCompletableFuture().join();
 
-        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
-        JsonNode key = only(id);
+        assertThat(session.call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        JsonNode key = session.listed(id);
         assertThat(key).isNotNull();
         assertThat(key.get("last_used_at").asText()).isEqualTo("2026-11-24T05:51:00.123Z");
         String disabledAt = key.get("disabled_at").asText();
         assertThat(Instant.parse(disabledAt)).isNotNull();
 
-        assertThat(call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
-        assertThat(only(id).get("disabled_at").asText()).isEqualTo(disabledAt);
+        assertThat(session.call("DELETE", "/api/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        assertThat(session.listed(id).get("disabled_at").asText()).isEqualTo(disabledAt);
     }
 
     @Test
     void delete_ofAUsedKey_canBeUndoneByReEnabling() {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
         api.keys.recordUsage(UUID.fromString(id), Instant.now()).toCompletableFuture().join();
-        call("DELETE", "/api/v1/widget-keys/" + id, null);
+        session.call("DELETE", "/api/v1/widget-keys/" + id, null);
 
-        assertThat(call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
+        assertThat(session.call("PATCH", "/api/v1/widget-keys/" + id, "{\"disabled\":false}").status()).isEqualTo(204);
 
-        assertThat(only(id).get("disabled_at").isNull()).isTrue();
+        assertThat(session.listed(id).get("disabled_at").isNull()).isTrue();
     }
 
     @Test
     void delete_ofAnUnknownId_is404() {
-        AdminApiFixture.Response response = call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
+        AdminApiFixture.Response response = session.call("DELETE", "/api/v1/widget-keys/" + UUID.randomUUID(), null);
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.body()).isEqualTo("Widget key not found");
@@ -579,26 +556,26 @@ class WidgetKeysApiIT {
 
     @Test
     void alias_servesAllFourCalls() {
-        AdminApiFixture.Response created = call("POST", "/v1/widget-keys", "{\"name\":\"via alias\"}");
+        AdminApiFixture.Response created = session.call("POST", "/v1/widget-keys", "{\"name\":\"via alias\"}");
         String id = created.json().get("id").asText();
 
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo("/api/v1/widget-keys/" + id);
-        assertThat(call("GET", "/v1/widget-keys", null).json()).hasSize(1);
-        assertThat(call("PATCH", "/v1/widget-keys/" + id, "{\"name\":\"renamed\"}").status()).isEqualTo(204);
-        assertThat(call("DELETE", "/v1/widget-keys/" + id, null).status()).isEqualTo(204);
-        assertThat(list()).isEmpty();
+        assertThat(session.call("GET", "/v1/widget-keys", null).json()).hasSize(1);
+        assertThat(session.call("PATCH", "/v1/widget-keys/" + id, "{\"name\":\"renamed\"}").status()).isEqualTo(204);
+        assertThat(session.call("DELETE", "/v1/widget-keys/" + id, null).status()).isEqualTo(204);
+        assertThat(session.list()).isEmpty();
     }
 
     @Test
     void responses_areNotCacheable() {
-        assertThat(call("GET", "/api/v1/widget-keys", null).header("Cache-Control")).isEqualTo("no-store");
-        assertThat(call("POST", "/api/v1/widget-keys", "{\"name\":\"n\"}").header("Cache-Control")).isEqualTo("no-store");
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).header("Cache-Control")).isEqualTo("no-store");
+        assertThat(session.call("POST", "/api/v1/widget-keys", "{\"name\":\"n\"}").header("Cache-Control")).isEqualTo("no-store");
     }
 
     @Test
     void concurrentDisables_allSucceed_andTheFirstTimestampWins() {
-        String id = create("{\"name\":\"n\"}").get("id").asText();
+        String id = session.create("{\"name\":\"n\"}").get("id").asText();
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             calls.add(api.sendAsync(java.net.http.HttpRequest.newBuilder(api.adminUri("/api/v1/widget-keys/" + id))
@@ -610,7 +587,7 @@ class WidgetKeysApiIT {
         }
 
         calls.forEach(call -> assertThat(call.join().statusCode()).isEqualTo(204));
-        JsonNode key = only(id);
+        JsonNode key = session.listed(id);
         assertThat(key.get("disabled_at").isNull()).isFalse();
     }
 }

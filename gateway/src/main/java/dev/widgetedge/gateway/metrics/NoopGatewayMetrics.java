@@ -1,8 +1,15 @@
 package dev.widgetedge.gateway.metrics;
 
-/** Records nothing. */
-enum NoopGatewayMetrics implements GatewayMetrics {
-    INSTANCE;
+/**
+ * Records nothing: {@link GatewayMetrics#noop()}, and the base of metrics that record only the few
+ * calls they override (tests' metrics).
+ */
+public class NoopGatewayMetrics implements GatewayMetrics {
+
+    static final NoopGatewayMetrics INSTANCE = new NoopGatewayMetrics();
+
+    protected NoopGatewayMetrics() {
+    }
 
     @Override
     public void request(RequestOutcome outcome, long durationNanos) {

@@ -15,7 +15,7 @@ import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.decide.FakeTicker;
-import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.metrics.NoopGatewayMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,7 +51,7 @@ class TrafficRecorderTest {
     }
 
     /** Metrics that keep the counts the report reports about itself. */
-    private static final class ReportMetrics implements GatewayMetrics {
+    private static final class ReportMetrics extends NoopGatewayMetrics {
         final AtomicLong written = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
@@ -64,38 +64,6 @@ class TrafficRecorderTest {
         @Override
         public void reportDropped(long requests) {
             dropped.addAndGet(requests);
-        }
-
-        @Override
-        public void request(dev.widgetedge.gateway.metrics.RequestOutcome outcome, long durationNanos) {
-        }
-
-        @Override
-        public void storeRequest(StoreResult result) {
-        }
-
-        @Override
-        public void invalidation(long lagMillis) {
-        }
-
-        @Override
-        public void resubscribed() {
-        }
-
-        @Override
-        public void keyFilterChecked(boolean absent) {
-        }
-
-        @Override
-        public void keyFilterBuilt(boolean success) {
-        }
-
-        @Override
-        public void upstreamResponse(int status) {
-        }
-
-        @Override
-        public void connectionReset() {
         }
     }
 
@@ -173,12 +141,18 @@ class TrafficRecorderTest {
             traffic.countParsed(id, origin, parse(origin), ReportOutcome.ORIGIN_NOT_ALLOWED, now());
         }
         traffic.countParsed(id, null, null, ReportOutcome.ORIGIN_MISSING, now());
+        // Past the cap, a kept origin still counts under its own name with any outcome; a new one as (other).
+        String kept = "https://h7.evil.example";
+        traffic.countParsed(id, kept, parse(kept), ReportOutcome.KEY_DISABLED, now());
+        String late = "https://late.evil.example";
+        traffic.countParsed(id, late, parse(late), ReportOutcome.KEY_DISABLED, now());
         flush();
 
         List<TrafficCount> rows = report(id);
-        assertThat(rows).hasSize(ReportLimits.MAX_ORIGINS_PER_HOUR + 2);
+        assertThat(rows).hasSize(ReportLimits.MAX_ORIGINS_PER_HOUR + 4);
         assertThat(rows).contains(new TrafficCount(OriginLabels.OTHER, ReportOutcome.ORIGIN_NOT_ALLOWED, 900, START,
-                START));
+                START), new TrafficCount(kept, ReportOutcome.KEY_DISABLED, 1, START, START),
+                new TrafficCount(OriginLabels.OTHER, ReportOutcome.KEY_DISABLED, 1, START, START));
     }
 
     @Test
