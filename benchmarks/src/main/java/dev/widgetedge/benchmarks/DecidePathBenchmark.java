@@ -30,10 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The gateway's decide path for a key that is already cached, exactly as the bootstrap handler
  * runs it: {@link KeyDecider#decideCached(String, CharSequence)} — format and checksum check,
- * recent-keys lookup, freshness check, origin match, usage mark. The decider is built as
- * {@code Gateway.start} builds it (default settings, coarse ticker, existence filter) on an
- * {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run} as the
- * caches' upkeep. Target: ≤ 150 ns/op and 0 B/op for a cached, allowed key.
+ * recent-keys lookup, freshness check, origin match, the origin report's count, usage mark. The
+ * decider is built as {@code Gateway.start} builds it (default settings, coarse ticker, existence
+ * filter) on an {@link InMemoryWidgetKeyStore}, with a no-op metrics sink and {@code Runnable::run}
+ * as the caches' upkeep. Target: ≤ 150 ns/op and 0 B/op for a cached, allowed key.
  *
  * <p>Variants: an allowed exact origin, a wildcard match, a 100-entry allowlist matched by its
  * last entry (exact, and a wildcard as the 100th entry), an origin that is not allowed, a

@@ -3,6 +3,7 @@ package dev.widgetedge.benchmarks;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.report.ReportOutcome;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.GatewaySettings;
@@ -11,6 +12,7 @@ import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.report.Tally;
 import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import java.time.Clock;
@@ -32,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The steps of {@link DecidePathBenchmark#hit_allowed} one at a time, to see which dominate: the
  * key check, the lookup (and, for a key the recent-keys table misses, the key id's SHA-256 and the
  * decision cache's lookup), the freshness clock read, the decision on the cached key (origin parse
- * and allowlist match), the usage mark. Also the whole path with a new key and origin
+ * and allowlist match), the origin report's count, the usage mark. Also the whole path with a new key and origin
  * {@code String} per call, as the gateway has them (each request decodes its own strings, so
  * {@code String.hashCode} is computed afresh, where the plain benchmark's strings cache theirs):
  * its bytes/op include the two copies (the caller's allocation, 144 B for a 44-character key and
@@ -57,6 +59,7 @@ public class DecidePathPartsBenchmark {
     private KeyDecider decider;
     private TrafficRecorder traffic;
     private CachedKey cached;
+    private Tally tally;
     private String key;
     private char[] keyChars;
     private String origin = "https://acme.com";
@@ -87,6 +90,8 @@ public class DecidePathPartsBenchmark {
         decider.onResubscribed();
         decider.decide(key, origin).toCompletableFuture().join();
         cached = decider.cache().asMap().get(KeyDigest.keyId(key));
+        tally = traffic.countParsed(cached.id(), origin, Origin.parseHeaderOrNull(origin), ReportOutcome.ALLOWED,
+                ticker.wallMillis());
         if (!(decider.decideCached(key, origin) instanceof Decision.Allowed)) {
             throw new IllegalStateException("the key is not allowed from the cache");
         }
@@ -129,7 +134,11 @@ public class DecidePathPartsBenchmark {
         return ticker.read();
     }
 
-    /** Step 4: the cached key's decision: origin parse and allowlist match. */
+    /**
+     * Step 4: the cached key's decision (origin compare and allowlist match) and its count, here
+     * without the recent-keys entry that remembers the origin's tally: so the count looks the tally
+     * up, parsing the origin, which {@code whole} does not.
+     */
     @Benchmark
     public Decision step4_cachedKeyDecide() {
         return cached.decide(origin, ticker.wallMillis(), traffic);
@@ -139,6 +148,12 @@ public class DecidePathPartsBenchmark {
     @Benchmark
     public Origin step4a_originParse() {
         return Origin.parseHeaderOrNull(origin);
+    }
+
+    /** Step 4b: the origin report's count of a remembered tally (what {@code whole} pays for it). */
+    @Benchmark
+    public boolean step4b_originCount() {
+        return tally.countIfCurrent(ticker.wallMillis());
     }
 
     /** Step 5: the usage mark (a volatile read within the flush window). */

@@ -1,12 +1,16 @@
 package dev.widgetedge.gateway.report;
 
 import dev.widgetedge.core.report.ReportOutcome;
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * The requests of one flush window for one key, origin and outcome. Counting one is a
- * {@link LongAdder} increment (which spreads over cells when several event loops count the same
- * tally) and, at most once per clock tick, a write of the last-seen time: no lock, no allocation.
+ * The requests of one flush window for one key, origin and outcome, as one chain of counters:
+ * one per thread that counts (the gateway's event loops, the store's threads for answers that
+ * waited for a read), each written by its own thread alone. Counting one is a plain increment of
+ * the counting thread's own counter and, at most once per clock tick, a write of its last-seen
+ * time: no lock, no atomic instruction, no allocation. Only a thread's first count in a chain adds
+ * its counter (under the chain's lock); the chain is as long as the number of threads that decide.
  *
  * <p>A tally belongs to the window it was made in. Once the {@link TrafficRecorder} has started
  * the next window, {@link #countIfCurrent} refuses, and the caller asks the recorder for the new
@@ -15,25 +19,45 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Tally {
 
+    private static final VarHandle REQUESTS;
+    private static final VarHandle LAST_SEEN;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            REQUESTS = lookup.findVarHandle(Tally.class, "requests", long.class);
+            LAST_SEEN = lookup.findVarHandle(Tally.class, "lastSeen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final String label;
     final ReportOutcome outcome;
-    final long firstSeen;
-    final LongAdder requests = new LongAdder();
-    volatile long lastSeen;
-    /** How many of {@link #requests} are in the store; the flusher's alone. */
-    long flushed;
     /**
      * The window's number and the recorder, not the window itself: a cached key may remember a
      * tally long after its window is gone, and must not keep the window's other keys alive.
      */
     private final long generation;
     private final TrafficRecorder recorder;
+    /** The only thread that writes {@link #requests} and {@link #lastSeen}. */
+    private final Thread owner;
+    private final long firstSeen;
+    /** Written by {@link #owner} alone (opaque: the flusher reads it whole, if late). */
+    private long requests;
+    private long lastSeen;
+    /** The next thread's counter of the same key, origin and outcome; appended under the head's lock. */
+    private volatile Tally next;
+    /** How many of {@link #requests} are in the store, and the count the current write takes; the flusher's alone. */
+    private long flushed;
+    private long writing;
 
     Tally(TrafficRecorder recorder, long generation, String label, ReportOutcome outcome, long firstSeen) {
         this.recorder = recorder;
         this.generation = generation;
         this.label = label;
         this.outcome = outcome;
+        this.owner = Thread.currentThread();
         this.firstSeen = firstSeen;
         this.lastSeen = firstSeen;
     }
@@ -51,10 +75,65 @@ public final class Tally {
         return true;
     }
 
+    /** Counts one request of the calling thread, in its own counter of this chain. */
     void count(long nowMillis) {
-        requests.increment();
-        if (nowMillis > lastSeen) {
-            lastSeen = nowMillis;
+        Thread me = Thread.currentThread();
+        for (Tally counter = this; counter != null; counter = counter.next) {
+            if (counter.owner == me) {
+                counter.add(nowMillis);
+                return;
+            }
         }
+        counterOf(me, nowMillis).add(nowMillis);
+    }
+
+    private void add(long nowMillis) {
+        REQUESTS.setOpaque(this, requests + 1);
+        if (nowMillis > lastSeen) {
+            LAST_SEEN.setOpaque(this, nowMillis);
+        }
+    }
+
+    /** The counter of {@code thread} in this chain, appended if it has none; this is the chain's head. */
+    private synchronized Tally counterOf(Thread thread, long nowMillis) {
+        Tally last = this;
+        for (Tally counter = this; counter != null; counter = counter.next) {
+            if (counter.owner == thread) {
+                return counter;
+            }
+            last = counter;
+        }
+        Tally added = new Tally(recorder, generation, label, outcome, nowMillis);
+        last.next = added;
+        return added;
+    }
+
+    /**
+     * The chain's requests not yet in the store, as of now, with the first and last time any of
+     * them was seen; {@code null} when there are none. The flusher's: {@link #written()} marks them
+     * as stored once the store took them.
+     */
+    Unwritten unwritten() {
+        long total = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Tally counter = this; counter != null; counter = counter.next) {
+            counter.writing = (long) REQUESTS.getOpaque(counter);
+            total += counter.writing - counter.flushed;
+            first = Math.min(first, counter.firstSeen);
+            last = Math.max(last, (long) LAST_SEEN.getOpaque(counter));
+        }
+        return total > 0 ? new Unwritten(total, first, last) : null;
+    }
+
+    /** The requests the last {@link #unwritten()} read are in the store. */
+    void written() {
+        for (Tally counter = this; counter != null; counter = counter.next) {
+            counter.flushed = counter.writing;
+        }
+    }
+
+    /** Requests of a chain not yet in the store, and when the first and the last of the chain were seen. */
+    record Unwritten(long requests, long firstSeen, long lastSeen) {
     }
 }

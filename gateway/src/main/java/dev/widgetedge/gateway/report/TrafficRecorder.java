@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * traffic sends, and the store's own cap keeps the report bounded across gateways.
  *
  * <p><b>Cost.</b> A request for an origin already counted in the window costs the lookups of its
- * key and tally (none for the origin a cached key remembers) and a {@link LongAdder} increment:
- * no lock, no allocation. The first request of a key, origin and outcome in a window allocates its
- * tally. Thread-safe; the flusher runs on a thread of its own.
+ * key and tally (none for the origin a cached key remembers) and a plain increment of the counting
+ * thread's own counter ({@link Tally}): no lock, no atomic instruction, no allocation. The first
+ * request of a key, origin and outcome in a window allocates its tally, and the first on another
+ * thread that thread's counter. Thread-safe; the flusher runs on a thread of its own.
  */
 public final class TrafficRecorder implements AutoCloseable {
 
@@ -217,14 +218,12 @@ public final class TrafficRecorder implements AutoCloseable {
             List<Tally> tallies = key.tallies();
             List<TrafficCount> rows = new ArrayList<>(tallies.size());
             List<Tally> counted = new ArrayList<>(tallies.size());
-            long[] sums = new long[tallies.size()];
             for (Tally tally : tallies) {
-                long sum = tally.requests.sum();
-                if (sum > tally.flushed) {
-                    sums[counted.size()] = sum;
+                Tally.Unwritten unwritten = tally.unwritten();
+                if (unwritten != null) {
                     counted.add(tally);
-                    rows.add(new TrafficCount(tally.label, tally.outcome, sum - tally.flushed,
-                            Instant.ofEpochMilli(tally.firstSeen), Instant.ofEpochMilli(tally.lastSeen)));
+                    rows.add(new TrafficCount(tally.label, tally.outcome, unwritten.requests(),
+                            Instant.ofEpochMilli(unwritten.firstSeen()), Instant.ofEpochMilli(unwritten.lastSeen())));
                 }
             }
             if (rows.isEmpty()) {
@@ -235,9 +234,7 @@ public final class TrafficRecorder implements AutoCloseable {
                 if (error != null) {
                     return false;
                 }
-                for (int i = 0; i < counted.size(); i++) {
-                    counted.get(i).flushed = sums[i];
-                }
+                counted.forEach(Tally::written);
                 return true;
             }));
         }
@@ -250,7 +247,8 @@ public final class TrafficRecorder implements AutoCloseable {
         long lost = 0;
         for (KeyTraffic key : window.keys.values()) {
             for (Tally tally : key.tallies()) {
-                lost += tally.requests.sum() - tally.flushed;
+                Tally.Unwritten unwritten = tally.unwritten();
+                lost += unwritten == null ? 0 : unwritten.requests();
             }
         }
         metrics.reportDropped(lost);

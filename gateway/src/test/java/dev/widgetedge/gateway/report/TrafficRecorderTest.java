@@ -19,10 +19,16 @@ import dev.widgetedge.gateway.metrics.NoopGatewayMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -168,6 +174,38 @@ class TrafficRecorderTest {
         assertThat(next).isNotSameAs(first);
         flush();
         assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 3, START, START));
+    }
+
+    @Test
+    void threadsCountingOneTallyAtOnce_loseNoCount_andItsRowSpansAllOfThem() throws Exception {
+        UUID id = newKey();
+        Tally tally = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        int threads = 4;
+        int perThread = 50_000;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> counting = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seenAt = now() + 1000L * (t + 1);
+                counting.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        assertThat(tally.countIfCurrent(seenAt)).isTrue();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> done : counting) {
+                done.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        flush();
+
+        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1 + threads * perThread,
+                START, START.plusSeconds(threads)));
     }
 
     @Test
