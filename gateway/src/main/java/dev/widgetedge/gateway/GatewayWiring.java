@@ -2,6 +2,7 @@ package dev.widgetedge.gateway;
 
 import dev.widgetedge.core.store.Subscription;
 import dev.widgetedge.core.store.WidgetKeyStore;
+import dev.widgetedge.gateway.decide.ChangeLogFollower;
 import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
@@ -15,6 +16,7 @@ import dev.widgetedge.gateway.usage.UsageRecorder;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.InFlightRequests;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,7 @@ public final class GatewayWiring {
     private final UsageRecorder usage;
     private final TrafficRecorder traffic;
     private final Subscription subscription;
+    private final ChangeLogFollower changeLog;
     private final UpstreamClient upstream;
     private final CoarseTicker ticker;
     private final ExecutorService cacheUpkeep;
@@ -46,13 +49,14 @@ public final class GatewayWiring {
     private final GatewayInitializer initializer;
 
     private GatewayWiring(KeyDecider decider, ExistenceFilter existence, UsageRecorder usage, TrafficRecorder traffic,
-            Subscription subscription, UpstreamClient upstream, CoarseTicker ticker, ExecutorService cacheUpkeep,
-            InFlightRequests inFlight, GatewayInitializer initializer) {
+            Subscription subscription, ChangeLogFollower changeLog, UpstreamClient upstream, CoarseTicker ticker,
+            ExecutorService cacheUpkeep, InFlightRequests inFlight, GatewayInitializer initializer) {
         this.decider = decider;
         this.existence = existence;
         this.usage = usage;
         this.traffic = traffic;
         this.subscription = subscription;
+        this.changeLog = changeLog;
         this.upstream = upstream;
         this.ticker = ticker;
         this.cacheUpkeep = cacheUpkeep;
@@ -78,23 +82,21 @@ public final class GatewayWiring {
         // The caches' upkeep (eviction, expiry) runs on a thread of its own, never on a store or I/O
         // thread, where it would hold up other misses' answers. Hits do not touch the caches at all
         // (see KeyDecider), so handing upkeep over costs them nothing.
-        ExecutorService cacheUpkeep = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "cache-upkeep");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService cacheUpkeep = Executors.newSingleThreadExecutor(
+                new DefaultThreadFactory("cache-upkeep", true));
         KeyDecider decider = new KeyDecider(store, settings, usage, traffic, metrics, existence, ticker, clock,
                 cacheUpkeep);
         DecisionCacheMetrics.monitor(registry, decider.cache(), "widget_gateway_keys");
         DecisionCacheMetrics.monitor(registry, decider.negativeCache(), "widget_gateway_unknown_keys");
         Subscription subscription = store.subscribe(decider);
         decider.useSubscription(subscription);
+        ChangeLogFollower changeLog = ChangeLogFollower.start(store, decider, ticker, metrics);
         UpstreamClient upstream = settings.upstream().uri() == null ? null : UpstreamClient.create(settings, loops);
         InFlightRequests inFlight = new InFlightRequests();
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
         GatewayInitializer initializer = new GatewayInitializer(settings, decider, metrics, upstream, inFlight);
-        return new GatewayWiring(decider, existence, usage, traffic, subscription, upstream, ticker, cacheUpkeep,
-                inFlight, initializer);
+        return new GatewayWiring(decider, existence, usage, traffic, subscription, changeLog, upstream, ticker,
+                cacheUpkeep, inFlight, initializer);
     }
 
     /** The per-connection pipeline, to bind to a listener (or to an embedded channel). */
@@ -137,6 +139,7 @@ public final class GatewayWiring {
         } catch (RuntimeException e) {
             LOG.warn("error while unsubscribing: {}", e.toString());
         }
+        changeLog.close();
         existence.close();
         usage.close(timeout);
         traffic.close(timeout);

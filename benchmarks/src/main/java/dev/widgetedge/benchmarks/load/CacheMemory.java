@@ -7,6 +7,8 @@ import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.report.UsageDay;
+import dev.widgetedge.core.store.ChangeBatch;
+import dev.widgetedge.core.store.ChangeCursor;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.store.Subscription;
@@ -307,6 +309,11 @@ public final class CacheMemory {
         @Override
         public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
+            return CompletableFuture.completedFuture(ChangeBatch.start(new ChangeCursor("0", 0)));
         }
 
         @Override

@@ -38,6 +38,11 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
+    public CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
+        return delegate.changesSince(after, max);
+    }
+
+    @Override
     public CompletionStage<Optional<StoredWidgetKey>> findById(UUID id) {
         return delegate.findById(id);
     }

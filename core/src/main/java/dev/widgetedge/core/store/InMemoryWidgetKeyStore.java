@@ -10,8 +10,11 @@ import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,12 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     private static final Comparator<WidgetKey> NEWEST_FIRST =
             Comparator.comparing(WidgetKey::createdAt).reversed().thenComparing(WidgetKey::id);
 
+    /**
+     * How many changes the log keeps: in process nothing is ever lost on the way, so the log is
+     * only read by a gateway's follower, which reads it every second or so.
+     */
+    private static final int LOG_CAPACITY = 10_000;
+
     private record Entry(StoredWidgetKey stored, String digest) {
     }
 
@@ -45,6 +54,10 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     private final MemoryTraffic traffic = new MemoryTraffic();
     private final AuditLimits auditLimits;
     private final List<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+    /** The change log: the latest {@link #LOG_CAPACITY} changes, the oldest first. */
+    private final ArrayDeque<Invalidation> log = new ArrayDeque<>();
+    /** The log position of {@code log}'s first element; positions count changes from 1. */
+    private long logStart = 1;
 
     /** A store whose audit log keeps events for the default retention. */
     public InMemoryWidgetKeyStore() {
@@ -96,34 +109,38 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
 
     @Override
     public CompletionStage<Boolean> insert(WidgetKey key, String digest, Instant now, AuditEvent event) {
+        Invalidation change = new Invalidation(key.id(), 1, now);
         synchronized (this) {
             if (entries.containsKey(key.id())) {
                 return CompletableFuture.completedFuture(false);
             }
             entries.put(key.id(), new Entry(new StoredWidgetKey(key, 1), digest));
             append(event);
+            logChange(change);
         }
-        publish(new Invalidation(key.id(), 1, now));
+        publish(change);
         return CompletableFuture.completedFuture(true);
     }
 
     @Override
     public CompletionStage<Boolean> replace(StoredWidgetKey current, WidgetKey next, Instant now, AuditEvent event) {
-        long version = current.version() + 1;
+        Invalidation change = new Invalidation(current.key().id(), current.version() + 1, now);
         synchronized (this) {
             if (!isCurrent(current)) {
                 return CompletableFuture.completedFuture(false);
             }
-            put(next, version);
+            put(next, change.version());
             append(event);
+            logChange(change);
         }
-        publish(new Invalidation(current.key().id(), version, now));
+        publish(change);
         return CompletableFuture.completedFuture(true);
     }
 
     @Override
     public CompletionStage<Boolean> removeUnused(StoredWidgetKey current, Instant now, AuditEvent event) {
         UUID id = current.key().id();
+        Invalidation change = new Invalidation(id, current.version() + 1, now);
         synchronized (this) {
             if (!isCurrent(current) || entries.get(id).stored().key().lastUsedAt() != null) {
                 return CompletableFuture.completedFuture(false);
@@ -131,15 +148,17 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
             entries.remove(id);
             traffic.forget(id);
             append(event);
+            logChange(change);
         }
-        publish(new Invalidation(id, current.version() + 1, now));
+        publish(change);
         return CompletableFuture.completedFuture(true);
     }
 
     @Override
     public CompletionStage<RotateResult> rotate(StoredWidgetKey current, WidgetKey retired, WidgetKey successor,
             String successorDigest, Instant now, AuditEvent retiredEvent, AuditEvent createdEvent) {
-        long version = current.version() + 1;
+        Invalidation retiredChange = new Invalidation(current.key().id(), current.version() + 1, now);
+        Invalidation createdChange = new Invalidation(successor.id(), 1, now);
         synchronized (this) {
             if (!isCurrent(current)) {
                 return CompletableFuture.completedFuture(RotateResult.CONFLICT);
@@ -147,13 +166,15 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
             if (entries.containsKey(successor.id())) {
                 return CompletableFuture.completedFuture(RotateResult.ID_TAKEN);
             }
-            put(retired, version);
+            put(retired, retiredChange.version());
             entries.put(successor.id(), new Entry(new StoredWidgetKey(successor, 1), successorDigest));
             append(retiredEvent);
             append(createdEvent);
+            logChange(retiredChange);
+            logChange(createdChange);
         }
-        publish(new Invalidation(current.key().id(), version, now));
-        publish(new Invalidation(successor.id(), 1, now));
+        publish(retiredChange);
+        publish(createdChange);
         return CompletableFuture.completedFuture(RotateResult.ROTATED);
     }
 
@@ -198,6 +219,31 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
+    public synchronized CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
+        long end = logStart + log.size();
+        ChangeCursor head = new ChangeCursor(Long.toString(end - 1), System.currentTimeMillis());
+        if (after == null) {
+            return CompletableFuture.completedFuture(ChangeBatch.start(head));
+        }
+        long next = Long.parseLong(after.position()) + 1;
+        boolean outdated = head.readAtMillis() - after.readAtMillis() > CHANGE_LOG_RETENTION.toMillis() / 2;
+        if (next < logStart || outdated) {
+            return CompletableFuture.completedFuture(ChangeBatch.gapBefore(head));
+        }
+        List<Invalidation> changes = new ArrayList<>();
+        Iterator<Invalidation> logged = log.iterator();
+        for (long position = logStart; logged.hasNext() && changes.size() < max; position++) {
+            Invalidation change = logged.next();
+            if (position >= next) {
+                changes.add(change);
+            }
+        }
+        long last = next - 1 + changes.size();
+        return CompletableFuture.completedFuture(new ChangeBatch(changes,
+                new ChangeCursor(Long.toString(last), head.readAtMillis()), last == end - 1, false));
+    }
+
+    @Override
     public Subscription subscribe(InvalidationListener listener) {
         listeners.add(listener);
         // In process, the subscription is in place at once.
@@ -238,6 +284,15 @@ public final class InMemoryWidgetKeyStore implements WidgetKeyStore {
     private void append(AuditEvent event) {
         if (event != null) {
             auditLogs.computeIfAbsent(event.accountId(), account -> new MemoryAuditLog(auditLimits)).append(event);
+        }
+    }
+
+    /** Appends to the change log; called under the store's lock, with the mutation. */
+    private void logChange(Invalidation change) {
+        log.addLast(change);
+        if (log.size() > LOG_CAPACITY) {
+            log.removeFirst();
+            logStart++;
         }
     }
 

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Every stored key id, for the gateway's existence filter, read from the account indexes: the set
  * of accounts ({@code SSCAN}), then each account's index in pages ({@link #INDEX_PAGE}),
  * {@value #PARALLEL} accounts at a time. The cost is proportional to the number of keys, whatever
- * else Redis holds (per-key reports, usage, audit logs), and a million keys take about two hundred
+ * else Redis holds (per-key reports, usage, audit logs), and a million keys take about fifty
  * replies.
  *
  * <p>The account set is kept by the create script. Data written before it existed is indexed once
@@ -34,22 +34,24 @@ final class RedisKeyIdScan {
     private static final Logger LOG = LoggerFactory.getLogger(RedisKeyIdScan.class);
 
     /**
-     * Elements asked for per scan call. A build is bound by round trips more than by work
-     * (measured: 1,000 calls of 1,000 took 3 s on a busy machine, the threads mostly waiting),
-     * while one page holds Redis for its duration (a few milliseconds at this size), so a million
-     * keys are about two hundred calls.
+     * Elements asked for per scan call. A build is bound by round trips and by decoding replies
+     * more than by Redis's work (measured: 1,000 calls of 1,000 took 3 s on a busy machine, the
+     * threads mostly waiting), while one page holds Redis for its duration (a few milliseconds at
+     * this size), so a million keys in one account are fifty calls.
      */
-    static final int PAGE = 5_000;
+    static final int PAGE = 20_000;
 
     /**
      * One page of an account index: up to {@code ARGV[3]} members after the member
-     * {@code ARGV[1]} (the previous page's last; {@code ""} for the first page), and the score of
-     * this page's last member. A page starts one past its anchor's current rank, so a key deleted
-     * meanwhile cannot shift another one past the page boundary; if the anchor itself was deleted,
-     * the page starts again at the anchor's score {@code ARGV[2]}, inclusive (some members repeat,
-     * none is skipped). Members only, by rank: formatting every score, as {@code ZSCAN} does, is
-     * what made a page of 10,000 hold Redis for 14 ms; and paging by score alone would have to
-     * take a run of equal scores (a bulk import in one millisecond) in one reply.
+     * {@code ARGV[1]} (the previous page's last; {@code ""} for the first page), as
+     * {@code {score of the last member, last member, members joined by spaces}}: one string per
+     * page rather than one per member, which is most of what decoding a reply costs the gateway. A
+     * page starts one past its anchor's current rank, so a key deleted meanwhile cannot shift
+     * another one past the page boundary; if the anchor itself was deleted, the page starts again
+     * at the anchor's score {@code ARGV[2]}, inclusive (some members repeat, none is skipped).
+     * Members only, by rank: formatting every score, as {@code ZSCAN} does, is what made a page of
+     * 10,000 hold Redis for 14 ms; and paging by score alone would have to take a run of equal
+     * scores (a bulk import in one millisecond) in one reply.
      */
     private static final RedisScript INDEX_PAGE = new RedisScript("""
             local size = tonumber(ARGV[3])
@@ -64,8 +66,8 @@ final class RedisKeyIdScan {
                 page = redis.call('ZRANGE', KEYS[1], ARGV[2], '+inf', 'BYSCORE', 'LIMIT', 0, size)
               end
             end
-            if #page == 0 then return {'', page} end
-            return {redis.call('ZSCORE', KEYS[1], page[#page]), page}
+            if #page == 0 then return {'', '', '', 0} end
+            return {redis.call('ZSCORE', KEYS[1], page[#page]), page[#page], table.concat(page, ' '), #page}
             """);
     /** Account indexes scanned at once: enough to fill the pipe, few enough not to crowd out reads. */
     private static final int PARALLEL = 16;
@@ -165,16 +167,27 @@ final class RedisKeyIdScan {
     private CompletionStage<Void> accountIndex(String[] index, String anchor, String anchorScore, Consumer<UUID> sink) {
         return redis.call(commands -> INDEX_PAGE.<List<Object>>run(commands, ScriptOutputType.MULTI, index, anchor,
                 anchorScore, Integer.toString(PAGE))).thenCompose(reply -> {
-                    List<?> members = (List<?>) reply.get(1);
-                    for (Object member : members) {
-                        UUID id = RedisLayout.keyIdOrNull((String) member);
-                        if (id != null) {
-                            sink.accept(id);
-                        }
-                    }
-                    return members.size() < PAGE ? CompletableFuture.<Void>completedFuture(null)
-                            : accountIndex(index, (String) members.get(members.size() - 1), (String) reply.get(0), sink);
+                    passJoined((String) reply.get(2), sink);
+                    long count = (Long) reply.get(3);
+                    return count < PAGE ? CompletableFuture.<Void>completedFuture(null)
+                            : accountIndex(index, (String) reply.get(1), (String) reply.get(0), sink);
                 });
+    }
+
+    /** Passes every key id in a page's space-separated members; anything else in the index is skipped. */
+    private static void passJoined(String members, Consumer<UUID> sink) {
+        int start = 0;
+        while (start < members.length()) {
+            int end = members.indexOf(' ', start);
+            if (end < 0) {
+                end = members.length();
+            }
+            UUID id = RedisLayout.keyIdOrNull(members.substring(start, end));
+            if (id != null) {
+                sink.accept(id);
+            }
+            start = end + 1;
+        }
     }
 
     /** {@code sink}, called by one thread at a time whichever connection thread delivers. */

@@ -42,6 +42,8 @@ import java.util.UUID;
  * we:v1:accounts                               SET     every account with a key: where a scan of all key ids starts
  * we:v1:meta                                   HASH    facts about the layout: accounts_indexed = 1 once the set is complete
  * we:v1:invalidations                          pub/sub channel of {@link Invalidation}s
+ * we:v1:changes                               STREAM  the change log: one entry per mutation, field m = the
+ *                                              same message as the publish, kept {@link WidgetKeyStore#CHANGE_LOG_RETENTION}
  * </pre>
  *
  * <p>Widget key hash fields: {@code id, account_id, name, agent_id, domain_allowlist} (JSON
@@ -68,7 +70,7 @@ import java.util.UUID;
  * slot, so a read, a conditional write and the publish that goes with it, and a gateway's report
  * flush, are single-slot operations; an account's index and audit log share the account's slot.
  * The mutation scripts therefore write a second slot (the account's; a rotation a third, the new
- * key's), and so do creating and revoking a token (the token index); {@code docs/redis.md} says how
+ * key's) and the change log's, and so do creating and revoking a token (the token index); {@code docs/redis.md} says how
  * they would be split on a cluster.
  */
 final class RedisLayout {
@@ -76,6 +78,9 @@ final class RedisLayout {
     static final String PREFIX = "we:v1:";
     static final String INVALIDATION_CHANNEL = PREFIX + "invalidations";
     static final String TOKEN_INDEX = PREFIX + "toks";
+    /** STREAM of every mutation's invalidation message, field {@link #F_CHANGE}. */
+    static final String CHANGES = PREFIX + "changes";
+    static final String F_CHANGE = "m";
     /** SET of every account that has (or had) a key: where a scan of all key ids starts. */
     static final String ACCOUNTS = PREFIX + "accounts";
     /** HASH of facts about the layout itself. */

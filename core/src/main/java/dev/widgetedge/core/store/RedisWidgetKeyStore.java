@@ -13,6 +13,7 @@ import dev.widgetedge.core.widget.WidgetKey;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -50,8 +51,14 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     /** A script's answer when a key it would write holds data of another type: nothing was written. */
     private static final long WRONG_TYPE = -1;
 
-    /** Lua shared by the mutation scripts: type checks and audit appends whose ids are known in advance. */
+    /**
+     * Lua shared by the mutation scripts: type checks, audit appends whose ids are known in
+     * advance, and {@code announce}, which publishes an invalidation and appends it to the change
+     * log. Effects replication is asked for because the scripts read the clock and let the server
+     * choose stream ids (Redis 7 always replicates effects).
+     */
     private static final String PRELUDE = """
+            redis.replicate_commands()
             local function is_type(key, wanted)
               local found = redis.call('TYPE', key)['ok']
               return found == 'none' or found == wanted
@@ -108,16 +115,25 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
               redis.call('XTRIM', log, 'MINID', oldest)
               if redis.call('EXISTS', log) == 1 then redis.call('PEXPIRE', log, retention_ms) end
             end
-            """;
+            """ + """
+            -- Publishes an invalidation and appends it to the change log, trimming what the log
+            -- no longer keeps by the new entry's own time.
+            local function announce(channel, message, changes)
+              redis.call('PUBLISH', channel, message)
+              local id = redis.call('XADD', changes, '*', '%s', message)
+              local ms = tonumber(string.match(id, '^(%%d+)'))
+              redis.call('XTRIM', changes, 'MINID', '~', string.format('%%d', ms - %d))
+            end
+            """.formatted(RedisLayout.F_CHANGE, WidgetKeyStore.CHANGE_LOG_RETENTION.toMillis());
 
     /**
-     * KEYS: record, account index, account set, audit log, audit key index. ARGV: score, id,
-     * channel, message, account, max events, retention ms, event JSON, field/value pairs.
+     * KEYS: record, account index, account set, audit log, audit key index, change log. ARGV: score,
+     * id, channel, message, account, max events, retention ms, event JSON, field/value pairs.
      */
     private static final RedisScript INSERT = new RedisScript(PRELUDE + """
             local events = {{KEYS[5], ARGV[2], ARGV[8]}}
             if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'zset') or not is_type(KEYS[3], 'set')
-                or not streams_ok(KEYS[4], events) then
+                or not streams_ok(KEYS[4], events) or not is_type(KEYS[6], 'stream') then
               return -1
             end
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -125,32 +141,35 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
             redis.call('SADD', KEYS[3], ARGV[5])
             append_events(KEYS[4], ARGV[6], tonumber(ARGV[7]), events)
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            announce(ARGV[3], ARGV[4], KEYS[6])
             return 1
             """);
 
     /**
-     * KEYS: record, audit log, audit key index. ARGV: expected version, id, channel, message, max
-     * events, retention ms, event JSON, field/value pairs.
+     * KEYS: record, audit log, audit key index, change log. ARGV: expected version, id, channel,
+     * message, max events, retention ms, event JSON, field/value pairs.
      */
     private static final RedisScript REPLACE = new RedisScript(PRELUDE + """
             local events = {{KEYS[3], ARGV[2], ARGV[7]}}
-            if not is_type(KEYS[1], 'hash') or not streams_ok(KEYS[2], events) then return -1 end
+            if not is_type(KEYS[1], 'hash') or not streams_ok(KEYS[2], events) or not is_type(KEYS[4], 'stream') then
+              return -1
+            end
             if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
             redis.call('HSET', KEYS[1], unpack(ARGV, 8))
             redis.call('HINCRBY', KEYS[1], 'version', 1)
             append_events(KEYS[2], ARGV[5], tonumber(ARGV[6]), events)
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            announce(ARGV[3], ARGV[4], KEYS[4])
             return 1
             """);
 
     /**
-     * KEYS: record, account index, audit log, audit key index. ARGV: expected version, id, channel,
-     * message, max events, retention ms, event JSON.
+     * KEYS: record, account index, audit log, audit key index, change log. ARGV: expected version,
+     * id, channel, message, max events, retention ms, event JSON.
      */
     private static final RedisScript REMOVE_UNUSED = new RedisScript(PRELUDE + """
             local events = {{KEYS[4], ARGV[2], ARGV[7]}}
-            if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'zset') or not streams_ok(KEYS[3], events) then
+            if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'zset') or not streams_ok(KEYS[3], events)
+                or not is_type(KEYS[5], 'stream') then
               return -1
             end
             local state = redis.call('HMGET', KEYS[1], 'version', 'last_used_at')
@@ -158,13 +177,13 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[2])
             append_events(KEYS[3], ARGV[5], tonumber(ARGV[6]), events)
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            announce(ARGV[3], ARGV[4], KEYS[5])
             return 1
             """);
 
     /**
      * KEYS: old record, new record, account index, audit log, old key's audit index, new key's
-     * audit index. ARGV: old version, old id, new id, new score, channel, old message, new message,
+     * audit index, change log. ARGV: old version, old id, new id, new score, channel, old message, new message,
      * max events, retention ms, old event JSON, new event JSON, number of old field/value pairs,
      * the old key's pairs, then the new key's pairs. Answers 1 rotated, 0 conflict, 2 id taken.
      * (The account is in the account set already: it has the old key.)
@@ -172,7 +191,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     private static final RedisScript ROTATE = new RedisScript(PRELUDE + """
             local events = {{KEYS[5], ARGV[2], ARGV[10]}, {KEYS[6], ARGV[3], ARGV[11]}}
             if not is_type(KEYS[1], 'hash') or not is_type(KEYS[2], 'hash') or not is_type(KEYS[3], 'zset')
-                or not streams_ok(KEYS[4], events) then
+                or not streams_ok(KEYS[4], events) or not is_type(KEYS[7], 'stream') then
               return -1
             end
             if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
@@ -183,21 +202,51 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
             redis.call('HSET', KEYS[2], unpack(ARGV, old_end + 1))
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
             append_events(KEYS[4], ARGV[8], tonumber(ARGV[9]), events)
-            redis.call('PUBLISH', ARGV[5], ARGV[6])
-            redis.call('PUBLISH', ARGV[5], ARGV[7])
+            announce(ARGV[5], ARGV[6], KEYS[7])
+            announce(ARGV[5], ARGV[7], KEYS[7])
             return 1
             """);
 
-    /** KEYS: record. ARGV: used at (epoch ms). Never creates a record. */
+    /**
+     * KEYS: records. ARGV: for each, the time it was used (epoch ms). Keeps the latest use; never
+     * creates a record. Returns how many it wrote.
+     */
     private static final RedisScript RECORD_USAGE = new RedisScript("""
-            local last = redis.call('HGET', KEYS[1], 'last_used_at')
-            if not last then return 0 end
-            if last == '' or tonumber(last) < tonumber(ARGV[1]) then
-              redis.call('HSET', KEYS[1], 'last_used_at', ARGV[1])
-              return 1
+            local written = 0
+            for i, record in ipairs(KEYS) do
+              local last = redis.call('HGET', record, 'last_used_at')
+              if last and (last == '' or tonumber(last) < tonumber(ARGV[i])) then
+                redis.call('HSET', record, 'last_used_at', ARGV[i])
+                written = written + 1
+              end
             end
-            return 0
+            return written
             """);
+
+    /**
+     * KEYS: change log. ARGV: position to read after (empty: start a reading), the cursor's read
+     * time (epoch ms), the age in ms past which a cursor has a gap, the most entries to return.
+     * Returns {@code {now ms, gap 0|1, next position, message…}}. Reads only.
+     */
+    private static final RedisScript CHANGES_SINCE = new RedisScript("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local function head()
+              local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+              if #last == 0 then return '0-0' end
+              return last[1][1]
+            end
+            if ARGV[1] == '' then return {string.format('%d', now), 0, head()} end
+            if now - tonumber(ARGV[2]) > tonumber(ARGV[3]) then return {string.format('%d', now), 1, head()} end
+            local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[4]))
+            local reply = {string.format('%d', now), 0, ARGV[1]}
+            for i, entry in ipairs(entries) do
+              reply[3] = entry[1]
+              reply[3 + i] = entry[2][2]
+            end
+            return reply
+            """);
+
 
     /**
      * KEYS: record, origin report hour, usage day. ARGV: distinct-origin cap, report expires at
@@ -341,7 +390,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
         appendPairs(args, RedisLayout.newRecord(key, digest));
         String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId()),
             RedisLayout.ACCOUNTS, RedisLayout.auditLog(key.accountId()),
-            RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+            RedisLayout.auditKeyIndex(key.accountId(), key.id()), RedisLayout.CHANGES};
         return run(INSERT, keys, args).thenApply(applied -> applied == 1L);
     }
 
@@ -354,7 +403,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
         appendAuditArgs(args, event);
         appendPairs(args, RedisLayout.mutableFields(next));
         String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.auditLog(key.accountId()),
-            RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+            RedisLayout.auditKeyIndex(key.accountId(), key.id()), RedisLayout.CHANGES};
         return run(REPLACE, keys, args).thenApply(applied -> applied == 1L);
     }
 
@@ -366,7 +415,8 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
                 RedisLayout.INVALIDATION_CHANNEL, message));
         appendAuditArgs(args, event);
         String[] keys = {RedisLayout.widgetKey(key.id()), RedisLayout.accountIndex(key.accountId()),
-            RedisLayout.auditLog(key.accountId()), RedisLayout.auditKeyIndex(key.accountId(), key.id())};
+            RedisLayout.auditLog(key.accountId()), RedisLayout.auditKeyIndex(key.accountId(), key.id()),
+            RedisLayout.CHANGES};
         return run(REMOVE_UNUSED, keys, args).thenApply(applied -> applied == 1L);
     }
 
@@ -388,7 +438,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
         String[] keys = {RedisLayout.widgetKey(old.id()), RedisLayout.widgetKey(successor.id()),
             RedisLayout.accountIndex(old.accountId()), RedisLayout.auditLog(old.accountId()),
             RedisLayout.auditKeyIndex(old.accountId(), old.id()),
-            RedisLayout.auditKeyIndex(old.accountId(), successor.id())};
+            RedisLayout.auditKeyIndex(old.accountId(), successor.id()), RedisLayout.CHANGES};
         return run(ROTATE, keys, args).thenApply(result -> result == 1L ? RotateResult.ROTATED
                 : result == 2L ? RotateResult.ID_TAKEN : RotateResult.CONFLICT);
     }
@@ -518,9 +568,52 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
     @Override
     public CompletionStage<Void> recordUsage(UUID id, Instant usedAt) {
-        String[] keys = {RedisLayout.widgetKey(id)};
-        return redis.call(commands -> RECORD_USAGE.run(commands, keys, RedisLayout.millis(usedAt)))
-                .thenApply(ignored -> null);
+        return recordUsages(Map.of(id, usedAt));
+    }
+
+    /** One script for all of them: a flush of thousands of marks is one command, not thousands. */
+    @Override
+    public CompletionStage<Void> recordUsages(Map<UUID, Instant> uses) {
+        String[] keys = new String[uses.size()];
+        String[] times = new String[uses.size()];
+        int i = 0;
+        for (Map.Entry<UUID, Instant> use : uses.entrySet()) {
+            keys[i] = RedisLayout.widgetKey(use.getKey());
+            times[i] = RedisLayout.millis(use.getValue());
+            i++;
+        }
+        return redis.call(commands -> RECORD_USAGE.run(commands, keys, times)).thenApply(ignored -> null);
+    }
+
+    /**
+     * One script (a read of the stream and the server's clock). A message in the log that is not
+     * an invalidation is skipped with a warning, like one on the channel.
+     */
+    @Override
+    public CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
+        String[] keys = {RedisLayout.CHANGES};
+        long gapAfterMillis = WidgetKeyStore.CHANGE_LOG_RETENTION.toMillis() / 2;
+        String[] args = {after == null ? "" : after.position(), after == null ? "0" : Long.toString(after.readAtMillis()),
+                Long.toString(gapAfterMillis), Integer.toString(max)};
+        return redis.call(commands -> CHANGES_SINCE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys, args))
+                .thenApply(reply -> {
+                    ChangeCursor next = new ChangeCursor((String) reply.get(2), Long.parseLong((String) reply.get(0)));
+                    if (after == null) {
+                        return ChangeBatch.start(next);
+                    }
+                    if ((Long) reply.get(1) == 1L) {
+                        return ChangeBatch.gapBefore(next);
+                    }
+                    List<Invalidation> changes = new ArrayList<>(reply.size() - 3);
+                    for (Object message : reply.subList(3, reply.size())) {
+                        try {
+                            changes.add(Invalidations.decode((String) message));
+                        } catch (IllegalArgumentException e) {
+                            LOG.warn("ignoring a malformed entry in {}: {}", RedisLayout.CHANGES, e.getMessage());
+                        }
+                    }
+                    return new ChangeBatch(changes, next, reply.size() - 3 < max, false);
+                });
     }
 
     @Override

@@ -6,12 +6,15 @@ import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -21,15 +24,24 @@ import java.util.function.Consumer;
  *
  * <p>Every method is non-blocking and thread-safe. A stage completes exceptionally with a
  * {@link StoreException} when the store is unreachable, fails, or does not answer within the
- * configured store timeout. Every successful mutation publishes an {@link Invalidation} and
- * appends its {@link AuditEvent} to the account's audit log atomically with its writes: all of it
- * happens or none of it. (A mutation's {@code event} may be {@code null} only where no user acts:
- * tools and tests that seed a store directly.)
+ * configured store timeout. Every successful mutation publishes an {@link Invalidation},
+ * appends the same invalidation to the store's <em>change log</em> and its {@link AuditEvent} to
+ * the account's audit log, atomically with its writes: all of it happens or none of it. (A
+ * mutation's {@code event} may be {@code null} only where no user acts: tools and tests that seed
+ * a store directly.) The publish reaches subscribers at once but can be lost (a subscriber that is
+ * disconnected misses it); the change log keeps every change for {@link #CHANGE_LOG_RETENTION}, so
+ * a reader that follows it has seen every change up to the moment of its last read.
  *
  * <p>Mutations are conditional on the version that was read ({@link StoredWidgetKey#version()}),
  * so that callers can read, decide and write without a lock and retry on a conflict.
  */
 public interface WidgetKeyStore {
+
+    /**
+     * How long the change log keeps a change at least. A reader whose cursor is older than half
+     * of it is told of a gap ({@link ChangeBatch#gap()}), leaving room for clock steps.
+     */
+    Duration CHANGE_LOG_RETENTION = Duration.ofMinutes(10);
 
     /** The keys of one account, newest first. */
     CompletionStage<List<WidgetKey>> listByAccount(String accountId);
@@ -122,6 +134,16 @@ public interface WidgetKeyStore {
     CompletionStage<Void> recordUsage(UUID id, Instant usedAt);
 
     /**
+     * {@link #recordUsage} for many keys at once, as the gateway's usage flush writes them; a
+     * store may write them in one operation. Completes exceptionally if any write failed.
+     */
+    default CompletionStage<Void> recordUsages(Map<UUID, Instant> uses) {
+        return CompletableFuture.allOf(uses.entrySet().stream()
+                .map(use -> recordUsage(use.getKey(), use.getValue()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
      * Passes the id of every stored widget key to {@code sink}, one call at a time (never
      * concurrently), and completes when all have been passed. An id may be passed more than once
      * (Redis {@code SCAN} repeats some while its table grows); keys created or deleted while the
@@ -129,6 +151,15 @@ public interface WidgetKeyStore {
      * is read.
      */
     CompletionStage<Void> scanKeyIds(Consumer<UUID> sink);
+
+    /**
+     * Reads the change log after {@code after}: at most {@code max} changes, oldest first. With
+     * {@code after == null}, starts a reading: no changes, and a cursor at the end of the log, so
+     * that the next read returns exactly the changes made after this one was answered. A cursor
+     * read more than half of {@link #CHANGE_LOG_RETENTION} ago, or past changes the log no longer
+     * holds, gets {@link ChangeBatch#gapBefore a gap}. One read; it writes nothing.
+     */
+    CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max);
 
     /**
      * Delivers every invalidation published from now on to {@code listener} until the returned

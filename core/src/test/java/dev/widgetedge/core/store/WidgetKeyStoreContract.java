@@ -536,4 +536,77 @@ abstract class WidgetKeyStoreContract {
     protected static void awaitSubscribed(List<Boolean> resubscribed) {
         await().atMost(Duration.ofSeconds(10)).until(() -> !resubscribed.isEmpty());
     }
+
+    @Test
+    void changeLog_startsAtItsEnd_thenReturnsEveryLaterChangeInOrder_andRefusedOnesNotAtAll() {
+        ChangeCursor start = join(store().changesSince(null, 100)).next();
+        Inserted inserted = insertNew(freshAccount(), T0);
+        UUID id = inserted.key().id();
+        StoredWidgetKey v1 = read(id);
+        join(store().replace(v1, v1.key().disable(T0.plusSeconds(1)), T0.plusSeconds(1), null));
+        join(store().replace(v1, v1.key().disable(T0.plusSeconds(2)), T0.plusSeconds(2), null));
+        join(store().removeUnused(read(id), T0.plusSeconds(3), null));
+
+        ChangeBatch batch = join(store().changesSince(start, 100));
+
+        assertThat(batch.changes()).containsExactly(new Invalidation(id, 1, T0),
+                new Invalidation(id, 2, T0.plusSeconds(1)), new Invalidation(id, 3, T0.plusSeconds(3)));
+        assertThat(batch.complete()).isTrue();
+        assertThat(batch.gap()).isFalse();
+        ChangeBatch after = join(store().changesSince(batch.next(), 100));
+        assertThat(after.changes()).isEmpty();
+        assertThat(after.complete()).isTrue();
+    }
+
+    @Test
+    void changeLog_readsABacklogInBatchesOfTheAskedSize() {
+        ChangeCursor cursor = join(store().changesSince(null, 100)).next();
+        List<UUID> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(insertNew(freshAccount(), T0).key().id());
+        }
+
+        List<UUID> read = new java.util.ArrayList<>();
+        List<Boolean> completes = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ChangeBatch batch = join(store().changesSince(cursor, 2));
+            batch.changes().forEach(change -> read.add(change.keyId()));
+            completes.add(batch.complete());
+            cursor = batch.next();
+        }
+
+        assertThat(read).containsExactlyElementsOf(created);
+        assertThat(completes).containsExactly(false, false, true);
+    }
+
+    @Test
+    void changeLog_reportsAGap_forACursorOlderThanTheLogKeeps() {
+        ChangeCursor start = join(store().changesSince(null, 100)).next();
+        insertNew(freshAccount(), T0);
+        ChangeCursor outdated = new ChangeCursor(start.position(),
+                start.readAtMillis() - WidgetKeyStore.CHANGE_LOG_RETENTION.toMillis());
+
+        ChangeBatch batch = join(store().changesSince(outdated, 100));
+
+        assertThat(batch.gap()).isTrue();
+        assertThat(batch.changes()).isEmpty();
+        assertThat(join(store().changesSince(batch.next(), 100)).changes())
+                .as("the gap's cursor is the log's end").isEmpty();
+    }
+
+    @Test
+    void recordUsages_writesEachKeysUse_keepsLaterOnes_andRecreatesNothing() {
+        Inserted first = insertNew(freshAccount(), T0);
+        Inserted second = insertNew(freshAccount(), T0);
+        Inserted removed = insertNew(freshAccount(), T0);
+        join(store().recordUsage(second.key().id(), T0.plusSeconds(20)));
+        join(store().removeUnused(read(removed.key().id()), T0, null));
+
+        join(store().recordUsages(java.util.Map.of(first.key().id(), T0.plusSeconds(10),
+                second.key().id(), T0.plusSeconds(15), removed.key().id(), T0.plusSeconds(15))));
+
+        assertThat(read(first.key().id()).key().lastUsedAt()).isEqualTo(T0.plusSeconds(10));
+        assertThat(read(second.key().id()).key().lastUsedAt()).as("a later use stays").isEqualTo(T0.plusSeconds(20));
+        assertThat(join(store().findById(removed.key().id()))).isEmpty();
+    }
 }

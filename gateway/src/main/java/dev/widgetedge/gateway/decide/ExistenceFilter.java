@@ -3,6 +3,7 @@ package dev.widgetedge.gateway.decide;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.KeyFilterState;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,11 +93,8 @@ public final class ExistenceFilter implements KeyFilterState, AutoCloseable {
 
     /** A filter as above, with a daemon thread of its own for builds, which {@link #close} stops. */
     public static ExistenceFilter start(WidgetKeyStore store, GatewayMetrics metrics, Duration rebuildEvery) {
-        ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "key-filter");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("key-filter", true));
         return new ExistenceFilter(store, metrics, rebuildEvery, builder, true);
     }
 

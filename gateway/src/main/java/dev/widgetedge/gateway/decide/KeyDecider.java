@@ -66,6 +66,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscription (messages may have been lost) makes every entry stale and the existence filter
  * untrusted until it is rebuilt.
  *
+ * <p><b>The change log.</b> A {@link ChangeLogFollower} reads the store's change log every second:
+ * its changes are applied like invalidations ({@link #onLoggedChange}), so an announcement lost
+ * on the way takes effect a second later, and each complete read confirms every entry it covers
+ * as current ({@link #confirmCurrent}). An entry's age is counted from the later of its own check
+ * and that confirmation, so a million cached entries stay fresh without being read again one by
+ * one; when the log cannot be read, entries age from their own checks and are revalidated after
+ * {@code --cache-ttl} as before.
+ *
  * <p><b>Outage.</b> When revalidation fails, an allowed decision keeps serving for up to
  * {@code staleIfError} past its TTL; a disabled key stays refused; an uncached known key is
  * {@link DenialReason#STORE_UNAVAILABLE}, and an unknown key the trusted filter rules out is still
@@ -107,6 +115,16 @@ public final class KeyDecider implements InvalidationListener {
     private final Cache<UUID, Long> announced;
     private final AnnouncementBarrier announcements = new AnnouncementBarrier();
     private final AtomicInteger epoch = new AtomicInteger();
+    /** The change log's latest confirmation; see {@link #confirmCurrent}. */
+    private volatile LogConfirmation confirmation = LogConfirmation.NONE;
+
+    /**
+     * Entries of subscription {@code epoch} checked after {@code coveredSince} were still current at
+     * {@code confirmedAt} (ticker nanoseconds).
+     */
+    private record LogConfirmation(int epoch, long coveredSince, long confirmedAt) {
+        static final LogConfirmation NONE = new LogConfirmation(-1, Long.MAX_VALUE, Long.MIN_VALUE);
+    }
 
     /**
      * @param existence the existence filter, which this decider keeps informed of invalidations
@@ -201,7 +219,7 @@ public final class KeyDecider implements InvalidationListener {
      * install as every load.
      */
     private void refreshEarly(String key, CachedKey cached, long now) {
-        if (now - cached.checkedAtNanos() > refreshAfterNanos && cached.known() && cached.claimRefresh()) {
+        if (now - vouchedAt(cached) > refreshAfterNanos && cached.known() && cached.claimRefresh()) {
             revalidate(key, cached).thenAccept(fresh -> remember(key, fresh));
         }
     }
@@ -281,7 +299,20 @@ public final class KeyDecider implements InvalidationListener {
 
     private boolean isFresh(CachedKey cached, long now) {
         long lifetime = cached.known() ? ttlNanos : negativeTtlNanos;
-        return cached.epoch() == epoch.get() && now - cached.checkedAtNanos() <= lifetime;
+        return cached.epoch() == epoch.get() && now - vouchedAt(cached) <= lifetime;
+    }
+
+    /**
+     * When the store last vouched for {@code cached}: its own check, or the change log's latest
+     * confirmation if that covers it (a known key's entry checked during the log's current reading,
+     * in the same subscription).
+     */
+    private long vouchedAt(CachedKey cached) {
+        long checked = cached.checkedAtNanos();
+        LogConfirmation log = confirmation;
+        return cached.known() && cached.epoch() == log.epoch() && checked > log.coveredSince()
+                ? Math.max(checked, log.confirmedAt())
+                : checked;
     }
 
     /**
@@ -289,7 +320,7 @@ public final class KeyDecider implements InvalidationListener {
      * disabled and so refused) within {@code staleIfError} past its TTL.
      */
     private boolean servableThroughOutage(CachedKey stale, long now) {
-        return now - stale.checkedAtNanos() <= ttlNanos + staleIfErrorNanos;
+        return now - vouchedAt(stale) <= ttlNanos + staleIfErrorNanos;
     }
 
     /** The store's answer for the key with this id: the read in flight for it, or a new one. */
@@ -444,6 +475,37 @@ public final class KeyDecider implements InvalidationListener {
 
     @Override
     public void onInvalidation(Invalidation invalidation) {
+        apply(invalidation);
+        metrics.invalidation(clock.millis() - invalidation.publishedAt().toEpochMilli());
+    }
+
+    /**
+     * A change read from the store's change log: applied like an invalidation (usually it arrived
+     * as one already, and applying it again changes nothing), but not counted as one received.
+     */
+    public void onLoggedChange(Invalidation change) {
+        apply(change);
+    }
+
+    /**
+     * The change log's reading that began when {@code coveredSince} was read, in subscription
+     * {@code epoch}, has been read to its end by a read sent at {@code confirmedAt}, and every change
+     * it found was {@linkplain #onLoggedChange applied}: every known entry of that subscription
+     * checked after {@code coveredSince} was current at {@code confirmedAt}. Ignored once the
+     * subscription has moved on.
+     */
+    public void confirmCurrent(int epoch, long coveredSince, long confirmedAt) {
+        if (epoch == this.epoch.get()) {
+            confirmation = new LogConfirmation(epoch, coveredSince, confirmedAt);
+        }
+    }
+
+    /** The current subscription's number: it changes with every resubscription. */
+    public int subscriptionEpoch() {
+        return epoch.get();
+    }
+
+    private void apply(Invalidation invalidation) {
         UUID id = invalidation.keyId();
         long version = invalidation.version();
         // A write (not an update in place), so that the entry lives on from the latest invalidation.
@@ -454,7 +516,6 @@ public final class KeyDecider implements InvalidationListener {
             known.asMap().computeIfPresent(id, (k, current) -> isAtLeast(current, version) ? current : replace(current, null));
         }
         remove(unknown, id);
-        metrics.invalidation(clock.millis() - invalidation.publishedAt().toEpochMilli());
     }
 
     /** Whether {@code cached} already shows the state at {@code version} or later. */

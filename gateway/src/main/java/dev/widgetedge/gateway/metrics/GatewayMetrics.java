@@ -21,6 +21,13 @@ public interface GatewayMetrics {
     /** The subscription was re-established and every cached entry marked stale. */
     void resubscribed();
 
+    /**
+     * One read of the store's change log: {@code started} (a new reading from the log's end),
+     * {@code read}, {@code gap} (the log no longer held everything since the last read: a new
+     * reading starts) or {@code error}.
+     */
+    void changeLogRead(ChangeLogRead result);
+
     /** The existence filter answered for a key not in the cache: {@code absent} (refused without a read) or maybe. */
     void keyFilterChecked(boolean absent);
 
@@ -46,6 +53,21 @@ public interface GatewayMetrics {
         private final String label;
 
         StoreResult(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** The outcome of a read of the change log. */
+    enum ChangeLogRead {
+        STARTED("started"), READ("read"), GAP("gap"), ERROR("error");
+
+        private final String label;
+
+        ChangeLogRead(String label) {
             this.label = label;
         }
 

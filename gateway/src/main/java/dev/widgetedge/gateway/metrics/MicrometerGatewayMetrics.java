@@ -32,6 +32,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter invalidations;
     private final DistributionSummary invalidationLag;
     private final Counter resubscriptions;
+    private final Map<ChangeLogRead, Counter> changeLogReads = new EnumMap<>(ChangeLogRead.class);
     private final Counter keyFilterAbsent;
     private final Counter keyFilterMaybe;
     private final Counter keyFilterBuilt;
@@ -56,6 +57,12 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         for (StoreResult result : StoreResult.values()) {
             storeRequests.put(result, Counter.builder("widget.gateway.store.requests")
                     .description("Store reads by the decide path (cache misses and revalidations), by result")
+                    .tag("result", result.label())
+                    .register(registry));
+        }
+        for (ChangeLogRead result : ChangeLogRead.values()) {
+            changeLogReads.put(result, Counter.builder("widget.gateway.change.log.reads")
+                    .description("Reads of the store's change log, by result")
                     .tag("result", result.label())
                     .register(registry));
         }
@@ -161,6 +168,11 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void resubscribed() {
         resubscriptions.increment();
+    }
+
+    @Override
+    public void changeLogRead(ChangeLogRead result) {
+        changeLogReads.get(result).increment();
     }
 
     @Override

@@ -28,6 +28,10 @@ public class NoopGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void changeLogRead(ChangeLogRead result) {
+    }
+
+    @Override
     public void keyFilterChecked(boolean absent) {
     }
 

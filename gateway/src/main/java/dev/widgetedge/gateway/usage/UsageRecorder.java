@@ -3,9 +3,13 @@ package dev.widgetedge.gateway.usage;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.CachedKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +35,12 @@ public final class UsageRecorder implements AutoCloseable {
     private final long flushNanos;
     private final Clock clock;
     private final Ticker ticker;
+    /**
+     * Marks per store write: a flush of many keys (a million keys in use is tens of thousands of
+     * marks a second) is a few writes, each small enough not to hold the store up.
+     */
+    public static final int WRITE_CHUNK = 500;
+
     private final ConcurrentHashMap<UUID, Long> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
 
@@ -40,11 +50,8 @@ public final class UsageRecorder implements AutoCloseable {
         this.flushNanos = flushEvery.toNanos();
         this.clock = clock;
         this.ticker = ticker;
-        this.scheduler = scheduled ? Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "usage-flush");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
+        this.scheduler = scheduled ? Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("usage-flush", true)) : null;
         if (scheduler != null) {
             scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
         }
@@ -89,16 +96,30 @@ public final class UsageRecorder implements AutoCloseable {
         long tickerNow = ticker.read();
         // Remove only marks not replaced meanwhile by a newer one, which stays for the next flush.
         batch.forEach((id, at) -> pending.remove(id, at));
-        CompletableFuture<?>[] writes = batch.entrySet().stream()
-                .map(mark -> store.recordUsage(mark.getKey(),
-                                Instant.ofEpochMilli(wallNow - (tickerNow - mark.getValue()) / 1_000_000))
-                        .toCompletableFuture()
-                        .exceptionally(error -> {
-                            pending.merge(mark.getKey(), mark.getValue(), Math::max);
-                            return null;
-                        }))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(writes);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        Map<UUID, Long> chunk = new HashMap<>();
+        Map<UUID, Instant> uses = new HashMap<>();
+        for (Map.Entry<UUID, Long> mark : batch.entrySet()) {
+            chunk.put(mark.getKey(), mark.getValue());
+            uses.put(mark.getKey(), Instant.ofEpochMilli(wallNow - (tickerNow - mark.getValue()) / 1_000_000));
+            if (chunk.size() == WRITE_CHUNK) {
+                writes.add(write(uses, chunk));
+                chunk = new HashMap<>();
+                uses = new HashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            writes.add(write(uses, chunk));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /** Writes one chunk; if it fails, its marks wait for the next flush (unless newer ones came). */
+    private CompletableFuture<Void> write(Map<UUID, Instant> uses, Map<UUID, Long> marks) {
+        return store.recordUsages(uses).toCompletableFuture().exceptionally(error -> {
+            marks.forEach((id, at) -> pending.merge(id, at, Math::max));
+            return null;
+        });
     }
 
     /** Marks waiting to be written. */

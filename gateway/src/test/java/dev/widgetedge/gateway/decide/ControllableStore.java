@@ -1,6 +1,8 @@
 package dev.widgetedge.gateway.decide;
 
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.store.ChangeBatch;
+import dev.widgetedge.core.store.ChangeCursor;
 import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.store.Invalidation;
@@ -165,6 +167,12 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
     public CompletionStage<Void> scanKeyIds(Consumer<UUID> sink) {
         return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
                 : super.scanKeyIds(sink);
+    }
+
+    @Override
+    public CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
+        return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
+                : super.changesSince(after, max);
     }
 
     @Override
