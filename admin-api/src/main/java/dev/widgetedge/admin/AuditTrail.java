@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,8 +75,7 @@ final class AuditTrail {
     private static AuditEvent event(AuditAction action, WidgetKey before, WidgetKey after, Actor actor, Instant now) {
         ObjectNode changes = JSON.createObjectNode();
         JsonNode from = before == null ? JSON.createObjectNode() : tree(before);
-        for (Iterator<Map.Entry<String, JsonNode>> fields = tree(after).fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : tree(after).properties()) {
             JsonNode old = from.path(field.getKey());
             JsonNode oldValue = old.isMissingNode() ? NullNode.getInstance() : old;
             if (!UNAUDITED.contains(field.getKey()) && !oldValue.equals(field.getValue())) {

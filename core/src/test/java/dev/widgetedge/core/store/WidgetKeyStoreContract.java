@@ -407,7 +407,7 @@ abstract class WidgetKeyStoreContract {
     void rotate_writesBothKeysBothEventsAndBothInvalidations() throws Exception {
         List<Invalidation> received = new CopyOnWriteArrayList<>();
         List<Boolean> resubscribed = new CopyOnWriteArrayList<>();
-        try (AutoCloseable subscription = store().subscribe(new InvalidationListener() {
+        AutoCloseable subscription = store().subscribe(new InvalidationListener() {
             @Override
             public void onInvalidation(Invalidation invalidation) {
                 received.add(invalidation);
@@ -417,7 +417,8 @@ abstract class WidgetKeyStoreContract {
             public void onResubscribed() {
                 resubscribed.add(true);
             }
-        })) {
+        });
+        try {
             awaitSubscribed(resubscribed);
             Inserted old = insertNew(freshAccount(), T0);
             StoredWidgetKey current = read(old.key().id());
@@ -440,6 +441,8 @@ abstract class WidgetKeyStoreContract {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received)
                     .contains(new Invalidation(old.key().id(), 2, T0.plusSeconds(1)),
                             new Invalidation(successor.id(), 1, T0.plusSeconds(1))));
+        } finally {
+            subscription.close();
         }
     }
 
