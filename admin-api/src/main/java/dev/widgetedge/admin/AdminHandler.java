@@ -144,9 +144,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         long elapsed = System.nanoTime() - started;
         metrics.record(route, method, reply.status().code(), elapsed);
-        if (AccessLog.enabled()) {
-            AccessLog.line("admin", method, route.template(), reply.status().code(), elapsed,
-                    ctx.channel().remoteAddress()).log();
+        AccessLog log = AccessLog.shared();
+        if (log.enabled()) {
+            log.record(new AccessLog.Line("admin", method, route.template(), reply.status().code(), elapsed,
+                    ctx.channel().remoteAddress(), null, null));
         }
         return ResponseOrder.completion(ctx.writeAndFlush(response));
     }

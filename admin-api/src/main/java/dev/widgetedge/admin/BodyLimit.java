@@ -2,6 +2,7 @@ package dev.widgetedge.admin;
 
 import dev.widgetedge.server.HttpResponses;
 import dev.widgetedge.server.LingeringClose;
+import dev.widgetedge.server.ResponseOrder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -10,7 +11,8 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Aggregates request bodies of at most {@link #MAX_BODY_BYTES} and answers anything larger with
@@ -18,6 +20,10 @@ import io.netty.util.ReferenceCountUtil;
  * connection is closed after the answer ({@link LingeringClose}: the rest is read and dropped
  * briefly, so the client sees the 413 instead of a reset); when the client sent
  * {@code Expect: 100-continue}, it gets the 413 instead of the go-ahead and may keep the connection.
+ *
+ * <p>The 413 takes its turn behind the requests read before it ({@link ResponseOrder}), like every
+ * other answer: a pipelined oversized request must not overtake an earlier one still waiting for
+ * the store.
  */
 final class BodyLimit extends HttpObjectAggregator {
 
@@ -34,19 +40,28 @@ final class BodyLimit extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         record(oversized);
-        LingeringClose.send(ctx, tooLarge(ctx.alloc()));
+        // A client that waits for the go-ahead has sent no body: the connection can stay.
+        boolean bodyHeldBack = HttpUtil.is100ContinueExpected(oversized);
+        ResponseOrder.enqueue(ctx.channel(), () -> {
+            if (bodyHeldBack) {
+                return ResponseOrder.completion(ctx.writeAndFlush(tooLarge(ctx.alloc())));
+            }
+            LingeringClose.send(ctx, tooLarge(ctx.alloc()));
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
+    /**
+     * An oversized request that expects {@code 100 Continue} gets no interim answer here: the
+     * aggregator then refuses it through {@link #handleOversizedMessage}, in request order (the
+     * aggregator would write its own refusal at once, ahead of earlier answers).
+     */
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-        Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-        if (response instanceof FullHttpResponse refusal
-                && refusal.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-            ReferenceCountUtil.release(refusal);
-            record(start);
-            return tooLarge(pipeline.channel().alloc());
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            return null;
         }
-        return response;
+        return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 
     private void record(HttpMessage oversized) {

@@ -1,6 +1,7 @@
 package dev.widgetedge.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.widgetedge.core.token.AccountScope;
@@ -244,6 +245,64 @@ class AdminHttpIT {
                     .isEqualTo("text/plain; charset=utf-8");
             assertThat(response.body()).contains("65536");
         }
+    }
+
+    @Test
+    void everyKindOf413_isNoStore_andNosniff() {
+        List<String> requests = List.of(
+                head("POST", "/api/v1/widget-keys", "Authorization: Bearer " + token, "Content-Length: " + (LIMIT + 1)),
+                head("POST", "/api/v1/widget-keys", "Authorization: Bearer " + token, "Content-Length: " + (LIMIT + 1),
+                        "Expect: 100-continue"),
+                head("POST", "/api/v1/widget-keys", "Authorization: Bearer " + token, "Transfer-Encoding: chunked")
+                        + new String(chunks(new byte[LIMIT + 1], 16 * 1024), StandardCharsets.ISO_8859_1));
+        for (String request : requests) {
+            try (RawConnection connection = connect()) {
+                connection.send(request);
+                RawResponse response = connection.read();
+
+                assertThat(response.status()).as(request).isEqualTo(413);
+                assertThat(response.header("cache-control")).as(request).isEqualTo("no-store");
+                assertThat(response.header("x-content-type-options")).as(request).isEqualTo("nosniff");
+            }
+        }
+    }
+
+    @Test
+    void anOversizedBodyPipelinedBehindAnotherRequest_isAnsweredAfterIt_inRequestOrder() {
+        try (RawConnection connection = connect()) {
+            connection.send(head("GET", "/api/v1/widget-keys", "Authorization: Bearer " + token)
+                    + head("POST", "/api/v1/widget-keys", "Authorization: Bearer " + token,
+                            "Content-Length: " + (LIMIT + 1)));
+
+            RawResponse first = connection.read();
+            RawResponse second = connection.read();
+
+            assertThat(first.status())
+                    .as("regression: BodyLimit writes the 413 as soon as the oversized head is decoded, past "
+                            + "ResponseOrder, so it overtakes the earlier GET, which waits for the store")
+                    .isEqualTo(200);
+            assertThat(second.status()).isEqualTo(413);
+            assertThat(connection.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anOversizedBodyPipelinedBehindAnotherRequest_leavesNothingInFlight() {
+        try (RawConnection connection = connect()) {
+            connection.send(head("GET", "/api/v1/widget-keys", "Authorization: Bearer " + token)
+                    + head("POST", "/api/v1/widget-keys", "Authorization: Bearer " + token,
+                            "Content-Length: " + (LIMIT + 1)));
+            connection.readAllUntilClosed();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inFlight())
+                .as("regression: the lingering close after the 413 removes the in-flight tracker with the GET "
+                        + "still counted, and nothing ever uncounts it: a drain then waits its whole timeout")
+                .isZero());
+    }
+
+    private static double inFlight() {
+        return api.registry.get(AdminMetrics.IN_FLIGHT).gauge().value();
     }
 
     @Test
@@ -787,6 +846,17 @@ class AdminHttpIT {
                 return in.read() == -1;
             } catch (SocketException reset) {
                 return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Reads and drops whatever the server sends until it closes the connection. */
+        void readAllUntilClosed() {
+            try {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (SocketException reset) {
+                // Closed all the same.
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -60,6 +60,10 @@ public record GatewaySettings(
                 .upstream(upstream.uri())
                 .upstreamTimeout(upstream.timeout())
                 .maxProxyBodyBytes(upstream.maxBodyBytes())
+                .upstreamMaxConnections(upstream.maxConnections())
+                .upstreamMaxPending(upstream.maxPending())
+                .upstreamIdleTimeout(upstream.idleTimeout())
+                .upstreamRetryIdempotent(upstream.retryIdempotent())
                 .idleTimeout(connections.idleTimeout())
                 .headerTimeout(connections.headerTimeout())
                 .usageFlush(usageFlush)
@@ -79,6 +83,10 @@ public record GatewaySettings(
         private URI upstream;
         private Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
         private long maxProxyBodyBytes = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
+        private int upstreamMaxConnections = UpstreamSettings.DEFAULT_MAX_CONNECTIONS;
+        private int upstreamMaxPending = UpstreamSettings.DEFAULT_MAX_PENDING;
+        private Duration upstreamIdleTimeout = UpstreamSettings.DEFAULT_IDLE_TIMEOUT;
+        private boolean upstreamRetryIdempotent = UpstreamSettings.DEFAULT_RETRY_IDEMPOTENT;
         private Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = ConnectionSettings.DEFAULT_HEADER_TIMEOUT;
         private Duration usageFlush = DEFAULT_USAGE_FLUSH;
@@ -134,6 +142,26 @@ public record GatewaySettings(
             return this;
         }
 
+        public Builder upstreamMaxConnections(int value) {
+            upstreamMaxConnections = value;
+            return this;
+        }
+
+        public Builder upstreamMaxPending(int value) {
+            upstreamMaxPending = value;
+            return this;
+        }
+
+        public Builder upstreamIdleTimeout(Duration value) {
+            upstreamIdleTimeout = value;
+            return this;
+        }
+
+        public Builder upstreamRetryIdempotent(boolean value) {
+            upstreamRetryIdempotent = value;
+            return this;
+        }
+
         public Builder idleTimeout(Duration value) {
             idleTimeout = value;
             return this;
@@ -168,7 +196,8 @@ public record GatewaySettings(
             return new GatewaySettings(
                     new CacheSettings(cacheTtl, negativeTtl, staleIfError, cacheMaxKeys, negativeMaxKeys,
                             keyFilterRebuild),
-                    new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes),
+                    new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes, upstreamMaxConnections,
+                            upstreamMaxPending, upstreamIdleTimeout, upstreamRetryIdempotent),
                     new ConnectionSettings(idleTimeout, headerTimeout),
                     usageFlush,
                     reportFlush,

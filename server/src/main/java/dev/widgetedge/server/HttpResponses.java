@@ -75,21 +75,24 @@ public final class HttpResponses {
      * @return the status sent
      */
     public static HttpResponseStatus rejectMalformed(ChannelHandlerContext ctx, DecoderResult result) {
+        FullHttpResponse response = malformed(ctx.alloc(), result);
+        LingeringClose.send(ctx, response);
+        return response.status();
+    }
+
+    /**
+     * The answer to a request (or a part of its body) the codec could not decode, as
+     * {@link #rejectMalformed} sends it; the caller closes the connection after it.
+     */
+    public static FullHttpResponse malformed(ByteBufAllocator allocator, DecoderResult result) {
         Throwable cause = result.cause();
-        HttpResponseStatus status;
-        String message;
         if (cause instanceof TooLongHttpLineException) {
-            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            message = "Request line too long";
-        } else if (cause instanceof TooLongHttpHeaderException) {
-            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            message = "Request header fields too large";
-        } else {
-            status = HttpResponseStatus.BAD_REQUEST;
-            message = "Malformed HTTP request";
+            return text(allocator, HttpResponseStatus.REQUEST_URI_TOO_LONG, "Request line too long");
         }
-        LingeringClose.send(ctx, text(ctx.alloc(), status, message));
-        return status;
+        if (cause instanceof TooLongHttpHeaderException) {
+            return text(allocator, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request header fields too large");
+        }
+        return text(allocator, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request");
     }
 
     /**
@@ -97,6 +100,11 @@ public final class HttpResponses {
      * and sentence, then the connection is closed as for {@link #rejectMalformed}.
      */
     public static void reject(ChannelHandlerContext ctx, RefusedRequestException refused) {
-        LingeringClose.send(ctx, text(ctx.alloc(), refused.status(), refused.getMessage()));
+        LingeringClose.send(ctx, refusal(ctx.alloc(), refused));
+    }
+
+    /** The answer {@link #reject} sends; the caller closes the connection after it. */
+    public static FullHttpResponse refusal(ByteBufAllocator allocator, RefusedRequestException refused) {
+        return text(allocator, refused.status(), refused.getMessage());
     }
 }

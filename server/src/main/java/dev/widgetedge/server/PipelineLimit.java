@@ -72,6 +72,8 @@ public final class PipelineLimit {
         private ChannelHandlerContext ctx;
         private boolean feeding;
         private boolean readAsked;
+        /** Whether this handler turned automatic reading off, and so must turn it back on. */
+        private boolean pausedAutoRead;
 
         @Override
         public void handlerAdded(ChannelHandlerContext context) {
@@ -105,7 +107,11 @@ public final class PipelineLimit {
             }
         }
 
-        /** Feeds slices while the bound allows; pauses reading while bytes are left. */
+        /**
+         * Feeds slices while the bound allows; pauses reading while bytes are left. On a connection
+         * read on demand (automatic reading off), withholding the demand is the pause; on one read
+         * automatically, automatic reading is turned off until the bytes are fed.
+         */
         void feed() {
             if (feeding) {
                 return;
@@ -124,10 +130,16 @@ public final class PipelineLimit {
                 feeding = false;
             }
             if (!pending.isEmpty()) {
-                ReadPauses.pause(ctx.channel(), this);
+                if (ctx.channel().config().isAutoRead()) {
+                    pausedAutoRead = true;
+                    ctx.channel().config().setAutoRead(false);
+                }
                 return;
             }
-            ReadPauses.resume(ctx.channel(), this);
+            if (pausedAutoRead) {
+                pausedAutoRead = false;
+                ctx.channel().config().setAutoRead(true);
+            }
             if (readAsked) {
                 readAsked = false;
                 if (!ctx.channel().config().isAutoRead()) {

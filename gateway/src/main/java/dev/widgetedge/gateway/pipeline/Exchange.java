@@ -3,87 +3,74 @@ package dev.widgetedge.gateway.pipeline;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.RequestTarget;
-import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 
 /**
- * The request a client connection is working on: its route, its {@code Origin}, the decision,
- * and how it ended. HTTP/1.1 serves one request at a time per connection, so the gateway keeps one
- * exchange per channel; the router starts a new one for every request head.
+ * One request and what became of it: made by the {@link ExchangeHandler} when a request head
+ * arrives and passed explicitly to whoever works on the request (the decision, a responder, the
+ * {@link ResponseDecorator}); never kept on the channel. Its route, origin, method and target
+ * are fixed at the head; the decision and the outcome are recorded as they are known.
  *
- * <p>Only touched from the channel's event loop.
+ * <p>Confined to the event loop of the request's connection.
  */
 public final class Exchange {
-
-    private static final AttributeKey<Exchange> KEY = AttributeKey.valueOf("widget-edge.exchange");
 
     private final GatewayRoute route;
     private final String origin;
     private final long startedNanos;
-    private String method;
-    private RequestTarget target;
+    private final String method;
+    private final RequestTarget target;
     private Decision.Allowed allowed;
     private RequestOutcome outcome;
-    private boolean answered;
 
-    Exchange(GatewayRoute route, String origin, long startedNanos) {
+    /**
+     * @param method the request method, {@code null} for a request refused unread
+     * @param target the target as parsed once at the head, {@code null} for a request refused unread
+     */
+    Exchange(GatewayRoute route, String origin, String method, RequestTarget target, long startedNanos) {
         this.route = route;
         this.origin = origin;
+        this.method = method;
+        this.target = target;
         this.startedNanos = startedNanos;
     }
 
-    /** Starts the exchange of a new request on {@code channel}. */
-    static Exchange start(Channel channel, GatewayRoute route, String origin, long startedNanos) {
-        Exchange exchange = new Exchange(route, origin, startedNanos);
-        channel.attr(KEY).set(exchange);
-        return exchange;
-    }
-
-    /** The current exchange of {@code channel}; {@code null} before the first request. */
-    public static Exchange of(Channel channel) {
-        return channel.attr(KEY).get();
+    /** A request refused before it was routed (it did not decode, or its head broke a rule). */
+    static Exchange refused(long startedNanos) {
+        return new Exchange(GatewayRoute.NOT_FOUND, null, null, null, startedNanos);
     }
 
     public GatewayRoute route() {
         return route;
     }
 
-    /** The request's {@code Origin} header, or {@code null}. */
+    /** The request's {@code Origin} header (several are joined into a value no allowlist matches), or {@code null}. */
     public String origin() {
         return origin;
     }
 
-    /** Records the request line's method and parsed target. */
-    void describe(String requestMethod, RequestTarget requestTarget) {
-        this.method = requestMethod;
-        this.target = requestTarget;
-    }
-
-    /** The request method, or {@code null} for a request that was refused unread. */
+    /** The request method, or {@code null} for a request refused unread. */
     public String method() {
         return method;
     }
 
-    /** The request path without query, or {@code null} for a request that was refused unread. */
+    /** The request path without query, or {@code null} for a request refused unread. */
     public String path() {
         return target == null ? null : target.path();
     }
 
-    /**
-     * The request target as parsed once by the router, which the proxy rewrites from; {@code null}
-     * for a request that was refused unread.
-     */
+    /** The request target as parsed once at the head; {@code null} for a request refused unread. */
     public RequestTarget target() {
         return target;
     }
 
+    /** When the head was read ({@link System#nanoTime()}). */
     public long startedNanos() {
         return startedNanos;
     }
 
     /**
-     * The allowed decision, or {@code null} while undecided or when denied. A
-     * {@linkplain Decision.Allowed#reported() reported} one serves an origin the allowlist refuses
+     * The allowed decision, or {@code null} while undecided, when denied, or on a route without one.
+     * A {@linkplain Decision.Allowed#reported() reported} one serves an origin the allowlist refuses
      * (report mode).
      */
     public Decision.Allowed allowed() {
@@ -99,25 +86,12 @@ public final class Exchange {
         this.allowed = decision;
     }
 
-    /** How the request ended, for metrics; set by whoever answers it. */
+    /** How the request ended, once its response head is written; else {@code null}. */
     public RequestOutcome outcome() {
         return outcome;
     }
 
-    /** Records how the request ended. */
-    public void outcome(RequestOutcome value) {
+    void outcome(RequestOutcome value) {
         this.outcome = value;
-    }
-
-    /**
-     * Whether the gateway answered this request itself; its remaining body parts are then
-     * dropped rather than passed on.
-     */
-    boolean answered() {
-        return answered;
-    }
-
-    void markAnswered() {
-        answered = true;
     }
 }

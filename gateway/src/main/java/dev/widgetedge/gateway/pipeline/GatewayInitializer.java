@@ -3,8 +3,9 @@ package dev.widgetedge.gateway.pipeline;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
-import dev.widgetedge.gateway.proxy.ProxyHandler;
+import dev.widgetedge.gateway.proxy.Proxy;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.ConnectionErrors;
 import dev.widgetedge.server.HttpInput;
 import dev.widgetedge.server.IdleTimeout;
@@ -14,26 +15,24 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.flow.FlowControlHandler;
 
 /**
- * The gateway's pipeline, one handler per concern, in the order a request meets them (drawn in
+ * The gateway's pipeline, in the order a request meets its handlers (drawn in
  * {@code docs/architecture.md}, which a test keeps in step with {@link #initChannel}):
  *
  * <ol>
  *   <li>HTTP codec ({@link HttpInput}): request line up to 8 KiB (else 414), headers up to 16 KiB
- *       (else 431), a head within {@code --header-timeout} (else 408), pipelined requests decoded
- *       no further than a bounded queue ahead of the answers;</li>
+ *       (else 431), a head within {@code --header-timeout} (else 408), a body that keeps coming
+ *       (else 408), pipelined requests decoded no further than a bounded queue ahead of the
+ *       answers;</li>
  *   <li>keep-alive, in-flight tracking (for drain), idle timeout;</li>
- *   <li>outbound only: access log, request metrics, CORS and caching headers. A response travels
- *       from the tail to the head, so it passes them in the reverse order: CORS headers first,
- *       then the metrics and the access log, which therefore see the final headers;</li>
- *   <li>{@link RequestRouter}: one exchange at a time, 400 for malformed requests, 404 for unknown paths;</li>
- *   <li>{@link WidgetScriptHandler}: {@code /v1/widget.js};</li>
- *   <li>{@link DecisionHandler}: key and origin, denials answered here;</li>
- *   <li>{@link PreflightHandler}: {@code OPTIONS};</li>
- *   <li>{@link BootstrapHandler}: {@code GET /v1/widget/bootstrap};</li>
- *   <li>{@link ProxyHandler} to the upstream (or {@link NoUpstreamHandler}: 404);</li>
- *   <li>{@link ConnectionErrors}: a failed connection is closed and counted, never logged per connection.</li>
+ *   <li>flow control ({@link FlowControlHandler}): one decoded message per read;</li>
+ *   <li>{@link ExchangeHandler}: the request lifecycle, one exchange at a time, and the only
+ *       handler that asks for reads (automatic reading is off): route, decision, the answering
+ *       responders or the proxy, and the {@link ResponseDecorator} on every response;</li>
+ *   <li>{@link ConnectionErrors}: whatever fails closes the connection, counted, never logged per
+ *       connection.</li>
  * </ol>
  */
 public final class GatewayInitializer extends ChannelInitializer<Channel> {
@@ -43,17 +42,8 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
     static final int MAX_CHUNK_SIZE = 16 * 1024;
 
     private final GatewaySettings settings;
-    private final KeyDecider decider;
-    private final GatewayMetrics metrics;
-    private final UpstreamClient upstream;
     private final InFlightRequests inFlight;
-    private final RequestMetricsRecorder requestMetrics;
-    private final AccessLogWriter accessLog = new AccessLogWriter();
-    private final CorsResponseHeaders corsHeaders = new CorsResponseHeaders();
-    private final WidgetScriptHandler script = new WidgetScriptHandler(WidgetScript.load());
-    private final PreflightHandler preflight = new PreflightHandler();
-    private final BootstrapHandler bootstrap = new BootstrapHandler();
-    private final NoUpstreamHandler noUpstream = new NoUpstreamHandler();
+    private final GatewayParts parts;
     private final ConnectionErrors errors;
 
     /**
@@ -61,17 +51,23 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
      */
     public GatewayInitializer(GatewaySettings settings, KeyDecider decider, GatewayMetrics metrics,
             UpstreamClient upstream, InFlightRequests inFlight) {
+        this(settings, Decisions.of(decider), metrics, upstream, inFlight, AccessLog.shared());
+    }
+
+    GatewayInitializer(GatewaySettings settings, Decisions decisions, GatewayMetrics metrics,
+            UpstreamClient upstream, InFlightRequests inFlight, AccessLog accessLog) {
         this.settings = settings;
-        this.decider = decider;
-        this.metrics = metrics;
-        this.upstream = upstream;
         this.inFlight = inFlight;
-        this.requestMetrics = new RequestMetricsRecorder(metrics);
+        this.parts = new GatewayParts(decisions, new ScriptResponder(WidgetScript.load()), new BootstrapResponder(),
+                new PreflightResponder(), new ResponseDecorator(metrics, accessLog),
+                upstream == null ? null : new Proxy(upstream, metrics), settings.upstream().maxBodyBytes());
         this.errors = new ConnectionErrors("gateway", metrics::connectionReset);
     }
 
     @Override
     protected void initChannel(Channel channel) {
+        // Reading is on demand, asked for by the exchange handler alone.
+        channel.config().setAutoRead(false);
         ChannelPipeline pipeline = channel.pipeline();
         HttpInput.install(pipeline, new HttpDecoderConfig().setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE).setMaxChunkSize(MAX_CHUNK_SIZE),
@@ -79,15 +75,8 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("in-flight", inFlight.newTracker());
         pipeline.addLast("idle", new IdleTimeout(settings.connections().idleTimeout()));
-        pipeline.addLast("access-log", accessLog);
-        pipeline.addLast("request-metrics", requestMetrics);
-        pipeline.addLast("cors-headers", corsHeaders);
-        pipeline.addLast("router", new RequestRouter());
-        pipeline.addLast("script", script);
-        pipeline.addLast("decision", new DecisionHandler(decider));
-        pipeline.addLast("preflight", preflight);
-        pipeline.addLast("bootstrap", bootstrap);
-        pipeline.addLast("proxy", upstream == null ? noUpstream : new ProxyHandler(upstream, metrics));
+        pipeline.addLast("flow-control", new FlowControlHandler());
+        pipeline.addLast("exchange", new ExchangeHandler(parts));
         pipeline.addLast("errors", errors);
     }
 }

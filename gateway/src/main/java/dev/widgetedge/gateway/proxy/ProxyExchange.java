@@ -1,16 +1,15 @@
 package dev.widgetedge.gateway.proxy;
 
+import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
-import dev.widgetedge.gateway.pipeline.Exchange;
 import dev.widgetedge.server.HttpResponses;
-import dev.widgetedge.server.LingeringClose;
+import dev.widgetedge.server.RequestTarget;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,229 +20,250 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One proxied request and its response, relayed between a client connection and a leased upstream
- * connection. Both directions stream with flow control in the manner of Netty's
- * {@code HexDumpProxy}: one side is read again only once what was last read from it has been
- * written to the other side, so at most one read's worth of a body is held per direction, however
- * large the body and however slow either peer.
+ * One proxied request and its response, relayed between a client connection ({@link ProxyClient})
+ * and a leased upstream connection, as two explicit state machines: where the request stands
+ * ({@link RequestState}) and where the response stands ({@link ResponseState}).
+ *
+ * <p>Both directions stream with flow control in the manner of Netty's {@code HexDumpProxy}: one
+ * side is read again only once what was last read from it has been written to the other side, so
+ * at most one read's worth of a body is held per direction, however large the body and however slow
+ * either peer. What was written during one read of a side is flushed at the end of that read.
+ *
+ * <p>Whenever the gateway must answer instead of the upstream (it cannot be reached, is too slow,
+ * closes before answering; the body is too large or malformed) there is one path,
+ * {@link #answerInPlace}: the upstream connection is dropped and the client answered, or, when part
+ * of the upstream's response has already gone out, the client connection is closed.
  *
  * <p>The upstream connection goes back to its pool only after a complete, keep-alive exchange;
- * any other ending closes it. Every buffer that reaches this class is written on or released.
+ * any other ending closes it. A request with an idempotent method is sent once more, on another
+ * connection, when a reused connection closes before any of the response arrived (the upstream
+ * closed it as it went idle) and no byte of the body had been sent. Every buffer that reaches this
+ * class is written on or released.
  *
- * <p>Made and driven by the client connection's {@link ProxyHandler}; confined to that
- * connection's event loop, which is also the upstream connection's.
+ * <p>Confined to the client connection's event loop, which is also the upstream connection's.
  */
-final class ProxyExchange implements UpstreamListener {
+public final class ProxyExchange implements UpstreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
-    private final ChannelHandlerContext ctx;
+    /** RFC 9110 §9.2.2: a repeated request has the effect of one. */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE);
+
+    /** Where the client's request stands. */
+    private enum RequestState {
+        /** Waiting for an upstream connection; nothing of the body has been read. */
+        CONNECTING,
+        /** A part of the body has been asked of the client. */
+        READING,
+        /** A part is being written to the upstream; the next is asked once it is out. */
+        WRITING,
+        /** Written whole to the upstream, last part included. */
+        FORWARDED,
+        /** No longer forwarded (answered in the upstream's place, or abandoned). */
+        DROPPED
+    }
+
+    /** Where the upstream's response stands. */
+    private enum ResponseState {
+        /** No response head yet; the upstream timeout runs. */
+        AWAITING,
+        /** An interim response (1xx) is being skipped; the client waits for the final one. */
+        INTERIM,
+        /** The head went to the client; body parts follow. */
+        RELAYING,
+        /** The last part went to the client. */
+        RELAYED,
+        /** The gateway answered in the upstream's place, or cut the response short. */
+        ANSWERED
+    }
+
+    private final ProxyClient client;
     private final UpstreamClient upstream;
     private final GatewayMetrics metrics;
-    private final Exchange exchange;
+    /** The request head rewritten for the upstream; kept to send it again on a retry. */
+    private final HttpRequest head;
     private final HttpVersion clientVersion;
-    private final Runnable onDone;
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
-    private final ChannelFutureListener requestFlushed = this::requestFlushed;
-    private final ChannelFutureListener requestSent = this::requestSent;
+    private final boolean retryable;
+    private final ChannelFutureListener partWritten = this::partWritten;
     private final ChannelFutureListener responseFlushed = this::responseFlushed;
-    private final ChannelFutureListener responseSent = this::responseSent;
 
-    /** The upstream request head, until it is written. */
-    private HttpRequest head;
+    private RequestState request = RequestState.CONNECTING;
+    private ResponseState response = ResponseState.AWAITING;
+    private Future<UpstreamConnection> acquiring;
     private UpstreamConnection connection;
+    private boolean reusedConnection;
+    private boolean retried;
+    /** Whether the client's last body part has arrived (forwarded or not). */
+    private boolean requestEnded;
+    private long bodyBytes;
+    /** The last write to the upstream, until the end of the client's read flushes it. */
+    private ChannelFuture unflushedRequest;
+    /** The last write to the client, until the end of the upstream's read flushes it. */
+    private ChannelFuture unflushedResponse;
+    private boolean upstreamKeepAlive;
     private ScheduledFuture<?> timeout;
     private long lastProgressNanos;
-    private long bodyBytes;
-    /** Over: finished, or abandoned because the client left. */
-    private boolean over;
+    /** While {@link #start} runs, a connection handed over at once is flushed at the end of the client's read. */
+    private boolean starting;
 
-    private boolean requestRead;
-    private boolean requestForwarded;
-    /** The upstream answered before the body ended: the rest is read and dropped. */
-    private boolean discardingBody;
-    /** The gateway gave a final answer and the client connection is ending: parts are dropped. */
-    private boolean closing;
-    private ChannelFuture unflushedRequest;
-    private boolean requestFlushing;
-
-    private boolean responseStarted;
-    private boolean responseReceived;
-    private boolean responseWritten;
-    private boolean upstreamKeepAlive;
-    private boolean skippingInterim;
-    private ChannelFuture unflushedResponse;
-
-    /**
-     * @param ctx           the {@link ProxyHandler}'s context on the client channel
-     * @param head          the request head, already rewritten for the upstream
-     * @param clientVersion the HTTP version the client spoke, which decides the response framing
-     * @param onDone        told once the response is written and the request read to its end
-     */
-    ProxyExchange(ChannelHandlerContext ctx, UpstreamClient upstream, GatewayMetrics metrics, Exchange exchange,
-            HttpRequest head, HttpVersion clientVersion, Runnable onDone) {
-        this.ctx = ctx;
+    ProxyExchange(ProxyClient client, UpstreamClient upstream, GatewayMetrics metrics, HttpRequest head,
+            RequestTarget target, Decision.Allowed allowed, String clientIp) {
+        this.client = client;
         this.upstream = upstream;
         this.metrics = metrics;
-        this.exchange = exchange;
         this.head = head;
-        this.clientVersion = clientVersion;
-        this.onDone = onDone;
+        this.clientVersion = head.protocolVersion();
+        this.retryable = upstream.retryIdempotent() && IDEMPOTENT.contains(head.method());
+        ProxyHeaders.prepareRequest(head, target, allowed, clientIp, upstream.authority());
     }
 
-    /** Acquires an upstream connection; the head and body parts are sent once it is ready. */
-    void start() {
-        Future<UpstreamConnection> acquiring = upstream.acquire(ctx.channel().eventLoop());
-        acquiring.addListener(done -> connected(acquiring));
+    /**
+     * Refuses a body declared too large at once; otherwise starts the timeout and asks for a
+     * connection. Callbacks to the client may come before this returns.
+     */
+    public void start() {
+        if (HttpUtil.getContentLength(head, -1L) > upstream.maxBodyBytes()) {
+            answerInPlace(ProxyResponses.tooLarge(client.alloc()), RequestOutcome.TOO_LARGE);
+            return;
+        }
+        lastProgressNanos = System.nanoTime();
+        scheduleTimeout(upstream.responseTimeoutNanos());
+        starting = true;
+        try {
+            acquire();
+        } finally {
+            starting = false;
+        }
     }
 
-    /** Whether the client's request has been read to its last part. */
-    boolean requestRead() {
-        return requestRead;
-    }
-
-    /** The next part of the client's request body; this exchange owns it from here. */
-    void requestPart(HttpContent part) {
+    /** The next part of the client's request body, which this exchange asked for; it owns the part from here. */
+    public void requestPart(HttpContent part) {
         boolean last = part instanceof LastHttpContent;
-        requestRead |= last;
+        requestEnded |= last;
         bodyBytes += part.content().readableBytes();
-        if (closing) {
+        if (request != RequestState.READING) {
             ReferenceCountUtil.release(part);
             return;
         }
         if (part.decoderResult().isFailure()) {
+            // The upstream must never take a cut-off body for a complete one.
+            FullHttpResponse answer = HttpResponses.malformed(client.alloc(), part.decoderResult());
             ReferenceCountUtil.release(part);
-            malformed(part.decoderResult());
-            return;
-        }
-        if (discardingBody) {
-            ReferenceCountUtil.release(part);
-            if (bodyBytes > upstream.maxBodyBytes()) {
-                ctx.close();
-            } else if (last) {
-                finishIfDone();
-            }
+            answerInPlace(answer, RequestOutcome.BAD_REQUEST);
             return;
         }
         if (bodyBytes > upstream.maxBodyBytes()) {
             ReferenceCountUtil.release(part);
-            tooLarge();
+            answerInPlace(ProxyResponses.tooLarge(client.alloc()), RequestOutcome.TOO_LARGE);
             return;
         }
-        if (connection == null) {
-            // Still connecting: only the rest of the current read can arrive before the
-            // connection is ready, since the client is not read again until then.
-            pending.add(part);
-            return;
+        if (last) {
+            ProxyHeaders.dropTrailers((LastHttpContent) part);
         }
-        forward(part);
+        request = RequestState.WRITING;
+        unflushedRequest = connection.channel().write(part);
     }
 
-    /** The end of one read from the client: the parts forwarded since the last call are flushed. */
-    void requestReadComplete() {
-        if (closing) {
-            return;
-        }
-        if (discardingBody) {
-            if (!requestRead) {
-                ctx.read();
-            }
-            return;
-        }
-        if (connection != null) {
-            flushRequest();
-        }
+    /** The end of one read from the client: what was written to the upstream during it is flushed. */
+    public void requestReadComplete() {
+        flushRequest();
     }
 
-    /** The client connection is gone (or this proxy removed from it): everything is let go. */
-    void abort() {
-        over = true;
+    /** The client connection is gone (or the request's exchange abandoned): everything is let go. */
+    public void abort() {
+        request = RequestState.DROPPED;
+        response = ResponseState.ANSWERED;
         dropUpstream();
     }
 
+    // --- the upstream connection ------------------------------------------------------------------
+
+    private void acquire() {
+        Future<UpstreamConnection> pending = upstream.acquire(client.eventLoop());
+        acquiring = pending;
+        pending.addListener(done -> connected(pending));
+    }
+
     private void connected(Future<UpstreamConnection> acquired) {
+        if (acquiring != acquired) {
+            return;
+        }
+        acquiring = null;
+        if (acquired.isCancelled()) {
+            return;
+        }
         if (!acquired.isSuccess()) {
-            if (!over && !responseStarted) {
-                LOG.debug("cannot connect to the upstream", acquired.cause());
-                fail(ProxyResponses.unavailable(ctx.alloc()), RequestOutcome.UPSTREAM_UNAVAILABLE);
+            if (response == ResponseState.AWAITING) {
+                LOG.debug("cannot get an upstream connection", acquired.cause());
+                answerInPlace(ProxyResponses.unavailable(client.alloc()), RequestOutcome.UPSTREAM_UNAVAILABLE);
             }
             return;
         }
         UpstreamConnection leased = acquired.getNow();
-        if (over || responseStarted) {
+        if (response != ResponseState.AWAITING || request == RequestState.DROPPED) {
             // Answered or abandoned while connecting; nothing was sent on the connection.
             leased.release();
             return;
         }
         connection = leased;
+        reusedConnection = leased.isReused();
         leased.lease(this);
-        unflushedRequest = leased.channel().write(head);
-        head = null;
-        HttpContent part;
-        while ((part = pending.poll()) != null) {
-            forward(part);
-        }
         lastProgressNanos = System.nanoTime();
-        scheduleTimeout(upstream.responseTimeoutNanos());
-        flushRequest();
+        unflushedRequest = leased.channel().write(head);
+        if (request == RequestState.FORWARDED) {
+            // A retry of a request whose (empty) body had already been read whole.
+            request = RequestState.WRITING;
+            unflushedRequest = leased.channel().write(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            request = RequestState.READING;
+            client.readRequestBody();
+        }
+        if (!starting) {
+            // Not inside a read of the client (the connection took a while): nothing else will flush.
+            flushRequest();
+        }
         leased.channel().read();
-    }
-
-    private void forward(HttpContent part) {
-        if (part instanceof LastHttpContent last) {
-            ProxyHeaders.dropTrailers(last);
-        }
-        ChannelFuture written = connection.channel().write(part);
-        unflushedRequest = written;
-        if (part instanceof LastHttpContent) {
-            written.addListener(requestSent);
-        }
     }
 
     private void flushRequest() {
         ChannelFuture last = unflushedRequest;
-        if (last == null) {
-            // A read that brought no body part (half a chunk header, say) still needs a next one.
-            if (!requestRead && !requestFlushing) {
-                ctx.read();
-            }
+        if (last == null || connection == null) {
             return;
         }
         unflushedRequest = null;
-        requestFlushing = true;
         connection.channel().flush();
-        last.addListener(requestFlushed);
+        if (request == RequestState.WRITING) {
+            last.addListener(partWritten);
+        }
     }
 
-    private void requestFlushed(ChannelFuture written) {
-        requestFlushing = false;
-        if (written.isSuccess()) {
-            lastProgressNanos = System.nanoTime();
-        }
+    /** A body part is out: the next one is asked for, or the request is forwarded whole. */
+    private void partWritten(ChannelFuture written) {
         // A failed write closes the upstream connection, and upstreamClosed() answers for it.
-        if (!over && !closing && (discardingBody || (written.isSuccess() && !requestRead))) {
-            ctx.read();
+        if (!written.isSuccess() || request != RequestState.WRITING) {
+            return;
         }
-    }
-
-    private void requestSent(ChannelFuture written) {
-        if (written.isSuccess()) {
-            requestForwarded = true;
+        lastProgressNanos = System.nanoTime();
+        if (requestEnded) {
+            request = RequestState.FORWARDED;
             releaseUpstreamIfDone();
+        } else {
+            request = RequestState.READING;
+            client.readRequestBody();
         }
     }
 
     @Override
     public void responsePart(HttpObject part) {
-        if (responseReceived) {
-            // More after a complete response (while the request's end is still being written):
-            // the connection is out of step and must not be reused.
+        if (response == ResponseState.RELAYED || response == ResponseState.ANSWERED) {
+            // More after a complete response: the connection is out of step and must not be reused.
             ReferenceCountUtil.release(part);
             dropUpstream();
             return;
@@ -254,113 +274,124 @@ final class ProxyExchange implements UpstreamListener {
             upstreamFailed();
             return;
         }
-        if (part instanceof HttpResponse response) {
-            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                // Interim responses (100, 103) are not relayed; the client waits for the final one.
-                skippingInterim = true;
+        if (part instanceof HttpResponse head) {
+            if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                response = ResponseState.INTERIM;
                 return;
             }
-            responseHead(response);
+            responseHead(head);
             return;
         }
         HttpContent content = (HttpContent) part;
         boolean last = content instanceof LastHttpContent;
-        if (skippingInterim) {
-            skippingInterim = !last;
+        if (response == ResponseState.INTERIM) {
+            if (last) {
+                response = ResponseState.AWAITING;
+            }
             ReferenceCountUtil.release(content);
             return;
         }
-        unflushedResponse = ctx.write(content);
+        unflushedResponse = client.responsePart(content);
         if (last) {
-            responseReceived = true;
-            unflushedResponse.addListener(responseSent);
-            unflushedResponse = null;
-            ctx.flush();
-            if (!requestRead) {
-                // The upstream answered before taking the whole body: the rest is read and dropped,
-                // and the connection, now out of step, is not reused.
-                discardingBody = true;
-                dropUpstream();
-                ctx.read();
-            } else {
-                releaseUpstreamIfDone();
-            }
+            responseRelayed();
         }
     }
 
-    private void responseHead(HttpResponse response) {
+    private void responseHead(HttpResponse head) {
         cancelTimeout();
-        responseStarted = true;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        exchange.outcome(exchange.servedOutcome());
-        metrics.upstreamResponse(response.status().code());
-        ProxyHeaders.prepareResponse(response, clientVersion);
-        unflushedResponse = ctx.write(response);
+        response = ResponseState.RELAYING;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        metrics.upstreamResponse(head.status().code());
+        ProxyHeaders.prepareResponse(head, clientVersion);
+        client.responseHead(head);
+    }
+
+    private void responseRelayed() {
+        response = ResponseState.RELAYED;
+        unflushedResponse = null;
+        client.flush();
+        if (requestEnded) {
+            releaseUpstreamIfDone();
+        } else {
+            // The upstream answered before taking the whole body: the client's handler reads and
+            // drops the rest, and the connection, now out of step, is not reused.
+            request = RequestState.DROPPED;
+            dropUpstream();
+        }
+        client.responseEnded();
     }
 
     @Override
     public void responseReadComplete() {
-        if (responseReceived) {
+        if (response == ResponseState.RELAYED || response == ResponseState.ANSWERED) {
             return;
         }
         ChannelFuture last = unflushedResponse;
         if (last == null) {
-            connection.channel().read();
+            // Nothing for the client in this read (half a head, an interim response): read on.
+            if (connection != null) {
+                connection.channel().read();
+            }
             return;
         }
         unflushedResponse = null;
-        ctx.flush();
+        client.flush();
         last.addListener(responseFlushed);
     }
 
+    /** What was relayed of the response is out: the upstream is read again. */
     private void responseFlushed(ChannelFuture written) {
-        // A failed write means the client connection is closing; its close aborts this exchange.
-        if (written.isSuccess() && connection != null && !responseReceived) {
+        // A failed write means the client connection is closing, which aborts this exchange.
+        if (written.isSuccess() && connection != null && response == ResponseState.RELAYING) {
             connection.channel().read();
         }
-    }
-
-    private void responseSent(ChannelFuture written) {
-        if (!written.isSuccess()) {
-            ctx.close();
-            return;
-        }
-        responseWritten = true;
-        finishIfDone();
     }
 
     @Override
     public void upstreamClosed() {
         connection = null;
+        if (response == ResponseState.AWAITING && mayRetry()) {
+            retried = true;
+            LOG.debug("a reused upstream connection closed before answering; sending the request again");
+            if (request != RequestState.FORWARDED) {
+                request = RequestState.CONNECTING;
+            }
+            acquire();
+            return;
+        }
         upstreamFailed();
     }
 
-    /** The upstream connection broke: answer 502 if nothing was sent yet, else end the client's. */
-    private void upstreamFailed() {
-        if (responseReceived || over) {
-            return;
-        }
-        if (responseStarted) {
-            dropUpstream();
-            // Part of the response is out already; only a close tells the client it is cut short.
-            closing = true;
-            ctx.close();
-            return;
-        }
-        fail(ProxyResponses.unavailable(ctx.alloc()), RequestOutcome.UPSTREAM_UNAVAILABLE);
+    /**
+     * Whether the request can go out again unchanged: an idempotent method, sent once on a reused
+     * connection (not a fresh one, whose close means the upstream failed), and no body byte sent.
+     */
+    private boolean mayRetry() {
+        return retryable && reusedConnection && !retried && bodyBytes == 0 && request != RequestState.DROPPED;
     }
 
+    /** The upstream connection broke: answer 502 if nothing of the response was sent, else end the client's. */
+    private void upstreamFailed() {
+        if (response == ResponseState.RELAYED || response == ResponseState.ANSWERED) {
+            return;
+        }
+        answerInPlace(ProxyResponses.unavailable(client.alloc()), RequestOutcome.UPSTREAM_UNAVAILABLE);
+    }
+
+    // --- the timeout -------------------------------------------------------------------------------
+
     private void scheduleTimeout(long delayNanos) {
-        timeout = ctx.executor().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
+        timeout = client.eventLoop().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
-     * The timer runs from the last moment the upstream made progress: connected, or took a part of
-     * the body. A slow upload therefore does not count against the upstream's answer time.
+     * The timer runs from the last moment the upstream made progress: the request started, a
+     * connection was leased, or a part of the body was taken. A slow upload therefore does not
+     * count against the upstream's answer time; the wait for a free connection does.
      */
     private void timedOut() {
         timeout = null;
-        if (responseStarted || over) {
+        if (response != ResponseState.AWAITING && response != ResponseState.INTERIM) {
             return;
         }
         long quiet = System.nanoTime() - lastProgressNanos;
@@ -368,63 +399,41 @@ final class ProxyExchange implements UpstreamListener {
             scheduleTimeout(upstream.responseTimeoutNanos() - quiet);
             return;
         }
-        fail(ProxyResponses.timeout(ctx.alloc()), RequestOutcome.UPSTREAM_TIMEOUT);
+        answerInPlace(ProxyResponses.timeout(client.alloc()), RequestOutcome.UPSTREAM_TIMEOUT);
     }
 
+    // --- endings ----------------------------------------------------------------------------------
+
     /**
-     * Answers the client in the upstream's place. The upstream connection is closed, never reused.
-     * If the client is still sending its body, the connection ends after the answer, which is the
-     * only way to stop an upload.
+     * The one way the gateway answers instead of the upstream: the upstream connection is dropped,
+     * never reused, and the client gets {@code answer}; when part of the upstream's response is
+     * already out, only closing the client connection can tell it the response is cut short. After
+     * an upstream failure the client connection goes on; after a refused body it ends.
      */
-    private void fail(FullHttpResponse response, RequestOutcome outcome) {
-        responseStarted = true;
-        responseReceived = true;
+    private void answerInPlace(FullHttpResponse answer, RequestOutcome outcome) {
+        request = RequestState.DROPPED;
         dropUpstream();
-        exchange.outcome(outcome);
-        metrics.upstreamResponse(response.status().code());
-        if (requestRead) {
-            ctx.writeAndFlush(response).addListener(responseSent);
+        if (response == ResponseState.RELAYING) {
+            ReferenceCountUtil.release(answer);
+            response = ResponseState.ANSWERED;
+            client.close();
+            return;
+        }
+        response = ResponseState.ANSWERED;
+        if (outcome == RequestOutcome.UPSTREAM_UNAVAILABLE || outcome == RequestOutcome.UPSTREAM_TIMEOUT) {
+            metrics.upstreamResponse(answer.status().code());
+            client.answer(answer, outcome);
         } else {
-            closing = true;
-            LingeringClose.send(ctx, response);
+            // Too large or unreadable: the rest of the body is not worth reading.
+            client.answerAndClose(answer, outcome);
         }
-    }
-
-    /** The body grew past the limit while streaming: 413 if nothing was answered yet, else a close. */
-    private void tooLarge() {
-        closing = true;
-        dropUpstream();
-        if (responseStarted) {
-            ctx.close();
-            return;
-        }
-        responseStarted = true;
-        responseReceived = true;
-        exchange.outcome(RequestOutcome.TOO_LARGE);
-        LingeringClose.send(ctx, ProxyResponses.tooLarge(ctx.alloc()));
-    }
-
-    /**
-     * The client's body could not be decoded (a bad chunk): forwarding stops, since the upstream
-     * must never take a cut-off body for a complete one, and the client gets 400 if it can.
-     */
-    private void malformed(DecoderResult result) {
-        closing = true;
-        dropUpstream();
-        if (responseStarted) {
-            ctx.close();
-            return;
-        }
-        responseStarted = true;
-        responseReceived = true;
-        exchange.outcome(RequestOutcome.BAD_REQUEST);
-        HttpResponses.rejectMalformed(ctx, result);
     }
 
     private void releaseUpstreamIfDone() {
-        if (connection != null && responseReceived && requestForwarded) {
+        if (connection != null && response == ResponseState.RELAYED && request == RequestState.FORWARDED) {
             UpstreamConnection done = connection;
             connection = null;
+            cancelTimeout();
             if (upstreamKeepAlive) {
                 done.release();
             } else {
@@ -433,24 +442,19 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
-    private void finishIfDone() {
-        if (!over && responseWritten && requestRead) {
-            over = true;
-            cancelTimeout();
-            onDone.run();
-        }
-    }
-
-    /** Closes the upstream connection, if any, and lets go of every part not yet sent to it. */
+    /** Closes the upstream connection, if any, gives up a connection still coming, stops the timer. */
     private void dropUpstream() {
         cancelTimeout();
-        HttpContent part;
-        while ((part = pending.poll()) != null) {
-            ReferenceCountUtil.release(part);
+        Future<UpstreamConnection> pending = acquiring;
+        acquiring = null;
+        if (pending != null) {
+            pending.cancel(false);
         }
+        unflushedRequest = null;
         if (connection != null) {
-            connection.close();
+            UpstreamConnection dropped = connection;
             connection = null;
+            dropped.close();
         }
     }
 

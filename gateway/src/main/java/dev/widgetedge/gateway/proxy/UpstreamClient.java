@@ -7,6 +7,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
@@ -15,6 +16,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
@@ -28,8 +30,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * The gateway's client to its upstream ({@code --upstream}): keep-alive connections pooled per
- * event loop, opened on the loop of the client connection that needs one. Built once at start-up
- * and shared by every {@link ProxyHandler}; thread-safe.
+ * event loop, opened on the loop of the client connection that needs one, within the bounds of
+ * {@link dev.widgetedge.gateway.UpstreamSettings} split evenly across the loops. Built once at
+ * start-up and shared by every proxied exchange; thread-safe.
  *
  * <p>Host names are resolved asynchronously (Netty's DNS resolver, honouring {@code /etc/hosts}
  * and {@code /etc/resolv.conf}), so a slow DNS server never blocks an event loop. An
@@ -37,8 +40,6 @@ import javax.net.ssl.SSLException;
  */
 public final class UpstreamClient implements AutoCloseable {
 
-    /** The most idle connections kept per event loop. */
-    static final int MAX_IDLE_PER_LOOP = 32;
     /** The longest a connection attempt may take; a shorter upstream timeout bounds it further. */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@link #close()} waits for the connections to close. */
@@ -51,6 +52,10 @@ public final class UpstreamClient implements AutoCloseable {
     private final AsciiString authority;
     private final long maxBodyBytes;
     private final long responseTimeoutNanos;
+    private final int maxConnectionsPerLoop;
+    private final int maxPendingPerLoop;
+    private final long idleTimeoutNanos;
+    private final boolean retryIdempotent;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final ChannelGroup channels = new DefaultChannelGroup("upstream", GlobalEventExecutor.INSTANCE);
     private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
@@ -65,6 +70,11 @@ public final class UpstreamClient implements AutoCloseable {
                 ? upstream.getHost() + ":" + port : upstream.getHost());
         this.maxBodyBytes = settings.upstream().maxBodyBytes();
         this.responseTimeoutNanos = settings.upstream().timeout().toNanos();
+        int loopCount = count(loops.workers());
+        this.maxConnectionsPerLoop = Math.max(1, settings.upstream().maxConnections() / loopCount);
+        this.maxPendingPerLoop = settings.upstream().maxPending() / loopCount;
+        this.idleTimeoutNanos = settings.upstream().idleTimeout().toNanos();
+        this.retryIdempotent = settings.upstream().retryIdempotent();
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(loops.datagramChannelType()));
         Duration connectTimeout = settings.upstream().timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0
@@ -120,6 +130,11 @@ public final class UpstreamClient implements AutoCloseable {
         return responseTimeoutNanos;
     }
 
+    /** Whether an idempotent request is sent again once when a reused connection closes unanswered. */
+    boolean retryIdempotent() {
+        return retryIdempotent;
+    }
+
     /** Closes every upstream connection, pooled or in use, and the DNS resolver. */
     @Override
     public void close() {
@@ -129,7 +144,16 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private UpstreamPool newPool(EventLoop loop) {
-        return new UpstreamPool(loop, template, ssl, host, port, channels::add, MAX_IDLE_PER_LOOP);
+        return new UpstreamPool(loop, template, ssl, host, port, channels::add, maxConnectionsPerLoop,
+                maxPendingPerLoop, idleTimeoutNanos);
+    }
+
+    private static int count(EventLoopGroup group) {
+        int count = 0;
+        for (EventExecutor ignored : group) {
+            count++;
+        }
+        return Math.max(1, count);
     }
 
     private static SslContext defaultTls() {
@@ -139,7 +163,6 @@ public final class UpstreamClient implements AutoCloseable {
             throw new UncheckedIOException("cannot set up TLS for the upstream", e);
         }
     }
-
 
     /** {@link URI#getHost()} keeps the brackets of an IPv6 literal; a socket address must not. */
     private static String unbracketed(String host) {

@@ -23,6 +23,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private Channel channel;
     private UpstreamListener listener;
+    /** Exchanges this connection has served to their end; above zero, a lease reuses it. */
+    private int served;
+    private long idleSinceNanos;
 
     UpstreamConnection(UpstreamPool pool) {
         this.pool = pool;
@@ -42,6 +45,19 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Whether the connection served an exchange before this lease: the upstream may have closed it
+     * while idle, just as the request went out.
+     */
+    boolean isReused() {
+        return served > 0;
+    }
+
+    /** When the connection last went back to its pool ({@link System#nanoTime()}). */
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /**
      * Hands the connection to {@code lessee}. Reading becomes manual: the lessee asks for each
      * read, so that the upstream is read only as fast as the client takes the response.
      */
@@ -53,6 +69,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** Returns the connection to its pool after a complete exchange; the lease ends. */
     void release() {
         listener = null;
+        served++;
         pool.release(this);
     }
 
@@ -63,8 +80,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Puts an idle connection in reading mode, to notice when the upstream closes it. */
-    void idle() {
+    void idle(long nowNanos) {
         listener = null;
+        idleSinceNanos = nowNanos;
         channel.config().setAutoRead(true);
     }
 

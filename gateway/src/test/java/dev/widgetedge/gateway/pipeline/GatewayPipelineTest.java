@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.InFlightRequests;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -15,13 +19,16 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole {@link GatewayInitializer} pipeline (no upstream) on an {@link EmbeddedChannel}: raw
  * request bytes in, raw response bytes out, through the real HTTP codec, keep-alive handling,
- * in-flight tracking and every gateway handler, with every buffer accounted for.
+ * in-flight tracking, flow control and the exchange handler, on a real {@code KeyDecider} over a
+ * store the test controls, with every buffer accounted for.
  */
 class GatewayPipelineTest {
 
@@ -32,11 +39,15 @@ class GatewayPipelineTest {
     private final InFlightRequests inFlight = new InFlightRequests();
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final List<ByteBuf> sent = new ArrayList<>();
+    private final FlushCounter flushes = new FlushCounter();
+    /** What the exchange decides with: the fixture's decider, unless a test hands out its own stages. */
+    private final SteerableDecisions decisions = new SteerableDecisions(Decisions.of(fixture.decider));
     private final EmbeddedChannel channel = TrackingAllocator.channel(allocator,
-            new GatewayInitializer(fixture.settings, fixture.decider, metrics, null, inFlight));
+            new GatewayInitializer(fixture.settings, decisions, metrics, null, inFlight, AccessLog.shared()));
 
     GatewayPipelineTest() {
         channel.pipeline().addFirst(EventLoopTurn.INSTANCE);
+        channel.pipeline().addFirst(flushes);
     }
 
     @AfterEach
@@ -285,7 +296,8 @@ class GatewayPipelineTest {
         assertThat(responses).extracting(RawResponse::status).containsExactly(200, 403);
         assertThat(responses.get(0).header("access-control-allow-origin")).isEqualTo(ACME);
         assertThat(responses.get(1).has("access-control-allow-origin")).isFalse();
-        assertThat(channel.config().isAutoRead()).isTrue();
+        send(get("/v1/widget.js", null));
+        assertThat(onlyResponse().status()).as("the connection reads on").isEqualTo(200);
     }
 
     @Test
@@ -344,5 +356,260 @@ class GatewayPipelineTest {
         assertThat(metrics.connectionResets).isEqualTo(1);
         assertThat(channel.isOpen()).isFalse();
         assertThat(responses()).isEmpty();
+    }
+
+    // --- decisions, byte for byte ---------------------------------------------------------------
+
+    @Test
+    void originDenials_areForbidden_withTheirReason() {
+        String key = fixture.createKey(ACME);
+
+        send(get("/v1/widget/bootstrap?key=" + key, null));
+        send(get("/v1/widget/bootstrap?key=" + key, ""));
+        send(get("/v1/widget/bootstrap?key=" + key, "null"));
+        send(get("/v1/widget/bootstrap?key=" + key, "https://acme.com/path"));
+
+        List<RawResponse> responses = responses();
+        assertThat(responses).hasSize(4);
+        assertDenial(responses.get(0), 403, "origin_missing");
+        assertDenial(responses.get(1), 403, "origin_missing");
+        assertDenial(responses.get(2), 403, "origin_not_allowed");
+        assertDenial(responses.get(3), 403, "origin_not_allowed");
+    }
+
+    @Test
+    void aRepeatedKeyParameter_is401InvalidKey_withoutAStoreRead() {
+        String key = fixture.createKey(ACME);
+
+        send(get("/v1/widget/bootstrap?key=" + key + "&key=" + key, ACME));
+
+        assertDenial(onlyResponse(), 401, "invalid_key");
+        assertThat(fixture.store.reads()).isZero();
+    }
+
+    @Test
+    void theXWidgetKeyHeader_decidesAProxiedRequest_butTheKeyParameterWins() {
+        String key = fixture.createKey(ACME);
+
+        send("GET /v1/widget/messages HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME + "\nX-Widget-Key: " + key
+                + "\n\n");
+        send("GET /v1/widget/messages?key=pk_live_short HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME
+                + "\nX-Widget-Key: " + key + "\n\n");
+
+        List<RawResponse> responses = responses();
+        assertThat(responses.get(0).status()).as("allowed, then 404 for want of an upstream").isEqualTo(404);
+        assertThat(responses.get(0).header("access-control-allow-origin")).isEqualTo(ACME);
+        assertDenial(responses.get(1), 401, "invalid_key");
+    }
+
+    @Test
+    void theXWidgetKeyHeader_isIgnoredOnBootstrap_andOnAPreflight() {
+        String key = fixture.createKey(ACME);
+
+        send("GET /v1/widget/bootstrap HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME + "\nX-Widget-Key: " + key
+                + "\n\n");
+        send("OPTIONS /v1/widget/messages HTTP/1.1\nHost: edge.example.com\nOrigin: " + EVIL
+                + "\nX-Widget-Key: pk_live_short\n\n");
+
+        List<RawResponse> responses = responses();
+        assertDenial(responses.get(0), 401, "missing_key");
+        assertThat(responses.get(1).status()).as("a keyless preflight, for an origin that parses").isEqualTo(204);
+        assertThat(responses.get(1).header("access-control-allow-origin")).isEqualTo(EVIL);
+        assertThat(fixture.store.reads()).isZero();
+    }
+
+    @Test
+    void aPreflightWithAKey_isDecided() {
+        String key = fixture.createKey(ACME);
+
+        send("OPTIONS /v1/widget/bootstrap?key=" + key + " HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME + "\n\n");
+        send("OPTIONS /v1/widget/bootstrap?key=" + key + " HTTP/1.1\nHost: edge.example.com\nOrigin: " + EVIL + "\n\n");
+
+        List<RawResponse> responses = responses();
+        assertThat(responses.get(0).status()).isEqualTo(204);
+        assertThat(responses.get(0).header("access-control-allow-origin")).isEqualTo(ACME);
+        assertDenial(responses.get(1), 403, "origin_not_allowed");
+        assertThat(metrics.requests).containsExactly(RequestOutcome.PREFLIGHT, RequestOutcome.ORIGIN_NOT_ALLOWED);
+    }
+
+    @Test
+    void aCachedDecision_isAnsweredInTheReadItArrivedIn_withoutATask() {
+        String key = fixture.createKey(ACME);
+        fixture.warm(key, ACME);
+        String unknown = fixture.unknownKey();
+        fixture.warm(unknown, ACME);
+        int reads = fixture.store.reads();
+
+        channel.writeInbound(Http.raw(allocator, get("/v1/widget/bootstrap?key=" + key, ACME)
+                + get("/v1/widget/bootstrap?key=" + unknown, ACME)));
+
+        assertThat(channel.hasPendingTasks()).as("no task was queued for either decision").isFalse();
+        List<RawResponse> responses = responses();
+        assertThat(responses).extracting(RawResponse::status).containsExactly(200, 401);
+        assertThat(fixture.store.reads()).isEqualTo(reads);
+    }
+
+    @Test
+    void answersMadeInOneRead_leaveInOneFlush() {
+        String key = fixture.createKey(ACME);
+        fixture.warm(key, ACME);
+        int before = flushes.count;
+
+        send((get("/v1/widget/bootstrap?key=" + key, ACME) + get("/v1/widget.js", null) + get("/nope", null)).repeat(4));
+
+        assertThat(responses()).hasSize(12).extracting(RawResponse::status).containsOnly(200, 404);
+        assertThat(flushes.count - before)
+                .as("write in the read loop, flush at the end of the read batch: not a flush per response")
+                .isOne();
+    }
+
+    // --- request bodies -------------------------------------------------------------------------
+
+    @Test
+    void duringAStoreRead_theBodyIsNotRead_andAfterTheAnswerItIsDropped_beforeTheNextRequest() {
+        String key = fixture.createKey(ACME);
+        fixture.store.holdReads(true);
+
+        send("POST /v1/widget/messages?key=" + key + " HTTP/1.1\nHost: edge.example.com\nOrigin: " + EVIL
+                + "\nContent-Length: 11\n\nhello there" + get("/v1/widget.js", null));
+        assertThat(channel.outboundMessages()).isEmpty();
+        fixture.store.releaseOneRead();
+        EventLoopTurn.run(channel);
+
+        List<RawResponse> responses = responses();
+        assertThat(responses).hasSize(2);
+        assertDenial(responses.get(0), 403, "origin_not_allowed");
+        assertThat(responses.get(1).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aStoreReadThatEndsAfterTheConnectionClosed_leavesNothingBehind() {
+        String key = fixture.createKey(ACME);
+        fixture.store.holdReads(true);
+        send("POST /v1/widget/messages?key=" + key + " HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME
+                + "\nContent-Length: 4\n\nbody" + get("/v1/widget/bootstrap?key=" + key, ACME));
+
+        channel.close();
+        fixture.store.releaseOneRead();
+        channel.runPendingTasks();
+
+        assertThat(responses()).isEmpty();
+    }
+
+    @Test
+    void theRestOfABodyOverTheLimit_afterADenial_endsTheConnection() {
+        long limit = fixture.settings.upstream().maxBodyBytes();
+
+        send("POST /v1/widget/messages HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME
+                + "\nTransfer-Encoding: chunked\n\n");
+        assertDenial(onlyResponse(), 401, "missing_key");
+        String chunk = Long.toHexString(64 * 1024) + "\n" + "x".repeat(64 * 1024) + "\n";
+        for (long sentBytes = 0; sentBytes <= limit && channel.isOpen(); sentBytes += 64 * 1024) {
+            send(chunk);
+        }
+
+        assertThat(channel.isOpen()).as("the drained rest of a denied body is bounded").isFalse();
+    }
+
+    @Test
+    void aMalformedChunkAfterADenial_endsTheConnection() {
+        send("POST /v1/widget/messages HTTP/1.1\nHost: edge.example.com\nOrigin: " + ACME
+                + "\nTransfer-Encoding: chunked\n\nzz\nnot a chunk\n");
+
+        assertDenial(onlyResponse(), 401, "missing_key");
+        assertThat(channel.isOpen()).as("nothing after a broken chunk can be read as a request").isFalse();
+    }
+
+    @Test
+    void aTooLongRequestLine_is414_andTheConnectionCloses() {
+        send("GET /v1/widget/bootstrap?key=" + "k".repeat(GatewayInitializer.MAX_INITIAL_LINE) + " HTTP/1.1\n\n");
+
+        RawResponse response = onlyResponse();
+        assertThat(response.status()).isEqualTo(414);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(metrics.requests).containsExactly(RequestOutcome.BAD_REQUEST);
+    }
+
+    @Test
+    void tooLargeHeaders_are431_andTheConnectionCloses() {
+        send("GET /v1/widget.js HTTP/1.1\nHost: edge.example.com\nX-Big: " + "h".repeat(GatewayInitializer.MAX_HEADER_SIZE)
+                + "\n\n");
+
+        assertThat(onlyResponse().status()).isEqualTo(431);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    // --- the decision's hand-off ----------------------------------------------------------------
+
+    @Test
+    void aDecisionThatFails_isAnswered503_andTheConnectionGoesOn() {
+        String key = fixture.createKey(ACME);
+        CompletableFuture<Decision> failing = new CompletableFuture<>();
+        decisions.next(failing);
+
+        send(get("/v1/widget/bootstrap?key=" + key, ACME));
+        failing.completeExceptionally(new IllegalStateException("a bug in the decide path"));
+        EventLoopTurn.run(channel);
+
+        List<RawResponse> responses = responses();
+        assertThat(responses)
+                .as("regression: the decision's hand-off was thenAccept + execute: a failed stage never answered, "
+                        + "and the connection waited for the idle timeout with reading paused")
+                .hasSize(1);
+        assertDenial(responses.get(0), 503, "store_unavailable");
+        assertThat(responses.get(0).header("retry-after")).isNotNull();
+        send(get("/v1/widget.js", null));
+        assertThat(onlyResponse().status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDecisionAlreadyFailed_isAnswered503_atOnce() {
+        decisions.next(CompletableFuture.failedFuture(new IllegalStateException("a bug in the decide path")));
+
+        send(get("/v1/widget/bootstrap?key=" + fixture.createKey(ACME), ACME));
+
+        assertDenial(onlyResponse(), 503, "store_unavailable");
+    }
+
+    /** Decides with the real decide path, unless a test has handed it the stage of the next miss. */
+    private static final class SteerableDecisions implements Decisions {
+
+        private final Decisions real;
+        private CompletableFuture<Decision> next;
+
+        SteerableDecisions(Decisions real) {
+            this.real = real;
+        }
+
+        void next(CompletableFuture<Decision> stage) {
+            next = stage;
+        }
+
+        @Override
+        public Decision decideCached(String key, CharSequence origin) {
+            return next == null ? real.decideCached(key, origin) : null;
+        }
+
+        @Override
+        public CompletionStage<Decision> decide(String key, CharSequence origin) {
+            if (next == null) {
+                return real.decide(key, origin);
+            }
+            CompletableFuture<Decision> stage = next;
+            next = null;
+            return stage;
+        }
+    }
+
+    /** Counts the flushes that reach the head of the pipeline. */
+    private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
+
+        private int count;
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            count++;
+            ctx.flush();
+        }
     }
 }

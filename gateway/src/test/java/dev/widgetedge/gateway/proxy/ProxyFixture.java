@@ -3,32 +3,19 @@ package dev.widgetedge.gateway.proxy;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.GatewaySettings;
 import dev.widgetedge.gateway.UpstreamSettings;
-import dev.widgetedge.gateway.pipeline.Exchange;
-import dev.widgetedge.gateway.pipeline.ExchangeTestAccess;
-import dev.widgetedge.gateway.pipeline.GatewayRoute;
+import dev.widgetedge.gateway.pipeline.TestPipelines;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import dev.widgetedge.server.InFlightRequests;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A client-facing server on a free port whose pipeline is the HTTP codec, keep-alive, a stand-in
- * for the router and decision (every request is allowed for {@link #decision}), and the proxy under
- * test, with its own event loops and upstream client.
+ * A client-facing server on a free port with the gateway's real pipeline ({@code GatewayInitializer})
+ * and a stand-in decide path that allows every request for {@link #decide decision}, in front of
+ * the upstream under test, with its own event loops and upstream client.
  */
 final class ProxyFixture implements AutoCloseable {
 
@@ -37,22 +24,15 @@ final class ProxyFixture implements AutoCloseable {
 
     private final EventLoops loops = EventLoops.create();
     private final RecordingMetrics metrics = new RecordingMetrics();
-    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final UpstreamClient upstream;
     private final HttpServer server;
     private volatile Decision.Allowed decision = new Decision.Allowed(KEY_ID, ACCOUNT, null, false);
 
     private ProxyFixture(GatewaySettings settings, SslContext tls) {
         upstream = tls == null ? UpstreamClient.create(settings, loops) : UpstreamClient.create(settings, loops, tls);
-        AllowEveryRequest allow = new AllowEveryRequest();
-        server = HttpServer.bind("proxy test", loops, "127.0.0.1", 0, new InFlightRequests(),
-                new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(), allow,
-                                new ProxyHandler(upstream, metrics));
-                    }
-                });
+        InFlightRequests inFlight = new InFlightRequests();
+        server = HttpServer.bind("proxy test", loops, "127.0.0.1", 0, inFlight,
+                TestPipelines.allowingEveryRequest(settings, () -> decision, metrics, upstream, inFlight));
     }
 
     static ProxyFixture start(URI upstream) {
@@ -81,11 +61,6 @@ final class ProxyFixture implements AutoCloseable {
         return metrics;
     }
 
-    /** The exchange of every request, in arrival order. */
-    List<Exchange> exchanges() {
-        return exchanges;
-    }
-
     void decide(Decision.Allowed allowed) {
         decision = allowed;
     }
@@ -105,21 +80,5 @@ final class ProxyFixture implements AutoCloseable {
     private static GatewaySettings settings(URI upstream, Duration upstreamTimeout, long maxBodyBytes) {
         return GatewaySettings.builder().upstream(upstream).upstreamTimeout(upstreamTimeout)
                 .maxProxyBodyBytes(maxBodyBytes).build();
-    }
-
-    /** What the router and the decision handler do for an allowed request, in one step. */
-    @Sharable
-    private final class AllowEveryRequest extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpRequest request) {
-                Exchange exchange = ExchangeTestAccess.start(ctx.channel(), GatewayRoute.PROXY,
-                        request.headers().get(HttpHeaderNames.ORIGIN), request.uri());
-                ExchangeTestAccess.allow(exchange, decision);
-                exchanges.add(exchange);
-            }
-            ctx.fireChannelRead(msg);
-        }
     }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
+import dev.widgetedge.gateway.pipeline.Responder.Answer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -16,34 +15,26 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link BootstrapHandler}: the allowed bootstrap answer, {@code {key_id, account_id, agent_id}}. */
-class BootstrapHandlerTest {
+/** {@link BootstrapResponder}: the allowed bootstrap answer, {@code {key_id, account_id, agent_id}}. */
+class BootstrapResponderTest {
 
     private static final UUID KEY_ID = UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e");
     private static final String URI = "/v1/widget/bootstrap?key=pk_live_x";
 
     private final TrackingAllocator allocator = new TrackingAllocator();
-    private final Recorder next = new Recorder();
-    private final EmbeddedChannel channel = TrackingAllocator.channel(allocator, new BootstrapHandler(), next);
+    private final BootstrapResponder responder = new BootstrapResponder();
 
     @AfterEach
     void everythingIsReleased() {
-        assertThat(channel.finish()).as("nothing left in the channel").isFalse();
         allocator.assertAllReleased();
     }
 
     private FullHttpResponse bootstrap(HttpMethod method, Decision.Allowed allowed) {
-        Exchange exchange = Exchange.start(channel, GatewayRoute.BOOTSTRAP, ACME, System.nanoTime());
-        exchange.allow(allowed);
-        FullHttpRequest request = Http.full(allocator, method, URI, ACME, "");
+        Answer answer = responder.respond(Exchanges.allowed(method, URI, ACME, allowed), Http.head(method, URI, ACME),
+                allocator);
 
-        channel.writeInbound(request);
-
-        assertThat(request.refCnt()).isZero();
-        assertThat(next.seen()).isEmpty();
-        assertThat(exchange.answered()).isTrue();
-        assertThat(exchange.outcome()).isEqualTo(RequestOutcome.ALLOWED);
-        return Http.response(channel);
+        assertThat(answer.outcome()).isEqualTo(RequestOutcome.ALLOWED);
+        return answer.response();
     }
 
     @Test
@@ -90,16 +81,5 @@ class BootstrapHandlerTest {
         assertThat(head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(length);
         assertThat(head.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
         Http.release(head);
-    }
-
-    @Test
-    void otherRoutes_andBodyParts_arePassedOnUntouched() {
-        Exchange.start(channel, GatewayRoute.PROXY, ACME, System.nanoTime());
-
-        channel.writeInbound(Http.full(allocator, HttpMethod.GET, "/v1/widget/bootstrap/x", ACME, "a"),
-                Http.last(allocator, "b"));
-
-        assertThat(next.seen()).containsExactly("GET /v1/widget/bootstrap/x", "last:b");
-        assertThat(channel.outboundMessages()).isEmpty();
     }
 }

@@ -2,50 +2,82 @@ package dev.widgetedge.gateway.pipeline;
 
 import static dev.widgetedge.gateway.pipeline.Http.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.widgetedge.core.widget.Decision;
-import io.netty.channel.embedded.EmbeddedChannel;
+import dev.widgetedge.gateway.metrics.RequestOutcome;
+import dev.widgetedge.server.AccessLog;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link CorsResponseHeaders}: the CORS and caching headers of every {@code /v1/widget/**} response. */
-class CorsResponseHeadersTest {
+/**
+ * {@link ResponseDecorator}: the CORS and caching headers of every {@code /v1/widget/**} response,
+ * the request metrics and the access log line, from the exchange each response answers.
+ */
+class ResponseDecoratorTest {
 
     private static final Decision.Allowed ALLOWED =
             new Decision.Allowed(UUID.fromString("0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"), "acct_123", null, false);
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("203.0.113.9", 41234);
 
     private final TrackingAllocator allocator = new TrackingAllocator();
-    private final EmbeddedChannel channel = TrackingAllocator.channel(allocator, new CorsResponseHeaders());
+    private final CountingMetrics metrics = new CountingMetrics();
+    private final List<AccessLog.Line> lines = new CopyOnWriteArrayList<>();
+    private final AccessLog accessLog = AccessLog.writingTo(new AccessLog.Sink() {
+        @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
+        public void write(AccessLog.Line line) {
+            lines.add(line);
+        }
+    }, 16);
+    private final ResponseDecorator decorator = new ResponseDecorator(metrics, accessLog);
+    private Exchange exchange;
 
     @AfterEach
     void everythingIsReleased() {
-        assertThat(channel.finish()).as("nothing left in the channel").isFalse();
         allocator.assertAllReleased();
     }
 
     private void exchange(GatewayRoute route, String origin, boolean allowed) {
-        Exchange exchange = Exchange.start(channel, route, origin, System.nanoTime());
-        if (allowed) {
-            exchange.allow(ALLOWED);
-        }
+        exchange(route, origin, allowed ? ALLOWED : null);
+    }
+
+    /** The current exchange: {@code route} from {@code origin}, allowed on {@code decision} or ({@code null}) not. */
+    private void exchange(GatewayRoute route, String origin, Decision.Allowed decision) {
+        String uri = switch (route) {
+            case BOOTSTRAP -> "/v1/widget/bootstrap";
+            case SCRIPT -> "/v1/widget.js";
+            case NOT_FOUND -> "/nowhere";
+            default -> "/v1/widget/messages";
+        };
+        HttpMethod method = route == GatewayRoute.PREFLIGHT ? HttpMethod.OPTIONS : HttpMethod.GET;
+        exchange = decision != null ? Exchanges.allowed(method, uri, origin, decision) : Exchanges.of(method, uri, origin);
+        assertThat(exchange.route()).isEqualTo(route);
     }
 
     /** A request served in report mode although its origin is not allowed. */
     private void reported(GatewayRoute route, String origin) {
-        Exchange.start(channel, route, origin, System.nanoTime()).allow(ALLOWED.asReported());
+        exchange(route, origin, ALLOWED.asReported());
     }
 
     private FullHttpResponse response(HttpResponseStatus status, String... headerPairs) {
@@ -56,13 +88,11 @@ class CorsResponseHeadersTest {
         return response;
     }
 
-    /** Writes {@code response} through the handler and returns the headers that left. */
+    /** Decorates {@code response} for the current exchange and returns the headers it then has. */
     private HttpHeaders written(HttpResponse response) {
-        channel.writeOutbound(response);
-        HttpResponse out = channel.readOutbound();
-        assertThat(out).isSameAs(response);
-        HttpHeaders headers = out.headers().copy();
-        if (out instanceof FullHttpResponse full) {
+        decorator.decorate(exchange, response, RequestOutcome.ALLOWED, CLIENT);
+        HttpHeaders headers = response.headers().copy();
+        if (response instanceof FullHttpResponse full) {
             Http.release(full);
         }
         return headers;
@@ -236,38 +266,48 @@ class CorsResponseHeadersTest {
     }
 
     @Test
-    void aResponseBeforeAnyExchange_isUntouched() {
-        HttpHeaders headers = written(response(HttpResponseStatus.BAD_REQUEST));
-
-        assertThat(headers.contains(HttpHeaderNames.VARY)).isFalse();
-        assertThat(headers.contains(HttpHeaderNames.CACHE_CONTROL)).isFalse();
-    }
-
-    @Test
-    void informationalResponses_areUntouched_theFinalOneGetsTheHeaders() {
+    void everyResponse_isCountedOnce_byItsOutcome_timedFromTheRequestHead() {
         exchange(GatewayRoute.PROXY, ACME, true);
-
-        HttpHeaders interim = written(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        HttpHeaders last = written(response(HttpResponseStatus.OK));
-
-        assertThat(interim.isEmpty()).isTrue();
-        assertThat(last.get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo(ACME);
-        assertThat(last.get(HttpHeaderNames.VARY)).isEqualTo("Origin");
-    }
-
-    @Test
-    void aStreamedResponse_getsTheHeadersOnItsHead_andItsPartsPassThrough() {
-        exchange(GatewayRoute.PROXY, ACME, true);
+        long before = System.nanoTime() - exchange.startedNanos();
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        LastHttpContent last = new DefaultLastHttpContent(allocator.text("body"));
 
-        channel.writeOutbound(head, last);
+        decorator.decorate(exchange, head, RequestOutcome.ALLOWED, CLIENT);
 
-        HttpResponse outHead = channel.readOutbound();
-        assertThat(outHead.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo(ACME);
-        LastHttpContent outLast = channel.readOutbound();
-        assertThat(outLast).isSameAs(last);
-        Http.release(outLast);
+        assertThat(metrics.requests).containsExactly(RequestOutcome.ALLOWED);
+        assertThat(metrics.durations.get(0)).isGreaterThanOrEqualTo(before);
+        assertThat(exchange.outcome()).isEqualTo(RequestOutcome.ALLOWED);
+    }
+
+    @Test
+    void eachExchange_isCountedByItsOwnOutcome() {
+        for (RequestOutcome outcome : new RequestOutcome[] {RequestOutcome.SCRIPT, RequestOutcome.NOT_FOUND,
+                RequestOutcome.STORE_UNAVAILABLE}) {
+            exchange(GatewayRoute.BOOTSTRAP, ACME, false);
+            decorator.decorate(exchange, new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                    outcome, CLIENT);
+        }
+
+        assertThat(metrics.requests).containsExactly(RequestOutcome.SCRIPT, RequestOutcome.NOT_FOUND,
+                RequestOutcome.STORE_UNAVAILABLE);
+    }
+
+    @Test
+    void theAccessLogLine_hasThePathWithoutQuery_theStatus_theOutcome_andTheKeyId_neverTheKey() {
+        exchange = Exchanges.allowed(HttpMethod.GET, "/v1/widget/bootstrap?key=pk_live_secret", ACME, ALLOWED);
+
+        decorator.decorate(exchange, new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                RequestOutcome.ALLOWED, CLIENT);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() == 1);
+        AccessLog.Line line = lines.get(0);
+        assertThat(line.server()).isEqualTo("gateway");
+        assertThat(line.method()).isEqualTo("GET");
+        assertThat(line.path()).isEqualTo("/v1/widget/bootstrap");
+        assertThat(line.status()).isEqualTo(200);
+        assertThat(line.outcome()).isEqualTo("allowed");
+        assertThat(line.keyId()).isEqualTo(ALLOWED.keyId());
+        assertThat(line.client()).isEqualTo(CLIENT);
+        assertThat(line.toString()).doesNotContain("pk_live_secret");
     }
 
     @Test

@@ -2,23 +2,19 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.HttpResponses;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * {@code GET /v1/widget.js}: the embed loader, static, cacheable for five minutes, with a strong
  * {@code ETag} and {@code 304 Not Modified}. No key check: the script is public.
  */
-@Sharable
-final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
+final class ScriptResponder implements Responder {
 
     private static final AsciiString JAVASCRIPT = AsciiString.cached("text/javascript; charset=utf-8");
     private static final AsciiString CACHE_FIVE_MINUTES = AsciiString.cached("public, max-age=300");
@@ -27,25 +23,17 @@ final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
 
     private final WidgetScript script;
 
-    WidgetScriptHandler(WidgetScript script) {
+    ScriptResponder(WidgetScript script) {
         this.script = script;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpRequest request) || Exchange.of(ctx.channel()).route() != GatewayRoute.SCRIPT) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        Exchange exchange = Exchange.of(ctx.channel());
-        exchange.markAnswered();
-        exchange.outcome(RequestOutcome.SCRIPT);
+    public Answer respond(Exchange exchange, HttpRequest request, ByteBufAllocator allocator) {
         HttpMethod method = request.method();
         String ifNoneMatch = String.join(",", request.headers().getAll(HttpHeaderNames.IF_NONE_MATCH));
-        ReferenceCountUtil.release(request);
         FullHttpResponse response;
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-            response = GatewayResponses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
+            response = GatewayResponses.error(allocator, HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
         } else if (script.matches(ifNoneMatch)) {
             response = HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED);
@@ -55,7 +43,7 @@ final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
                     .set(HttpHeaderNames.CACHE_CONTROL, CACHE_FIVE_MINUTES)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, script.body().length);
         } else {
-            response = HttpResponses.of(ctx.alloc(), HttpResponseStatus.OK, JAVASCRIPT,
+            response = HttpResponses.of(allocator, HttpResponseStatus.OK, JAVASCRIPT,
                     method.equals(HttpMethod.HEAD) ? new byte[0] : script.body());
             response.headers().set(HttpHeaderNames.ETAG, script.etag())
                     .set(HttpHeaderNames.CACHE_CONTROL, CACHE_FIVE_MINUTES);
@@ -63,6 +51,6 @@ final class WidgetScriptHandler extends ChannelInboundHandlerAdapter {
                 response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, script.body().length);
             }
         }
-        ctx.writeAndFlush(response);
+        return new Answer(response, RequestOutcome.SCRIPT);
     }
 }

@@ -4,29 +4,26 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.server.HttpResponses;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
  * {@code GET /v1/widget/bootstrap} once allowed: {@code 200} with
- * {@code {"key_id", "account_id", "agent_id"}}. CORS and caching headers are added on the way out.
+ * {@code {"key_id", "account_id", "agent_id"}}. The {@link ResponseDecorator} adds the CORS and
+ * caching headers.
  *
  * <p>The body is written straight into the response buffer: the id is hex and the account and
  * agent ids are ASCII of characters JSON never escapes (the admin API's validation), so there is
  * nothing to encode, and nothing to allocate per request.
  */
-@Sharable
-final class BootstrapHandler extends ChannelInboundHandlerAdapter {
+final class BootstrapResponder implements Responder {
 
     private static final byte[] KEY_ID = "{\"key_id\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ACCOUNT_ID = "\",\"account_id\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -36,24 +33,16 @@ final class BootstrapHandler extends ChannelInboundHandlerAdapter {
     private static final int UUID_LENGTH = 36;
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpRequest request) || Exchange.of(ctx.channel()).route() != GatewayRoute.BOOTSTRAP) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    public Answer respond(Exchange exchange, HttpRequest request, ByteBufAllocator allocator) {
         boolean head = request.method().equals(HttpMethod.HEAD);
-        ReferenceCountUtil.release(request);
-        Exchange exchange = Exchange.of(ctx.channel());
-        exchange.markAnswered();
-        exchange.outcome(exchange.servedOutcome());
         Decision.Allowed allowed = exchange.allowed();
         int length = bodyLength(allowed);
-        ByteBuf content = head ? ctx.alloc().buffer(0) : writeBody(ctx.alloc().buffer(length), allowed);
+        ByteBuf content = head ? allocator.buffer(0) : writeBody(allocator.buffer(length), allowed);
         FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.OK, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-        ctx.writeAndFlush(response);
+        return new Answer(response, exchange.servedOutcome());
     }
 
     private static int bodyLength(Decision.Allowed allowed) {

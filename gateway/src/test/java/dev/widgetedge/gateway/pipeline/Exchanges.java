@@ -1,0 +1,25 @@
+package dev.widgetedge.gateway.pipeline;
+
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.server.RequestTarget;
+import io.netty.handler.codec.http.HttpMethod;
+
+/** Exchanges as the {@link ExchangeHandler} makes them at a request head, for responder tests. */
+final class Exchanges {
+
+    private Exchanges() {
+    }
+
+    /** The exchange of a {@code method} request to {@code uri} from {@code origin} (may be {@code null}), routed as the gateway routes it. */
+    static Exchange of(HttpMethod method, String uri, String origin) {
+        RequestTarget target = RequestTarget.parse(uri);
+        return new Exchange(Routes.classify(method, target.path()), origin, method.name(), target, System.nanoTime());
+    }
+
+    /** As {@link #of}, with {@code decision} recorded as the decision handler would. */
+    static Exchange allowed(HttpMethod method, String uri, String origin, Decision.Allowed decision) {
+        Exchange exchange = of(method, uri, origin);
+        exchange.allow(decision);
+        return exchange;
+    }
+}

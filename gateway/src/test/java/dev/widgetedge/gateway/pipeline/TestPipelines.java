@@ -1,0 +1,38 @@
+package dev.widgetedge.gateway.pipeline;
+
+import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.proxy.UpstreamClient;
+import dev.widgetedge.server.AccessLog;
+import dev.widgetedge.server.InFlightRequests;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The real {@link GatewayInitializer} with a stand-in decide path, for tests of what comes after
+ * the decision (the proxy) that do not want keys and a store: every request is allowed.
+ */
+public final class TestPipelines {
+
+    private TestPipelines() {
+    }
+
+    /** The gateway's pipeline, in which every request that needs a decision is allowed as {@code decision} says. */
+    public static GatewayInitializer allowingEveryRequest(GatewaySettings settings, Supplier<Decision.Allowed> decision,
+            GatewayMetrics metrics, UpstreamClient upstream, InFlightRequests inFlight) {
+        Decisions allowAll = new Decisions() {
+            @Override
+            public Decision decideCached(String key, CharSequence origin) {
+                return decision.get();
+            }
+
+            @Override
+            public CompletionStage<Decision> decide(String key, CharSequence origin) {
+                return CompletableFuture.completedFuture(decision.get());
+            }
+        };
+        return new GatewayInitializer(settings, allowAll, metrics, upstream, inFlight, AccessLog.shared());
+    }
+}
