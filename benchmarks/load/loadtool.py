@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.request
 
-GATEWAYS = ("gw-dev", "gw-redis")
+GATEWAYS = ("gw-dev", "gw-base", "gw-redis")
 SERIES_OF_INTEREST = ("cache_gets_total", "widget_gateway_store_requests_total", "widget_gateway_requests_total",
                       "cache_evictions_total", "cache_size", "widget_gateway_key_filter_total",
                       "widget_gateway_key_filter_trusted", "widget_gateway_key_filter_build_duration_seconds",
@@ -119,7 +119,7 @@ def cmd_record(args):
            "connections": args.connections, "threads": args.threads}
     for key in ("rps", "requests", "duration_s", "p50_us", "p90_us", "p99_us", "p999_us", "lat_max_us",
                 "err_connect", "err_read", "err_write", "err_timeout", "status_4xx_5xx",
-                "paced_slots", "paced_late_slots", "paced_max_lag_ms"):
+                "paced_slots", "paced_late_slots", "paced_max_lag_ms", "late_sends", "max_send_lag_us"):
         if key in first:
             row[key] = first[key]
     if args.rate:
@@ -197,6 +197,7 @@ SCENARIO_TITLES = {
     "invalid": "(d) checksum-invalid keys",
     "proxy": "(e) proxied requests to an upstream (BareNettyServer)",
     "paced": "(f) paced run at a fixed offered rate (latency; wrk, open-loop approximation)",
+    "open": "(h) open loop at a fixed offered rate (OpenLoopLoad: latency from each request's due time, HdrHistogram)",
 }
 
 
@@ -287,6 +288,14 @@ def cmd_report(args):
                 notes.append(f"offered {offered:,.0f}/s")
                 notes.append(f"late slots {late:.0f}/{slots:.0f}, worst lag {lag:.1f} ms"
                              + (" (coordinated omission: latency understated)" if late > 0.001 * slots else ""))
+            if scenario == "open":
+                late = sum(r.get("late_sends", 0) for r in rs)
+                total_requests = sum(r.get("requests", 0) for r in rs)
+                lag = max(r.get("max_send_lag_us", 0) for r in rs)
+                offered = median([r.get("offered_rps") for r in rs])
+                notes.append(f"offered {offered:,.0f}/s")
+                notes.append(f"sent > 1 ms late {late:.0f}/{total_requests:.0f}, worst {lag / 1000:.1f} ms "
+                             "(counted from their due time)")
             if scenario == "coldstart":
                 for field, label in (("filter_trusted_after_s", "filter trusted after"),
                                      ("filter_build_s", "its build took"), ("hit_99_after_s", "99 % hit ratio after")):
@@ -315,7 +324,13 @@ def cmd_report(args):
         if ratios:
             out.append("  ratios: " + " | ".join(ratios))
         if scenario == "hit":
-            out.append("  goal: throughput >= 0.95x bare-netty and >= 1.0x nginx")
+            out.append("  goal (issue 11): throughput >= 0.95x bare-netty and >= 1.0x nginx")
+        if scenario == "proxy":
+            verdicts = [f"{g} {summary[g]['rps'] / summary['nginx']['rps']:.2f}x "
+                        f"{'met' if summary[g]['rps'] >= 0.9 * summary['nginx']['rps'] else 'missed'}"
+                        for g in GATEWAYS if g in summary and summary.get("nginx", {}).get("rps")]
+            if verdicts:
+                out.append("  goal (issue 11): throughput >= 0.9x nginx proxy_pass: " + ", ".join(verdicts))
         if scenario == "zipf":
             hit = median([r["rps"] for r in rows if r["scenario"] == "hit" and r["system"] == "gw-redis"])
             if hit and "gw-redis" in summary:
@@ -333,7 +348,7 @@ def cmd_report(args):
             if verdicts:
                 out.append("  goal: valid p99 within 2x of the run without the flood, <= 0.01 store reads per "
                            "unknown-key request: " + ", ".join(verdicts))
-        if scenario == "paced":
+        if scenario in ("paced", "open"):
             verdicts = [f"{g} {'met' if summary[g]['p99_us'] <= 1000 else 'missed'}"
                         for g in GATEWAYS if g in summary and summary[g]["p99_us"] is not None]
             if verdicts:

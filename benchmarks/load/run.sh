@@ -16,9 +16,9 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --rounds N          measured rounds; each round runs every system once, A/B/A/B (default 2)
   --connections N     wrk connections (default 64)
   --threads N         wrk threads (default 2)
-  --scenarios LIST    comma-separated, in this order by default: hit,zipf,coldstart,unknown,invalid,proxy,paced
+  --scenarios LIST    comma-separated, in this order by default: hit,zipf,coldstart,unknown,invalid,proxy,paced,open
                       (also available: unknown-mixed, lowconn; see below)
-  --systems LIST      restrict to some of gw-dev,gw-redis,bare-netty,nginx,upstream
+  --systems LIST      restrict to some of gw-dev,gw-base,gw-redis,bare-netty,nginx,upstream
   --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
   --zipf-s S          Zipf exponent (default 1.0)
   --cold-duration D   coldstart scenario: how long the new gateway is driven (default 60s)
@@ -26,8 +26,10 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
                       without the revalidations a 30 s TTL brings over a million keys
   --app-jar PATH      the widget-edge jar to measure (default app/target/widget-edge.jar), e.g. an
                       older build's, for before/after figures from the same harness
-  --paced-fraction F  paced scenario: offered rate = F x gw-dev's median hit throughput (default 0.6)
-  --rate R            paced scenario: offered rate in requests/s (overrides --paced-fraction)
+  --baseline-jar PATH another widget-edge jar, run as system gw-base (dev mode) beside gw-dev in
+                      every scenario but zipf and coldstart: before/after side by side in one run
+  --paced-fraction F  paced and open scenarios: offered rate = F x gw-dev's median hit throughput (default 0.6)
+  --rate R            paced and open scenarios: offered rate in requests/s (overrides --paced-fraction)
   --lowconn-connections N   connections of the lowconn scenario (default 4)
   --server-java-opts "OPTS" extra JVM options for the widget-edge and bare Netty processes
   --out DIR           where results go (default benchmarks/load/out/<date-time>)
@@ -47,6 +49,8 @@ Scenarios (systems):
   proxy    GET /v1/widget/messages proxied to an upstream BareNettyServer, against nginx proxy_pass
            to the same upstream, and the upstream directly (gw-dev gw-redis nginx upstream)
   paced    hit at a fixed offered rate with wrk pacing (open-loop approximation) (all four)
+  open     hit at a fixed offered rate from OpenLoopLoad, a true open-loop generator: each latency
+           counts from the request's due time, so coordinated omission is corrected (all four)
   unknown-mixed  like unknown, but one wrk alternating valid and unknown keys: exactly 50/50 by
            request, latency of all requests together (not in the default list)
   lowconn  hit, closed loop at --lowconn-connections connections (not in the default list)
@@ -65,10 +69,11 @@ WARMUP=10s
 ROUNDS=2
 CONNECTIONS=64
 THREADS=2
-SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced
+SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced,open
 COLD_DURATION=60s
 COLD_OPTS=
-SYSTEMS_FILTER=gw-dev,gw-redis,bare-netty,nginx,upstream
+SYSTEMS_FILTER=gw-dev,gw-base,gw-redis,bare-netty,nginx,upstream
+BASELINE_JAR=
 ZIPF_KEYS=1000000
 ZIPF_S=1.0
 PACED_FRACTION=0.6
@@ -93,6 +98,7 @@ while [[ $# -gt 0 ]]; do
     --cold-duration) COLD_DURATION=$2; shift 2 ;;
     --cold-opts) COLD_OPTS=$2; shift 2 ;;
     --app-jar) APP_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --baseline-jar) BASELINE_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --lowconn-connections) LOWCONN=$2; shift 2 ;;
@@ -111,6 +117,7 @@ for tool in wrk nginx redis-server redis-cli curl java python3; do
 done
 [[ -f $APP_JAR ]] || die "$APP_JAR is missing: run ./mvnw -q -B package -DskipTests first"
 [[ -f $BENCH_JAR ]] || die "$BENCH_JAR is missing: run ./mvnw -q -B package -DskipTests first"
+[[ -z $BASELINE_JAR || -f $BASELINE_JAR ]] || die "$BASELINE_JAR (--baseline-jar) is missing"
 (( CONNECTIONS >= 2 && THREADS >= 1 && ROUNDS >= 1 )) || die "need --connections >= 2, --threads >= 1, --rounds >= 1"
 
 OUT=${OUT:-$HERE/out/$(date +%Y%m%d-%H%M%S)}
@@ -174,7 +181,7 @@ wait_http() {
   die "$name did not answer at $url within 60 s (logs/$name.log)"
 }
 
-mapfile -t PORTS < <("${LOADTOOL[@]}" ports 15)
+mapfile -t PORTS < <("${LOADTOOL[@]}" ports 18)
 REDIS_PORT=${PORTS[0]}
 DEV_PORT=${PORTS[1]}; DEV_ADMIN_PORT=${PORTS[2]}; DEV_OPS_PORT=${PORTS[3]}
 GW_PORT=${PORTS[4]}; GW_OPS_PORT=${PORTS[5]}
@@ -182,6 +189,7 @@ ADMIN_PORT=${PORTS[6]}; ADMIN_OPS_PORT=${PORTS[7]}
 BARE_PORT=${PORTS[8]}; UPSTREAM_PORT=${PORTS[9]}
 NGINX_PORT=${PORTS[10]}; NGINX_LARGE_PORT=${PORTS[11]}
 COLD_PORT=${PORTS[12]}; COLD_OPS_PORT=${PORTS[13]}
+BASE_PORT=${PORTS[14]}; BASE_ADMIN_PORT=${PORTS[15]}; BASE_OPS_PORT=${PORTS[16]}
 REDIS_URI=redis://127.0.0.1:$REDIS_PORT
 
 # --- machine ------------------------------------------------------------------------------------
@@ -194,6 +202,7 @@ REDIS_URI=redis://127.0.0.1:$REDIS_PORT
   echo "nginx: $(nginx -v 2>&1)"
   echo "redis: $(redis-server --version)"
   echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
+  [[ -n $BASELINE_JAR ]] && echo "baseline jar (gw-base): $BASELINE_JAR, built $(stat -c '%y' "$BASELINE_JAR" | cut -d. -f1)"
   echo "app jar: $APP_JAR, built $(stat -c '%y' "$APP_JAR" | cut -d. -f1); harness git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
 } | tee "$OUT/machine.txt"
 
@@ -231,6 +240,13 @@ start gw-dev java "${JOPTS[@]}" -jar "$APP_JAR" dev --host 127.0.0.1 --port "$DE
   --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
 wait_http gw-dev "http://127.0.0.1:$DEV_OPS_PORT/readyz"
 
+if [[ -n $BASELINE_JAR ]] && has_system gw-base; then
+  start gw-base java "${JOPTS[@]}" -jar "$BASELINE_JAR" dev --host 127.0.0.1 --port "$BASE_PORT" \
+    --admin-port "$BASE_ADMIN_PORT" --ops-port "$BASE_OPS_PORT" --admin-token "$DEV_TOKEN" --account "$ACCOUNT" \
+    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+  wait_http gw-base "http://127.0.0.1:$BASE_OPS_PORT/readyz"
+fi
+
 start admin java "${JOPTS[@]}" -jar "$APP_JAR" admin --redis "$REDIS_URI" --host 127.0.0.1 --port "$ADMIN_PORT" \
   --ops-port "$ADMIN_OPS_PORT" --drain-timeout 1s
 wait_http admin "http://127.0.0.1:$ADMIN_OPS_PORT/readyz"
@@ -246,6 +262,11 @@ create_key() { # ADMIN_URL TOKEN -> plaintext key
     | "${LOADTOOL[@]}" json-field key
 }
 DEV_KEY=$(create_key "http://127.0.0.1:$DEV_ADMIN_PORT" "$DEV_TOKEN")
+BASE_KEY=
+if [[ -n $BASELINE_JAR ]] && has_system gw-base; then
+  BASE_KEY=$(create_key "http://127.0.0.1:$BASE_ADMIN_PORT" "$DEV_TOKEN")
+  [[ -n $BASE_KEY ]] || die "could not create the baseline's key"
+fi
 REDIS_TOKEN=$(java -jar "$APP_JAR" tokens create --account "$ACCOUNT" --name load-harness --redis "$REDIS_URI" 2>>"$LOGS/tokens.log")
 REDIS_KEY=$(create_key "http://127.0.0.1:$ADMIN_PORT" "$REDIS_TOKEN")
 [[ -n $DEV_KEY && -n $REDIS_KEY ]] || die "could not create the keys"
@@ -256,10 +277,12 @@ check_200() { # URL
   [[ $status == 200 ]] || die "expected 200 from $1, got $status"
 }
 check_200 "http://127.0.0.1:$DEV_PORT/v1/widget/bootstrap?key=$DEV_KEY"
+[[ -n $BASE_KEY ]] && check_200 "http://127.0.0.1:$BASE_PORT/v1/widget/bootstrap?key=$BASE_KEY"
 check_200 "http://127.0.0.1:$GW_PORT/v1/widget/bootstrap?key=$REDIS_KEY"
 
 # nginx, with the same keys and the same body the gateway sends.
 printf '%s 1;\n%s 1;\n' "$DEV_KEY" "$REDIS_KEY" > "$WORK/small-keys.map"
+[[ -n $BASE_KEY ]] && printf '%s 1;\n' "$BASE_KEY" >> "$WORK/small-keys.map"
 BODY=$(curl -s -H "Origin: $ORIGIN" "http://127.0.0.1:$GW_PORT/v1/widget/bootstrap?key=$REDIS_KEY")
 sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@WORKERS@|$(nproc)|g" -e "s|@PORT_SMALL@|$NGINX_PORT|g" \
   -e "s|@PORT_LARGE@|$NGINX_LARGE_PORT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" \
@@ -278,25 +301,35 @@ log "bare Netty on $BARE_PORT, upstream on $UPSTREAM_PORT, nginx on $NGINX_PORT 
 base_of() { # SYSTEM SCENARIO
   case $1 in
     gw-dev) echo "http://127.0.0.1:$DEV_PORT" ;;
+    gw-base) echo "http://127.0.0.1:$BASE_PORT" ;;
     gw-redis) echo "http://127.0.0.1:$GW_PORT" ;;
     bare-netty) echo "http://127.0.0.1:$BARE_PORT" ;;
     nginx) [[ $2 == zipf ]] && echo "http://127.0.0.1:$NGINX_LARGE_PORT" || echo "http://127.0.0.1:$NGINX_PORT" ;;
     upstream) echo "http://127.0.0.1:$UPSTREAM_PORT" ;;
   esac
 }
-key_of() { [[ $1 == gw-dev ]] && echo "$DEV_KEY" || echo "$REDIS_KEY"; }
+key_of() {
+  case $1 in
+    gw-dev) echo "$DEV_KEY" ;;
+    gw-base) echo "$BASE_KEY" ;;
+    *) echo "$REDIS_KEY" ;;
+  esac
+}
 ops_of() {
   case $1 in
     gw-dev) echo "http://127.0.0.1:$DEV_OPS_PORT/metrics" ;;
+    gw-base) echo "http://127.0.0.1:$BASE_OPS_PORT/metrics" ;;
     gw-redis) echo "http://127.0.0.1:$GW_OPS_PORT/metrics" ;;
   esac
 }
 systems_of() {
   local all
+  local base=
+  [[ -n $BASELINE_JAR ]] && base=gw-base
   case $1 in
     zipf) all="gw-redis bare-netty nginx" ;;
-    proxy) all="gw-dev gw-redis nginx upstream" ;;
-    *) all="gw-dev gw-redis bare-netty nginx" ;;
+    proxy) all="gw-dev $base gw-redis nginx upstream" ;;
+    *) all="gw-dev $base gw-redis bare-netty nginx" ;;
   esac
   for s in $all; do has_system "$s" && echo "$s"; done
 }
@@ -351,6 +384,12 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
       rate_arg=(--rate "$PACED_RATE")
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/paced.lua" "$base/v1/widget/bootstrap?key=$key" \
         -- "$PACED_RATE" "$threads" ;;
+    open)
+      rate_arg=(--rate "$PACED_RATE")
+      echo "# OpenLoopLoad --rate $PACED_RATE --connections $conns --threads $threads --duration $duration" > "$out"
+      java -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.OpenLoopLoad --url "$base/v1/widget/bootstrap?key=$key" \
+        --header "Origin: $ORIGIN" --rate "$PACED_RATE" --connections "$conns" --threads "$threads" \
+        --duration "$duration" --warmup 5s >> "$out" 2>&1 || { cat "$out" >&2; die "OpenLoopLoad failed"; } ;;
   esac
   local metrics=()
   if [[ -n $ops ]]; then
@@ -434,24 +473,24 @@ run_coldstart() {
 PACED_RATE=$RATE
 IFS=, read -r -a SCENARIO_LIST <<< "$SCENARIOS"
 for scenario in "${SCENARIO_LIST[@]}"; do
-  case $scenario in hit|lowconn|zipf|coldstart|unknown|unknown-mixed|invalid|proxy|paced) ;; *) die "unknown scenario $scenario" ;; esac
+  case $scenario in hit|lowconn|zipf|coldstart|unknown|unknown-mixed|invalid|proxy|paced|open) ;; *) die "unknown scenario $scenario" ;; esac
   if [[ $scenario == coldstart ]]; then
     has_system gw-redis || continue
     log "scenario coldstart: a new gateway on $ZIPF_KEYS keys, $COLD_DURATION of zipf load per round"
     for round in $(seq 1 "$ROUNDS"); do run_coldstart "$round"; done
     continue
   fi
-  if [[ $scenario == paced && -z $PACED_RATE ]]; then
+  if [[ ($scenario == paced || $scenario == open) && -z $PACED_RATE ]]; then
     if peak=$("${LOADTOOL[@]}" peak "$RESULTS" --scenario hit --system gw-dev); then
       PACED_RATE=$(python3 -c "print(int($peak * $PACED_FRACTION))")
     else
-      log "paced: skipped (needs the hit scenario with gw-dev first, or --rate)"
+      log "$scenario: skipped (needs the hit scenario with gw-dev first, or --rate)"
       continue
     fi
   fi
   mapfile -t systems < <(systems_of "$scenario")
   [[ ${#systems[@]} -gt 0 ]] || continue
-  if [[ $scenario == paced ]]; then
+  if [[ $scenario == paced || $scenario == open ]]; then
     log "scenario $scenario: ${systems[*]}, offered $PACED_RATE req/s"
   else
     log "scenario $scenario: ${systems[*]}"
