@@ -709,6 +709,22 @@ class AdminHttpIT {
     }
 
     @Test
+    void aScrape_rendersTheMeters_offTheEventLoops() {
+        List<String> renderedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.micrometer.core.instrument.Gauge.builder("test.scrape.thread", () -> {
+            renderedOn.add(Thread.currentThread().getName());
+            return 1;
+        }).register(api.registry);
+
+        assertThat(api.ops("/metrics").body()).contains("test_scrape_thread");
+
+        assertThat(renderedOn).isNotEmpty();
+        assertThat(renderedOn)
+                .as("regression: /metrics rendered every meter on the event loop the gateway and the admin API share")
+                .noneMatch(thread -> thread.startsWith("io-"));
+    }
+
+    @Test
     void metrics_includeJvmMetrics() {
         assertThat(api.ops("/metrics").body()).contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads");
     }

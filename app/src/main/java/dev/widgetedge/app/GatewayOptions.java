@@ -25,6 +25,26 @@ final class GatewayOptions {
             description = "How long to wait for the upstream's response headers before 504 (default: ${DEFAULT-VALUE}).")
     Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
 
+    @Option(names = "--upstream-max-connections", paramLabel = "N", converter = CountConverter.class,
+            description = "The most connections open to the upstream at once, split evenly across the I/O threads "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long upstreamMaxConnections = UpstreamSettings.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--upstream-max-pending", paramLabel = "N", converter = CountConverter.class,
+            description = "The most requests waiting for an upstream connection when all are in use; more get 502 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long upstreamMaxPending = UpstreamSettings.DEFAULT_MAX_PENDING;
+
+    @Option(names = "--upstream-idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long an idle upstream connection is kept; keep it below the upstream's own keep-alive "
+                    + "timeout (default: ${DEFAULT-VALUE}).")
+    Duration upstreamIdleTimeout = UpstreamSettings.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--no-upstream-retry",
+            description = "Never send a request twice; by default an idempotent request is sent once more when a "
+                    + "reused upstream connection closes before answering.")
+    boolean noUpstreamRetry = !UpstreamSettings.DEFAULT_RETRY_IDEMPOTENT;
+
     @Option(names = "--cache-ttl", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a cached decision is used before it is revalidated (default: ${DEFAULT-VALUE}).")
     Duration cacheTtl = CacheSettings.DEFAULT_TTL;
@@ -94,6 +114,10 @@ final class GatewayOptions {
                     .upstream(upstreamUri)
                     .upstreamTimeout(upstreamTimeout)
                     .maxProxyBodyBytes(maxBody)
+                    .upstreamMaxConnections(upstreamMaxConnections)
+                    .upstreamMaxPending(upstreamMaxPending)
+                    .upstreamIdleTimeout(upstreamIdleTimeout)
+                    .upstreamRetryIdempotent(!noUpstreamRetry)
                     .idleTimeout(idleTimeout)
                     .headerTimeout(headerTimeout.headerTimeout)
                     .build();

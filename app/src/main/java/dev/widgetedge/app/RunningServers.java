@@ -2,6 +2,7 @@ package dev.widgetedge.app;
 
 import dev.widgetedge.server.Durations;
 
+import dev.widgetedge.server.AccessLog;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import java.time.Duration;
@@ -13,11 +14,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The servers and resources of one running command, stopped in order on shutdown: servers drain
  * (stop accepting, finish in-flight requests up to the drain timeout), then the other resources
- * close in reverse order of registration, then the event loops stop.
+ * close in reverse order of registration, the access log's queued lines are written, then the
+ * event loops stop.
  */
 final class RunningServers {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningServers.class);
+    /** How long the access log's last lines may take to be written at shutdown. */
+    static final Duration ACCESS_LOG_FLUSH = Duration.ofSeconds(2);
 
     private final EventLoops loops;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -74,6 +78,9 @@ final class RunningServers {
             } catch (Exception e) {
                 LOG.warn("error while closing {}: {}", resources.get(i), e.toString());
             }
+        }
+        if (!AccessLog.shared().flush(ACCESS_LOG_FLUSH)) {
+            LOG.warn("access log lines still unwritten after {}; dropped", Durations.format(ACCESS_LOG_FLUSH));
         }
         loops.shutdown(Duration.ofSeconds(2));
         LOG.info("stopped");

@@ -36,9 +36,9 @@ class ArchitectureDiagramTest {
     @Test
     void aDiagramWithHandlersSwapped_doesNotMatch() throws IOException {
         String page = MarkdownDocs.read(PAGE);
-        String swapped = page.replace("        preflight[\"", "        PREFLIGHT_LINE[\"")
-                .replace("        bootstrap[\"", "        preflight[\"")
-                .replace("        PREFLIGHT_LINE[\"", "        bootstrap[\"");
+        String swapped = page.replace("        flow_control[\"", "        FLOW_CONTROL_LINE[\"")
+                .replace("        exchange[\"", "        flow_control[\"")
+                .replace("        FLOW_CONTROL_LINE[\"", "        exchange[\"");
 
         assertThat(diagramHandlers(swapped)).isNotEqualTo(pipelineHandlers()).containsAll(pipelineHandlers());
     }

@@ -83,8 +83,8 @@ public record GatewaySettings(
         private URI upstream;
         private Duration upstreamTimeout = UpstreamSettings.DEFAULT_TIMEOUT;
         private long maxProxyBodyBytes = UpstreamSettings.DEFAULT_MAX_BODY_BYTES;
-        private int upstreamMaxConnections = UpstreamSettings.DEFAULT_MAX_CONNECTIONS;
-        private int upstreamMaxPending = UpstreamSettings.DEFAULT_MAX_PENDING;
+        private long upstreamMaxConnections = UpstreamSettings.DEFAULT_MAX_CONNECTIONS;
+        private long upstreamMaxPending = UpstreamSettings.DEFAULT_MAX_PENDING;
         private Duration upstreamIdleTimeout = UpstreamSettings.DEFAULT_IDLE_TIMEOUT;
         private boolean upstreamRetryIdempotent = UpstreamSettings.DEFAULT_RETRY_IDEMPOTENT;
         private Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
@@ -142,12 +142,12 @@ public record GatewaySettings(
             return this;
         }
 
-        public Builder upstreamMaxConnections(int value) {
+        public Builder upstreamMaxConnections(long value) {
             upstreamMaxConnections = value;
             return this;
         }
 
-        public Builder upstreamMaxPending(int value) {
+        public Builder upstreamMaxPending(long value) {
             upstreamMaxPending = value;
             return this;
         }

@@ -21,13 +21,13 @@ import java.time.Duration;
  *                       connection when a reused connection closes before any byte of the response
  *                       (the upstream closed it as it went idle)
  */
-public record UpstreamSettings(URI uri, Duration timeout, long maxBodyBytes, int maxConnections, int maxPending,
+public record UpstreamSettings(URI uri, Duration timeout, long maxBodyBytes, long maxConnections, long maxPending,
         Duration idleTimeout, boolean retryIdempotent) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
-    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
-    public static final int DEFAULT_MAX_PENDING = 1024;
+    public static final long DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final long DEFAULT_MAX_PENDING = 1024;
     /** Under the 5 s keep-alive of Node.js's HTTP server (and Apache's), the shortest common one. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(4);
     public static final boolean DEFAULT_RETRY_IDEMPOTENT = true;

@@ -71,8 +71,9 @@ public final class UpstreamClient implements AutoCloseable {
         this.maxBodyBytes = settings.upstream().maxBodyBytes();
         this.responseTimeoutNanos = settings.upstream().timeout().toNanos();
         int loopCount = count(loops.workers());
-        this.maxConnectionsPerLoop = Math.max(1, settings.upstream().maxConnections() / loopCount);
-        this.maxPendingPerLoop = settings.upstream().maxPending() / loopCount;
+        this.maxConnectionsPerLoop = (int) Math.min(Integer.MAX_VALUE,
+                Math.max(1, settings.upstream().maxConnections() / loopCount));
+        this.maxPendingPerLoop = (int) Math.min(Integer.MAX_VALUE, settings.upstream().maxPending() / loopCount);
         this.idleTimeoutNanos = settings.upstream().idleTimeout().toNanos();
         this.retryIdempotent = settings.upstream().retryIdempotent();
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()

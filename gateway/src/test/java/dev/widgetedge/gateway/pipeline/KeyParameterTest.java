@@ -83,7 +83,7 @@ class KeyParameterTest {
 
     @Test
     void aMalformedPercentEscape_doesNotThrow() {
-        // Anything that throws here escapes DecisionHandler#channelRead: the request is neither
+        // Anything that throws here escapes the exchange handler: the request is neither
         // answered nor released, and the connection hangs until the idle timeout.
         assertThatCode(() -> KeyParameter.of(query("key=%zz")))
                 .as("regression: KeyParameter.of throws on a malformed percent-escape ('%zz'); it should yield a value "
