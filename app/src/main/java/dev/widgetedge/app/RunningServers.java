@@ -1,8 +1,7 @@
 package dev.widgetedge.app;
 
-import dev.widgetedge.server.Durations;
-
 import dev.widgetedge.server.AccessLog;
+import dev.widgetedge.server.Durations;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.HttpServer;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
+import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.proxy.RawClient;
@@ -27,12 +28,13 @@ final class EdgeFixture implements AutoCloseable {
     static final String ORIGIN = "https://acme.com";
 
     private final EventLoops loops = EventLoops.create();
-    private final InMemoryWidgetKeyStore store = new InMemoryWidgetKeyStore();
+    private final WidgetKeyStore store;
     private final PrometheusMeterRegistry registry = Metrics.newRegistry();
     private final RawUpstream upstream;
     private final Gateway gateway;
 
-    private EdgeFixture(GatewaySettings.Builder settings, boolean withUpstream) {
+    private EdgeFixture(GatewaySettings.Builder settings, boolean withUpstream, WidgetKeyStore store) {
+        this.store = store;
         upstream = withUpstream ? RawUpstream.start() : null;
         if (upstream != null) {
             settings.upstream(upstream.uri());
@@ -42,12 +44,17 @@ final class EdgeFixture implements AutoCloseable {
 
     /** A gateway with {@code settings} in front of a recording upstream. */
     static EdgeFixture start(GatewaySettings.Builder settings) {
-        return new EdgeFixture(settings, true);
+        return new EdgeFixture(settings, true, new InMemoryWidgetKeyStore());
+    }
+
+    /** A gateway with {@code settings} on {@code store} (an in-memory one the test controls), in front of a recording upstream. */
+    static EdgeFixture start(GatewaySettings.Builder settings, WidgetKeyStore store) {
+        return new EdgeFixture(settings, true, store);
     }
 
     /** A gateway with {@code settings} and no {@code --upstream}. */
     static EdgeFixture startWithoutUpstream(GatewaySettings.Builder settings) {
-        return new EdgeFixture(settings, false);
+        return new EdgeFixture(settings, false, new InMemoryWidgetKeyStore());
     }
 
     /** A new enabled key allowing {@link #ORIGIN}; returns its plaintext. */

@@ -43,6 +43,11 @@ final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(settings(upstream, upstreamTimeout, maxBodyBytes), null);
     }
 
+    /** A proxy with {@code settings} (the upstream among them). */
+    static ProxyFixture start(GatewaySettings.Builder settings) {
+        return new ProxyFixture(settings.build(), null);
+    }
+
     /** A proxy whose upstream is verified with {@code tls} instead of the JDK's trust store. */
     static ProxyFixture startTrusting(URI upstream, SslContext tls) {
         return new ProxyFixture(settings(upstream, UpstreamSettings.DEFAULT_TIMEOUT,
@@ -66,7 +71,7 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     /** The number of I/O threads, hence of upstream pools. */
-    int ioThreads() {
+    static int ioThreads() {
         return Runtime.getRuntime().availableProcessors();
     }
 

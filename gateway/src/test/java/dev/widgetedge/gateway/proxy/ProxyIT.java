@@ -223,7 +223,7 @@ class ProxyIT {
     void sequentialRequests_reuseUpstreamConnections() throws IOException {
         upstream = TestUpstream.start();
         proxy = ProxyFixture.start(upstream.uri());
-        int requests = 4 * proxy.ioThreads() + 8;
+        int requests = 4 * ProxyFixture.ioThreads() + 8;
 
         try (RawClient client = proxy.connect()) {
             for (int i = 0; i < 10; i++) {
@@ -239,7 +239,7 @@ class ProxyIT {
             }
         }
         // One pool per I/O thread: at most one connection each, however many requests.
-        assertThat(upstream.connections().size()).isLessThanOrEqualTo(proxy.ioThreads()).isLessThan(requests);
+        assertThat(upstream.connections().size()).isLessThanOrEqualTo(ProxyFixture.ioThreads()).isLessThan(requests);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,7 @@ final class ScriptedUpstream implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByGateway = new AtomicInteger();
+
 
     private ScriptedUpstream(Script script) throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -70,6 +72,41 @@ final class ScriptedUpstream implements AutoCloseable {
             socket.getOutputStream().flush();
             socket.close();
         };
+    }
+
+    /**
+     * Answers the first request of the connection ({@code 200 ok}, keep-alive), then reads the next
+     * request's head and closes without a byte of answer: the race of an upstream whose keep-alive
+     * ran out just as the gateway reused the connection.
+     */
+    static Script answersOnceThenClosesOnTheNext() {
+        return socket -> {
+            readHead(socket.getInputStream());
+            writeOk(socket);
+            readHead(socket.getInputStream());
+            socket.close();
+        };
+    }
+
+    /** Answers every request {@code 200 ok}, keep-alive, once {@code release} is counted down; until the gateway closes. */
+    static Script answersWhenReleased(CountDownLatch release) {
+        return socket -> {
+            while (true) {
+                readHead(socket.getInputStream());
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                writeOk(socket);
+            }
+        };
+    }
+
+    private static void writeOk(Socket socket) throws IOException {
+        socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
     }
 
     URI uri() {
