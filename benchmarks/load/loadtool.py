@@ -280,21 +280,18 @@ def cmd_report(args):
                     if reads != 0:
                         failures.append(f"{system}: {reads:.0f} store reads for checksum-invalid keys")
                     notes.append(f"store reads {reads:.0f} ({verdict}: must be 0), cache lookups {hits_misses:.0f}")
+            if scenario in ("paced", "open"):
+                notes.append(f"offered {median([r.get('offered_rps') for r in rs]):,.0f}/s")
             if scenario == "paced":
                 late = sum(r.get("paced_late_slots", 0) for r in rs)
                 slots = sum(r.get("paced_slots", 0) for r in rs)
                 lag = max(r.get("paced_max_lag_ms", 0) for r in rs)
-                offered = median([r.get("offered_rps") for r in rs])
-                notes.append(f"offered {offered:,.0f}/s")
                 notes.append(f"late slots {late:.0f}/{slots:.0f}, worst lag {lag:.1f} ms"
                              + (" (coordinated omission: latency understated)" if late > 0.001 * slots else ""))
             if scenario == "open":
                 late = sum(r.get("late_sends", 0) for r in rs)
-                total_requests = sum(r.get("requests", 0) for r in rs)
                 lag = max(r.get("max_send_lag_us", 0) for r in rs)
-                offered = median([r.get("offered_rps") for r in rs])
-                notes.append(f"offered {offered:,.0f}/s")
-                notes.append(f"sent > 1 ms late {late:.0f}/{total_requests:.0f}, worst {lag / 1000:.1f} ms "
+                notes.append(f"sent > 1 ms late {late:.0f}/{total:.0f}, worst {lag / 1000:.1f} ms "
                              "(counted from their due time)")
             if scenario == "coldstart":
                 for field, label in (("filter_trusted_after_s", "filter trusted after"),

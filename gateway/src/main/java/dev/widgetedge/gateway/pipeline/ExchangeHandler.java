@@ -481,28 +481,28 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void answer(FullHttpResponse response, RequestOutcome outcome) {
+            // A body the codec could not decode leaves nothing after it that can be read.
+            answerInPlace(response, outcome, requestBroken);
+        }
+
+        @Override
+        public void answerAndClose(FullHttpResponse response, RequestOutcome outcome) {
+            answerInPlace(response, outcome, true);
+        }
+
+        private void answerInPlace(FullHttpResponse response, RequestOutcome outcome, boolean endConnection) {
             if (!current()) {
                 ReferenceCountUtil.release(response);
                 return;
             }
             parts.decorator().decorate(owner, response, outcome, remote());
-            if (requestBroken) {
+            if (endConnection) {
                 closeAfter(response);
                 return;
             }
             ctx.writeAndFlush(response);
             ExchangeHandler.this.responseEnded();
             demand();
-        }
-
-        @Override
-        public void answerAndClose(FullHttpResponse response, RequestOutcome outcome) {
-            if (!current()) {
-                ReferenceCountUtil.release(response);
-                return;
-            }
-            parts.decorator().decorate(owner, response, outcome, remote());
-            closeAfter(response);
         }
 
         @Override
