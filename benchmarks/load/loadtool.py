@@ -139,6 +139,11 @@ def cmd_record(args):
             row[key] = first[key] + second[key]
     if args.wrk2:
         row["unknown_requests"] = second["requests"]
+    if args.cpu_seconds is not None and row.get("requests") and "late_sends" not in first:
+        # (OpenLoopLoad counts only the requests after its own warm-up, while the CPU time covers
+        # the whole run: no figure for it.)
+        row["server_cpu_s"] = args.cpu_seconds
+        row["server_cpu_us_per_req"] = args.cpu_seconds * 1e6 / row["requests"]
     if args.samples:
         row.update(coldstart_figures(args.samples, args.started_ms, args.listening_ms))
     if args.before and args.after:
@@ -280,6 +285,10 @@ def cmd_report(args):
                     if reads != 0:
                         failures.append(f"{system}: {reads:.0f} store reads for checksum-invalid keys")
                     notes.append(f"store reads {reads:.0f} ({verdict}: must be 0), cache lookups {hits_misses:.0f}")
+            cpu = median([r.get("server_cpu_us_per_req") for r in rs])
+            if cpu is not None:
+                summary[system]["cpu_us"] = cpu
+                notes.append(f"server CPU {cpu:.1f} µs/req")
             if scenario in ("paced", "open"):
                 notes.append(f"offered {median([r.get('offered_rps') for r in rs]):,.0f}/s")
             if scenario == "paced":
@@ -317,6 +326,8 @@ def cmd_report(args):
                 text = f"{gateway}/{peer}: throughput {g['rps'] / b['rps']:.2f}x"
                 if g["p99_us"] and b["p99_us"]:
                     text += f", p99 {g['p99_us'] / b['p99_us']:.2f}x"
+                if g.get("cpu_us") and b.get("cpu_us"):
+                    text += f", CPU/req {g['cpu_us'] / b['cpu_us']:.2f}x"
                 ratios.append(text)
         if ratios:
             out.append("  ratios: " + " | ".join(ratios))
@@ -427,6 +438,7 @@ def main():
     p.add_argument("--connections", type=int)
     p.add_argument("--threads", type=int)
     p.add_argument("--rate", type=float)
+    p.add_argument("--cpu-seconds", type=float)
     p.add_argument("--wrk", required=True)
     p.add_argument("--wrk2")
     p.add_argument("--before")

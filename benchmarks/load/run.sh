@@ -341,6 +341,25 @@ wrk_cmd() { # prints and runs wrk; output to $1
   wrk "$@" >> "$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
 }
 
+# pid_of NAME: the process started under NAME.
+pid_of() {
+  local i
+  for i in "${!NAMES[@]}"; do
+    [[ ${NAMES[$i]} == "$1" ]] && { echo "${PIDS[$i]}"; return; }
+  done
+}
+
+# cpu_ticks PID: user + system CPU time of PID and its children (nginx's workers), in clock ticks.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
 run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
   local scenario=$1 system=$2 round=$3 kind=$4 duration=$5
   local base key ops tag conns=$CONNECTIONS threads=$THREADS rate_arg=()
@@ -351,6 +370,9 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
   local out=$LOGS/wrk-$tag.txt out2=
   local common=(-d "$duration" --timeout 5s -H "Origin: $ORIGIN")
   [[ -n $ops ]] && "${LOADTOOL[@]}" scrape "$ops" > "$WORK/before.json"
+  local server_pid ticks_before
+  server_pid=$(pid_of "$system")
+  ticks_before=$(cpu_ticks "$server_pid")
   case $scenario in
     hit)
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/fixed.lua" "$base/v1/widget/bootstrap?key=$key" ;;
@@ -391,6 +413,8 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
         --header "Origin: $ORIGIN" --rate "$PACED_RATE" --connections "$conns" --threads "$threads" \
         --duration "$duration" --warmup 5s >> "$out" 2>&1 || { cat "$out" >&2; die "OpenLoopLoad failed"; } ;;
   esac
+  # The server's CPU time over the run: cost per request, whatever else the machine was doing.
+  local cpu_arg=(--cpu-seconds "$(python3 -c "print(($(cpu_ticks "$server_pid") - $ticks_before) / $CLK_TCK)")")
   local metrics=()
   if [[ -n $ops ]]; then
     "${LOADTOOL[@]}" scrape "$ops" > "$WORK/after.json"
@@ -398,7 +422,8 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
   fi
   local row
   row=$("${LOADTOOL[@]}" record --scenario "$scenario" --system "$system" --round "$round" --kind "$kind" \
-    --connections "$conns" --threads "$threads" --wrk "$out" ${out2:+--wrk2 "$out2"} "${metrics[@]}" "${rate_arg[@]}")
+    --connections "$conns" --threads "$threads" --wrk "$out" ${out2:+--wrk2 "$out2"} "${metrics[@]}" "${rate_arg[@]}" \
+    "${cpu_arg[@]}")
   echo "$row" >> "$RESULTS"
   "${LOADTOOL[@]}" line "$row"
 }
