@@ -5,7 +5,7 @@ import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.server.HttpResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -19,9 +19,11 @@ import java.util.UUID;
  * {@code {"key_id", "account_id", "agent_id"}}. The {@link ResponseDecorator} adds the CORS and
  * caching headers.
  *
- * <p>The body is written straight into the response buffer: the id is hex and the account and
- * agent ids are ASCII of characters JSON never escapes (the admin API's validation), so there is
- * nothing to encode, and nothing to allocate per request.
+ * <p>The body is composed in a heap array of its exact length and wrapped, not copied into a pooled
+ * buffer: the HTTP encoder copies a body this small into the buffer it encodes the head into, so a
+ * pooled buffer of its own would be taken from the pool and given back for nothing. The id is hex
+ * and the account and agent ids are ASCII of characters JSON never escapes (the admin API's
+ * validation), so there is nothing to encode.
  */
 final class BootstrapResponder implements Responder {
 
@@ -34,34 +36,39 @@ final class BootstrapResponder implements Responder {
 
     @Override
     public Answer respond(Exchange exchange, HttpRequest request, ByteBufAllocator allocator) {
-        boolean head = request.method().equals(HttpMethod.HEAD);
-        Decision.Allowed allowed = exchange.allowed();
-        int length = bodyLength(allowed);
-        ByteBuf content = head ? allocator.buffer(0) : writeBody(allocator.buffer(length), allowed);
+        byte[] body = body(exchange.allowed());
+        ByteBuf content = request.method().equals(HttpMethod.HEAD) ? Unpooled.buffer(0) : Unpooled.wrappedBuffer(body);
         FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.OK, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return new Answer(response, exchange.servedOutcome());
     }
 
-    private static int bodyLength(Decision.Allowed allowed) {
-        int agent = allowed.agentId() == null ? NULL.length : jsonLength(allowed.agentId()) + 2;
-        return KEY_ID.length + UUID_LENGTH + ACCOUNT_ID.length + jsonLength(allowed.accountId())
-                + AGENT_ID.length + agent + 1;
-    }
-
-    /** The length of a string's JSON encoding (its own length for the ids the admin API accepts). */
-    private static int jsonLength(String value) {
-        return isPlainAscii(value) ? value.length() : encoded(value).length;
-    }
-
-    private static void writeString(ByteBuf out, String value) {
-        if (isPlainAscii(value)) {
-            ByteBufUtil.writeAscii(out, value);
+    /** The JSON body, in one array of its exact length. */
+    private static byte[] body(Decision.Allowed allowed) {
+        String account = allowed.accountId();
+        String agent = allowed.agentId();
+        byte[] accountEscaped = isPlainAscii(account) ? null : encoded(account);
+        byte[] agentEscaped = agent == null || isPlainAscii(agent) ? null : encoded(agent);
+        int accountLength = accountEscaped == null ? account.length() : accountEscaped.length;
+        int agentLength = agent == null ? NULL.length : 2 + (agentEscaped == null ? agent.length() : agentEscaped.length);
+        byte[] out = new byte[KEY_ID.length + UUID_LENGTH + ACCOUNT_ID.length + accountLength + AGENT_ID.length
+                + agentLength + 1];
+        int at = put(out, 0, KEY_ID);
+        at = putUuid(out, at, allowed.keyId());
+        at = put(out, at, ACCOUNT_ID);
+        at = accountEscaped == null ? putAscii(out, at, account) : put(out, at, accountEscaped);
+        at = put(out, at, AGENT_ID);
+        if (agent == null) {
+            at = put(out, at, NULL);
         } else {
-            out.writeBytes(encoded(value));
+            out[at++] = '"';
+            at = agentEscaped == null ? putAscii(out, at, agent) : put(out, at, agentEscaped);
+            out[at++] = '"';
         }
+        out[at] = '}';
+        return out;
     }
 
     /**
@@ -82,38 +89,38 @@ final class BootstrapResponder implements Responder {
         return JsonStringEncoder.getInstance().quoteAsUTF8(value);
     }
 
-    private static ByteBuf writeBody(ByteBuf out, Decision.Allowed allowed) {
-        out.writeBytes(KEY_ID);
-        writeUuid(out, allowed.keyId());
-        out.writeBytes(ACCOUNT_ID);
-        writeString(out, allowed.accountId());
-        out.writeBytes(AGENT_ID);
-        if (allowed.agentId() == null) {
-            out.writeBytes(NULL);
-        } else {
-            out.writeByte('"');
-            writeString(out, allowed.agentId());
-            out.writeByte('"');
+    private static int put(byte[] out, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    /** {@code value}, known to be plain ASCII, one byte per character. */
+    private static int putAscii(byte[] out, int at, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            out[at + i] = (byte) value.charAt(i);
         }
-        return out.writeByte('}');
+        return at + value.length();
     }
 
     /** The canonical 8-4-4-4-12 lowercase form, as {@link UUID#toString()} gives it. */
-    private static void writeUuid(ByteBuf out, UUID id) {
-        writeHex(out, id.getMostSignificantBits() >>> 32, 8);
-        out.writeByte('-');
-        writeHex(out, id.getMostSignificantBits() >>> 16, 4);
-        out.writeByte('-');
-        writeHex(out, id.getMostSignificantBits(), 4);
-        out.writeByte('-');
-        writeHex(out, id.getLeastSignificantBits() >>> 48, 4);
-        out.writeByte('-');
-        writeHex(out, id.getLeastSignificantBits(), 12);
+    private static int putUuid(byte[] out, int at, UUID id) {
+        long most = id.getMostSignificantBits();
+        long least = id.getLeastSignificantBits();
+        at = putHex(out, at, most >>> 32, 8);
+        out[at++] = '-';
+        at = putHex(out, at, most >>> 16, 4);
+        out[at++] = '-';
+        at = putHex(out, at, most, 4);
+        out[at++] = '-';
+        at = putHex(out, at, least >>> 48, 4);
+        out[at++] = '-';
+        return putHex(out, at, least, 12);
     }
 
-    private static void writeHex(ByteBuf out, long value, int digits) {
-        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            out.writeByte(HEX[(int) (value >>> shift) & 0xF]);
+    private static int putHex(byte[] out, int at, long value, int digits) {
+        for (int i = 0; i < digits; i++) {
+            out[at + i] = HEX[(int) (value >>> ((digits - 1 - i) * 4)) & 0xF];
         }
+        return at + digits;
     }
 }

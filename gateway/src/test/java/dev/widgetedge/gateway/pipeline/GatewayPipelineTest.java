@@ -116,8 +116,9 @@ class GatewayPipelineTest {
         assertThat(response.has("connection")).isFalse();
         assertThat(channel.isOpen()).isTrue();
         assertThat(metrics.requests).containsExactly(RequestOutcome.ALLOWED);
-        assertThat(allocator.allocatedCount()).as("the codec and the handlers allocate from the tracked allocator")
-                .isGreaterThan(2);
+        assertThat(allocator.allocatedCount())
+                .as("besides the request the test sent, the encoder allocates from the tracked allocator")
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
