@@ -7,6 +7,7 @@ import dev.widgetedge.gateway.pipeline.Responder.Answer;
 import dev.widgetedge.gateway.proxy.Proxy;
 import dev.widgetedge.gateway.proxy.ProxyClient;
 import dev.widgetedge.gateway.proxy.ProxyExchange;
+import dev.widgetedge.gateway.proxy.ResponseTimer;
 import dev.widgetedge.server.HttpResponses;
 import dev.widgetedge.server.LingeringClose;
 import dev.widgetedge.server.RefusedRequestException;
@@ -115,6 +116,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean handling;
     private boolean unflushed;
     private String clientIp;
+    /** The proxied exchanges' upstream timeout, made with the first one. */
+    private ResponseTimer responseTimer;
 
     ExchangeHandler(GatewayParts parts) {
         this.parts = parts;
@@ -440,6 +443,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public ResponseTimer responseTimer() {
+            if (responseTimer == null) {
+                responseTimer = new ResponseTimer(ctx.executor());
+            }
+            return responseTimer;
+        }
+
+        @Override
         public void readRequestBody() {
             if (current() && !requestEnded) {
                 proxyWantsBody = true;
@@ -534,6 +545,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             ProxyExchange abandoned = proxied;
             proxied = null;
             abandoned.abort();
+        }
+        if (responseTimer != null) {
+            responseTimer.cancel();
         }
     }
 

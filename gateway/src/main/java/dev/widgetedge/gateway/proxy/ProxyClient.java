@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
  * gateway's exchange handler for that one request. The handler owns the client connection's
  * reading and its response order; the proxy asks for the body one part at a time and writes the
  * response through here. Once the request's exchange is over, every method but {@link #flush()}
- * does nothing, so a late callback can never touch the next request.
+ * and {@link #responseTimer()} does nothing, so a late callback can never touch the next request.
  *
  * <p>Called on the client connection's event loop only.
  */
@@ -23,6 +23,9 @@ public interface ProxyClient {
     EventLoop eventLoop();
 
     ByteBufAllocator alloc();
+
+    /** The upstream timeout the client connection's proxied exchanges share, one after another. */
+    ResponseTimer responseTimer();
 
     /** Asks for the next part of the request body; it comes to {@link ProxyExchange#requestPart}. */
     void readRequestBody();

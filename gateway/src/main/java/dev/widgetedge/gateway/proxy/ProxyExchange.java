@@ -19,9 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the client connection's event loop, which is also the upstream connection's.
  */
-public final class ProxyExchange implements UpstreamListener {
+public final class ProxyExchange implements UpstreamListener, ResponseTimer.Watched {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -108,7 +106,6 @@ public final class ProxyExchange implements UpstreamListener {
     /** The last write to the client, until the end of the upstream's read flushes it. */
     private ChannelFuture unflushedResponse;
     private boolean upstreamKeepAlive;
-    private ScheduledFuture<?> timeout;
     private long lastProgressNanos;
     /** While {@link #start} runs, a connection handed over at once is flushed at the end of the client's read. */
     private boolean starting;
@@ -134,7 +131,7 @@ public final class ProxyExchange implements UpstreamListener {
             return;
         }
         lastProgressNanos = System.nanoTime();
-        scheduleTimeout(upstream.responseTimeoutNanos());
+        client.responseTimer().watch(this, upstream.responseTimeoutNanos());
         starting = true;
         try {
             acquire();
@@ -380,26 +377,23 @@ public final class ProxyExchange implements UpstreamListener {
 
     // --- the timeout -------------------------------------------------------------------------------
 
-    private void scheduleTimeout(long delayNanos) {
-        timeout = client.eventLoop().schedule(this::timedOut, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
     /**
      * The timer runs from the last moment the upstream made progress: the request started, a
      * connection was leased, or a part of the body was taken. A slow upload therefore does not
-     * count against the upstream's answer time; the wait for a free connection does.
+     * count against the upstream's answer time; the wait for a free connection does. Called by the
+     * {@link ResponseTimer} while this exchange waits for the response head.
      */
-    private void timedOut() {
-        timeout = null;
-        if (response != ResponseState.AWAITING && response != ResponseState.INTERIM) {
-            return;
+    @Override
+    public long nanosUntilTimeout() {
+        return upstream.responseTimeoutNanos() - (System.nanoTime() - lastProgressNanos);
+    }
+
+    /** The upstream made no progress for the timeout: {@code 504} in its place. */
+    @Override
+    public void timedOut() {
+        if (response == ResponseState.AWAITING || response == ResponseState.INTERIM) {
+            answerInPlace(ProxyResponses.timeout(client.alloc()), RequestOutcome.UPSTREAM_TIMEOUT);
         }
-        long quiet = System.nanoTime() - lastProgressNanos;
-        if (quiet < upstream.responseTimeoutNanos()) {
-            scheduleTimeout(upstream.responseTimeoutNanos() - quiet);
-            return;
-        }
-        answerInPlace(ProxyResponses.timeout(client.alloc()), RequestOutcome.UPSTREAM_TIMEOUT);
     }
 
     // --- endings ----------------------------------------------------------------------------------
@@ -459,9 +453,6 @@ public final class ProxyExchange implements UpstreamListener {
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        client.responseTimer().unwatch(this);
     }
 }

@@ -88,6 +88,24 @@ final class ScriptedUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * Answers the first request {@code 200 ok}, keep-alive, then, once {@code idle} is counted down
+     * (the gateway holds the connection idle), sends a response nobody asked for.
+     */
+    static Script answersOnceThenSendsUnaskedWhen(CountDownLatch idle) {
+        return socket -> {
+            readHead(socket.getInputStream());
+            writeOk(socket);
+            try {
+                idle.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            writeOk(socket);
+        };
+    }
+
     /** Answers every request {@code 200 ok}, keep-alive, once {@code release} is counted down; until the gateway closes. */
     static Script answersWhenReleased(CountDownLatch release) {
         return socket -> {

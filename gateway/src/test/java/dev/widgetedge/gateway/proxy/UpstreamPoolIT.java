@@ -116,6 +116,24 @@ class UpstreamPoolIT {
     }
 
     @Test
+    void anIdleConnectionOnWhichTheUpstreamSendsUnasked_isClosed_andTheNextRequestGetsANewOne() throws IOException {
+        upstream = ScriptedUpstream.start(ScriptedUpstream.answersOnceThenSendsUnaskedWhen(release));
+        // The idle timeout far beyond the wait: only reading can end the connection in time.
+        proxy = ProxyFixture.start(GatewaySettings.builder().upstream(upstream.uri()).upstreamRetryIdempotent(false)
+                .upstreamIdleTimeout(Duration.ofMinutes(10)));
+
+        try (RawClient client = proxy.connect()) {
+            assertThat(exchange(client, GET).status()).isEqualTo(200);
+            release.countDown();
+            await("an idle connection is read: what the upstream sends there is seen, and ends it").atMost(WAIT)
+                    .until(() -> upstream.closedByGateway() == 1);
+
+            assertThat(exchange(client, GET).status()).as("not sent on the ended connection").isEqualTo(200);
+        }
+        assertThat(upstream.accepted()).isEqualTo(2);
+    }
+
+    @Test
     void theConnectionsNeverExceedTheCap_andRequestsBeyondTheWaitingBound_are502AtOnce() {
         int loops = ProxyFixture.ioThreads();
         // One connection and one waiting request per I/O thread; each thread gets three clients.
