@@ -46,6 +46,15 @@ public interface GatewayMetrics {
     /** One client connection ended by a transport error (reset by the client, broken pipe). */
     void connectionReset();
 
+    /** One connection closed for a missing or invalid PROXY protocol header. */
+    void proxyProtocolRejected();
+
+    /** One request refused by a rate limit ({@code 429}). */
+    void rateLimited(LimitKind limit);
+
+    /** One round of sharing rate-limit counts through the store: reported back, or failed. */
+    void rateLimitSync(boolean success);
+
     /** The outcome of a store read. */
     enum StoreResult {
         FOUND("found"), NOT_FOUND("not_found"), UNCHANGED("unchanged"), ERROR("error");

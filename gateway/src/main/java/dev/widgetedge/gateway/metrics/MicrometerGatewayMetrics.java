@@ -42,6 +42,10 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter reportDropped;
     private final Counter[] upstreamByClass = new Counter[6];
     private final Counter connectionResets;
+    private final Counter proxyProtocolRejected;
+    private final Map<LimitKind, Counter> rateLimited = new EnumMap<>(LimitKind.class);
+    private final Counter rateLimitSyncs;
+    private final Counter rateLimitSyncFailures;
 
     public MicrometerGatewayMetrics(MeterRegistry registry) {
         for (RequestOutcome outcome : RequestOutcome.values()) {
@@ -90,6 +94,17 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         connectionResets = Counter.builder("widget.gateway.connection.resets")
                 .description("Client connections ended by a transport error (reset by the client, broken pipe)")
                 .register(registry);
+        proxyProtocolRejected = Counter.builder("widget.gateway.proxy.protocol.rejected")
+                .description("Connections closed without a response for a missing or invalid PROXY protocol header")
+                .register(registry);
+        for (LimitKind limit : LimitKind.values()) {
+            rateLimited.put(limit, Counter.builder("widget.gateway.rate.limited")
+                    .description("Requests refused with 429 by a rate limit, by limit")
+                    .tag("limit", limit.label())
+                    .register(registry));
+        }
+        rateLimitSyncs = rateLimitSyncCounter(registry, "success");
+        rateLimitSyncFailures = rateLimitSyncCounter(registry, "failure");
         for (int statusClass = 1; statusClass <= 5; statusClass++) {
             upstreamByClass[statusClass] = Counter.builder("widget.gateway.upstream.requests")
                     .description("Proxied requests by upstream status class (502/504 when the upstream failed)")
@@ -109,6 +124,13 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private static Counter reportWriteCounter(MeterRegistry registry, String result) {
         return Counter.builder("widget.gateway.report.writes")
                 .description("Origin-report writes (one key's counts for one hour), by result; failed ones are retried")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    private static Counter rateLimitSyncCounter(MeterRegistry registry, String result) {
+        return Counter.builder("widget.gateway.rate.limit.syncs")
+                .description("Rounds of sharing rate-limit counts with the other gateways through the store, by result")
                 .tag("result", result)
                 .register(registry);
     }
@@ -138,6 +160,22 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
         Gauge.builder("widget.gateway.key.filter.build.duration", filter, KeyFilterState::lastBuildSeconds)
                 .description("How long the last existence-filter build took, scanning the store included")
                 .baseUnit("seconds")
+                .register(registry);
+    }
+
+    /**
+     * Exposes the rate limits' state: how many subjects are counted, how many gateways share the
+     * limits, and whether this gateway is out of touch with the store (enforcing only its share).
+     */
+    public static void trackRateLimits(MeterRegistry registry, RateLimitState limits) {
+        Gauge.builder("widget.gateway.rate.limit.subjects", limits, RateLimitState::subjects)
+                .description("Rate-limit counters held (keys, keys and clients, clients' misses), about")
+                .register(registry);
+        Gauge.builder("widget.gateway.rate.limit.gateways", limits, RateLimitState::gateways)
+                .description("Gateways sharing the rate limits, as the store last counted them")
+                .register(registry);
+        Gauge.builder("widget.gateway.rate.limit.degraded", limits, l -> l.degraded() ? 1 : 0)
+                .description("1 while the store is out of reach and this gateway enforces only its share of each limit")
                 .register(registry);
     }
 
@@ -206,5 +244,20 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void connectionReset() {
         connectionResets.increment();
+    }
+
+    @Override
+    public void proxyProtocolRejected() {
+        proxyProtocolRejected.increment();
+    }
+
+    @Override
+    public void rateLimited(LimitKind limit) {
+        rateLimited.get(limit).increment();
+    }
+
+    @Override
+    public void rateLimitSync(boolean success) {
+        (success ? rateLimitSyncs : rateLimitSyncFailures).increment();
     }
 }

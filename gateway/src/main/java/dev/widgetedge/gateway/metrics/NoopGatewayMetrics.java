@@ -54,4 +54,16 @@ public class NoopGatewayMetrics implements GatewayMetrics {
     @Override
     public void connectionReset() {
     }
+
+    @Override
+    public void proxyProtocolRejected() {
+    }
+
+    @Override
+    public void rateLimited(LimitKind limit) {
+    }
+
+    @Override
+    public void rateLimitSync(boolean success) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway.pipeline;
 
+import dev.widgetedge.gateway.metrics.LimitKind;
 import dev.widgetedge.gateway.metrics.NoopGatewayMetrics;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ final class CountingMetrics extends NoopGatewayMetrics {
 
     final List<RequestOutcome> requests = new ArrayList<>();
     final List<Long> durations = new ArrayList<>();
+    final List<LimitKind> rateLimited = new ArrayList<>();
     int connectionResets;
 
     @Override
@@ -21,5 +23,10 @@ final class CountingMetrics extends NoopGatewayMetrics {
     @Override
     public void connectionReset() {
         connectionResets++;
+    }
+
+    @Override
+    public synchronized void rateLimited(LimitKind limit) {
+        rateLimited.add(limit);
     }
 }

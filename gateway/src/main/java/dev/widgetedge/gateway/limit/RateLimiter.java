@@ -1,0 +1,200 @@
+package dev.widgetedge.gateway.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.store.RateCountStore;
+import dev.widgetedge.core.widget.RateLimits;
+import dev.widgetedge.gateway.RateLimitSettings;
+import dev.widgetedge.gateway.client.ClientAddress;
+import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.metrics.LimitKind;
+import dev.widgetedge.gateway.metrics.RateLimitState;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway's rate limits ({@code docs/rate-limits.md}): per key and client address, per key, and
+ * per client address's misses, each a sliding window counted in this gateway's memory and shared
+ * with the other gateways through the store in the background ({@link CountSharing}), so that a
+ * request never waits for the store.
+ *
+ * <p><b>Memory.</b> One counter ({@link SlidingWindow}, about 300 bytes) per subject, in a Caffeine
+ * cache bounded by {@code --rate-limit-max-subjects} (W-TinyLFU: a flood of new addresses does not
+ * push out the subjects in steady use) and idle ones forgotten after two windows. A subject that is
+ * forgotten loses what it had not yet sent to the store, and starts again from what the store has
+ * when it comes back: at most one cap of requests more for that subject.
+ *
+ * <p>Thread-safe. Admission holds one subject's monitor briefly, allocates the subject's cache
+ * key, and never does I/O.
+ */
+public final class RateLimiter implements RateLimitState, AutoCloseable {
+
+    private final RateLimitSettings settings;
+    private final long bucketMillis;
+    private final long windowSeconds;
+    private final Cache<Subject, SlidingWindow> windows;
+    private final CountSharing sync;
+    private final Sharing sharing;
+    private final LongSupplier wallMillis;
+    private final GatewayMetrics metrics;
+
+    private RateLimiter(RateLimitSettings settings, CountSharing sync, LongSupplier wallMillis, Ticker ticker,
+            Executor upkeep, GatewayMetrics metrics) {
+        this.settings = settings;
+        this.bucketMillis = settings.bucketMillis();
+        this.windowSeconds = Math.max(1, settings.window().toSeconds());
+        this.sync = sync;
+        this.sharing = sync == null ? null : sync.sharing();
+        this.wallMillis = wallMillis;
+        this.metrics = metrics;
+        this.windows = Caffeine.newBuilder()
+                .maximumSize(settings.maxSubjects())
+                .expireAfterAccess(settings.window().multipliedBy(2))
+                .ticker(ticker)
+                .executor(upkeep)
+                .build();
+    }
+
+    /**
+     * A limiter that shares its counts through {@code store} (started: the sync thread runs until
+     * {@link #close}).
+     *
+     * @param storeTimeout the bound on one sync round
+     */
+    public static RateLimiter shared(RateLimitSettings settings, RateCountStore store, Duration storeTimeout,
+            Ticker ticker, Executor upkeep, GatewayMetrics metrics) {
+        CountSharing sync = new CountSharing(store, settings.bucketMillis(), settings.buckets(),
+                settings.syncInterval(), storeTimeout, System::currentTimeMillis, System::nanoTime, metrics);
+        return new RateLimiter(settings, sync.start(), System::currentTimeMillis, ticker, upkeep, metrics);
+    }
+
+    /** A limiter for a gateway that is alone by construction ({@code dev}): counts stay in memory. */
+    public static RateLimiter local(RateLimitSettings settings, Ticker ticker, Executor upkeep,
+            GatewayMetrics metrics) {
+        return new RateLimiter(settings, null, System::currentTimeMillis, ticker, upkeep, metrics);
+    }
+
+    /** A limiter on a sync the test drives, with the test's clocks. */
+    static RateLimiter forTest(RateLimitSettings settings, CountSharing sync, LongSupplier wallMillis,
+            GatewayMetrics metrics) {
+        return new RateLimiter(settings, sync, wallMillis, Ticker.systemTicker(), Runnable::run, metrics);
+    }
+
+    /**
+     * Admits an allowed request for {@code keyId} from {@code client} under the key's limits (its
+     * own, else the gateway's defaults): the per-client limit first, then the per-key limit. A
+     * request counts against both or neither.
+     *
+     * @return {@code null} when admitted, else what refused it
+     */
+    public Refusal admit(UUID keyId, RateLimits limits, ClientAddress client) {
+        int perClient = limits.perClient(settings.clientPerMinute());
+        int perKey = limits.perKey(settings.keyPerMinute());
+        if (perClient == 0 && perKey == 0) {
+            return null;
+        }
+        long now = storeMillis();
+        long bucket = Math.floorDiv(now, bucketMillis);
+        SlidingWindow byClient = null;
+        if (perClient > 0) {
+            byClient = window(Subject.client(keyId, client));
+            if (!acquire(byClient, perClient, bucket)) {
+                return refused(LimitKind.CLIENT, byClient, perClient, now);
+            }
+        }
+        if (perKey > 0) {
+            SlidingWindow byKey = window(Subject.key(keyId));
+            if (!acquire(byKey, perKey, bucket)) {
+                if (byClient != null) {
+                    byClient.release(bucket);
+                }
+                return refused(LimitKind.KEY, byKey, perKey, now);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code client} is over its miss limit: asked before any cache or store lookup, so an
+     * address over it is refused whatever key it sends.
+     *
+     * @return {@code null} when under it (or the miss limit is off), else the refusal
+     */
+    public Refusal refuseMiss(ClientAddress client) {
+        int limit = settings.missPerMinute();
+        if (limit == 0) {
+            return null;
+        }
+        SlidingWindow misses = windows.getIfPresent(Subject.miss(client));
+        if (misses == null) {
+            return null;
+        }
+        long now = storeMillis();
+        if (!misses.full(limit, Math.floorDiv(now, bucketMillis), sharing)) {
+            return null;
+        }
+        return refused(LimitKind.MISS, misses, limit, now);
+    }
+
+    /** Counts one request of {@code client} whose key was missing, invalid or unknown. */
+    public void countMiss(ClientAddress client) {
+        int limit = settings.missPerMinute();
+        if (limit > 0) {
+            acquire(window(Subject.miss(client)), limit, Math.floorDiv(storeMillis(), bucketMillis));
+        }
+    }
+
+    /** How many subjects are counted now (an estimate), for the metrics. */
+    @Override
+    public long subjects() {
+        return windows.estimatedSize();
+    }
+
+    /** How many gateways share the limits, as last counted; {@code 1} without a store. */
+    @Override
+    public int gateways() {
+        return sharing == null ? 1 : sharing.peers();
+    }
+
+    /** Whether the store is out of reach and this gateway enforces only its share of the limits. */
+    @Override
+    public boolean degraded() {
+        return sharing != null && sharing.degraded();
+    }
+
+    private boolean acquire(SlidingWindow window, int limit, long bucket) {
+        SlidingWindow.Admission admission = window.tryAcquire(limit, bucket, sharing);
+        if (admission.enqueue()) {
+            sync.enqueue(window);
+        }
+        if (admission.wake()) {
+            sync.wake();
+        }
+        return admission.admitted();
+    }
+
+    private Refusal refused(LimitKind kind, SlidingWindow window, int limit, long now) {
+        metrics.rateLimited(kind);
+        long retryMillis = window.retryAfterMillis(limit, now, bucketMillis);
+        return new Refusal(kind, limit, windowSeconds, Math.max(1, (retryMillis + 999) / 1000));
+    }
+
+    private SlidingWindow window(Subject subject) {
+        return windows.get(subject, key -> new SlidingWindow(key, settings.buckets()));
+    }
+
+    private long storeMillis() {
+        return sync == null ? wallMillis.getAsLong() : sync.storeMillis();
+    }
+
+    /** Stops sharing after one last round. */
+    @Override
+    public void close() {
+        if (sync != null) {
+            sync.close();
+        }
+    }
+}
