@@ -138,9 +138,13 @@ public final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
     }
 
+    /**
+     * The decoder's complaint about a header is a rejection, not a fault: never passed on (the
+     * decoder may complain again about the bytes after a bad header while the connection closes).
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!done && cause instanceof HAProxyProtocolException) {
+        if (cause instanceof HAProxyProtocolException) {
             reject(ctx);
             return;
         }

@@ -41,6 +41,7 @@ final class CountSharing implements AutoCloseable {
     private final long liveMillis;
     private final Duration timeout;
     private final LongSupplier wallMillis;
+    private final LongSupplier nanoTime;
     private final Sharing sharing;
     private final GatewayMetrics metrics;
     private final String gatewayId = UUID.randomUUID().toString();
@@ -65,6 +66,7 @@ final class CountSharing implements AutoCloseable {
         this.liveMillis = Math.max(MIN_LIVE.toMillis(), 8 * interval.toMillis());
         this.timeout = timeout;
         this.wallMillis = wallMillis;
+        this.nanoTime = nanoTime;
         this.metrics = metrics;
         long staleAfter = Math.max(TimeUnit.SECONDS.toNanos(1), ROUNDS_BEFORE_DEGRADED * intervalNanos);
         this.sharing = new Sharing(staleAfter, nanoTime);
@@ -132,7 +134,7 @@ final class CountSharing implements AutoCloseable {
         if (windows.size() == MAX_SUBJECTS_PER_ROUND && !due.isEmpty()) {
             urgent = true;
         }
-        long sent = System.nanoTime();
+        long sent = nanoTime.getAsLong();
         RateCountStore.Reply reply;
         try {
             reply = store.sync(new RateCountStore.Request(gatewayId, liveMillis, storeNow, bucketMillis, buckets,
@@ -150,7 +152,7 @@ final class CountSharing implements AutoCloseable {
             }
             return;
         }
-        long halfTrip = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent) / 2;
+        long halfTrip = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - sent) / 2;
         offsetMillis = reply.serverMillis() - (localMillis + halfTrip);
         for (int i = 0; i < windows.size(); i++) {
             windows.get(i).reported(taken.get(i), bucket, reply.windows().get(i));
