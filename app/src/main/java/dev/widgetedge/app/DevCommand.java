@@ -86,7 +86,7 @@ final class DevCommand implements Callable<Integer> {
     boolean noDemo;
 
     @Mixin
-    GatewayOptions gateway;
+    GatewayOptions gateway = GatewayOptions.forDev();
 
     @Mixin
     AuditOption audit;

@@ -1,9 +1,13 @@
 package dev.widgetedge.app;
 
 import dev.widgetedge.gateway.CacheSettings;
+import dev.widgetedge.gateway.ClientAddressSettings;
 import dev.widgetedge.gateway.ConnectionSettings;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.RateLimitSettings;
 import dev.widgetedge.gateway.UpstreamSettings;
+import dev.widgetedge.gateway.client.ProxyProtocol;
+import dev.widgetedge.gateway.client.TrustedProxies;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -90,6 +94,43 @@ final class GatewayOptions {
     @Mixin
     HeaderTimeoutOption headerTimeout;
 
+    @Option(names = "--trusted-proxies", paramLabel = "CIDRS", converter = TrustedProxiesConverter.class,
+            description = "Load balancers and proxies in front of the gateway, as comma-separated CIDRs (or none): "
+                    + "their X-Forwarded-For and X-Forwarded-Proto are believed (default: ${DEFAULT-VALUE}).")
+    TrustedProxies trustedProxies = ClientAddressSettings.DEFAULT_TRUSTED_PROXIES;
+
+    @Option(names = "--proxy-protocol", paramLabel = "off|v1|v2|any", converter = ProxyProtocolConverter.class,
+            description = "Require an HAProxy PROXY protocol header of this version on every connection to the public "
+                    + "port; connections without one are closed (default: ${DEFAULT-VALUE}).")
+    ProxyProtocol proxyProtocol = ClientAddressSettings.DEFAULT_PROXY_PROTOCOL;
+
+    @Option(names = "--client-rate-limit", paramLabel = "N", converter = CountConverter.class,
+            description = "Requests per minute per key and client address, for keys that set none; 0 is unlimited "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long clientRateLimit = RateLimitSettings.DEFAULT_CLIENT_PER_MINUTE;
+
+    @Option(names = "--key-rate-limit", paramLabel = "N", converter = CountConverter.class,
+            description = "Requests per minute per key from all clients, for keys that set none; 0 is unlimited "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long keyRateLimit = RateLimitSettings.DEFAULT_KEY_PER_MINUTE;
+
+    @Option(names = "--miss-rate-limit", paramLabel = "N", converter = CountConverter.class,
+            description = "Requests per minute per client address whose key is missing, invalid or unknown; over it, "
+                    + "every request of that address is 429 without a lookup; 0 is off (default: ${DEFAULT-VALUE}).")
+    long missRateLimit = RateLimitSettings.DEFAULT_MISS_PER_MINUTE;
+
+    @Option(names = "--rate-limit-max-subjects", paramLabel = "N", converter = CountConverter.class,
+            description = "The most rate-limit counters kept in memory (per key, key and client, client's misses); the "
+                    + "least used are forgotten beyond (default: ${DEFAULT-VALUE}).")
+    long rateLimitMaxSubjects = RateLimitSettings.DEFAULT_MAX_SUBJECTS;
+
+    /** The options as {@code dev} starts them: it trusts this machine's own proxies. */
+    static GatewayOptions forDev() {
+        GatewayOptions options = new GatewayOptions();
+        options.trustedProxies = TrustedProxies.loopback();
+        return options;
+    }
+
     /** The validated settings; a bad value is a {@link UsageError} naming the option. */
     GatewaySettings settings(Duration storeTimeout) {
         URI upstreamUri = null;
@@ -120,6 +161,12 @@ final class GatewayOptions {
                     .upstreamRetryIdempotent(!noUpstreamRetry)
                     .idleTimeout(idleTimeout)
                     .headerTimeout(headerTimeout.headerTimeout)
+                    .trustedProxies(trustedProxies)
+                    .proxyProtocol(proxyProtocol)
+                    .clientRateLimit(clientRateLimit)
+                    .keyRateLimit(keyRateLimit)
+                    .missRateLimit(missRateLimit)
+                    .rateLimitMaxSubjects(rateLimitMaxSubjects)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());

@@ -125,12 +125,16 @@ final class UsageErrors {
         return names;
     }
 
-    /** What the option's converter accepts, else picocli's own words about the value. */
+    /**
+     * What the option's converter accepts (with what it found wrong, when it says: a list's bad
+     * entry), else picocli's own words about the value.
+     */
     private static String expected(ParameterException error) {
-        if (error.getArgSpec() instanceof OptionSpec option && (hasOptionConverter(option) || isFlag(option))) {
-            return expectedOf(option);
-        }
         Throwable cause = error.getCause();
+        if (error.getArgSpec() instanceof OptionSpec option && (hasOptionConverter(option) || isFlag(option))) {
+            return hasOptionConverter(option) && cause instanceof TypeConversionException conversion
+                    && conversion.getMessage() != null ? conversion.getMessage() : expectedOf(option);
+        }
         return cause instanceof TypeConversionException conversion ? conversion.getMessage() : error.getMessage();
     }
 

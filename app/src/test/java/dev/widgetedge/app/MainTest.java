@@ -70,6 +70,13 @@ class MainTest {
             "dev --cache-ttl 0s|--cache-ttl: 0s (expected: > 0)",
             "dev --port -2|--port: -2 (expected: a port from 0 to 65535, 0 for any free port)",
             "dev --log-format xml|--log-format: xml (expected: text or json)",
+            "gateway --redis redis://localhost:6379 --trusted-proxies 10.0.0.0/8,10.0.0.1/8|--trusted-proxies: 10.0.0.0/8,10.0.0.1/8 (expected: comma-separated CIDRs such as 10.0.0.0/8,2001:db8::/32, or none; 10.0.0.1/8: bits set after the /8 prefix)",
+            "dev --trusted-proxies lb.internal|--trusted-proxies: lb.internal (expected: comma-separated CIDRs such as 10.0.0.0/8,2001:db8::/32, or none; lb.internal: not an IP address or CIDR)",
+            "gateway --redis redis://localhost:6379 --proxy-protocol v3|--proxy-protocol: v3 (expected: off, v1, v2 or any)",
+            "gateway --redis redis://localhost:6379 --client-rate-limit -1|--client-rate-limit: -1 (expected: 0 for unlimited, or 1-1000000 requests per minute)",
+            "dev --key-rate-limit 1000001|--key-rate-limit: 1000001 (expected: 0 for unlimited, or 1-1000000 requests per minute)",
+            "dev --miss-rate-limit lots|--miss-rate-limit: lots (expected: a whole number such as 1000000)",
+            "gateway --redis redis://localhost:6379 --rate-limit-max-subjects 0|--rate-limit-max-subjects: 0 (expected: >= 1)",
             "gateway --redis redis://localhost:6379 --log-format yaml|--log-format: yaml (expected: text or json)"
     })
     void badCommandLines_exitWith2_andOneLineInTheOneFormat(String commandLine, String expected) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.widgetedge.core.store.RedisConnector;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.client.ProxyProtocol;
+import dev.widgetedge.gateway.client.TrustedProxies;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -39,9 +41,37 @@ class OptionDefaultsTest {
     void devWithoutFlags_runsOnTheSettingsDefaults() {
         DevCommand dev = parsed(DevCommand.class, "dev");
 
-        assertThat(dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT)).isEqualTo(GatewaySettings.defaults());
+        assertThat(dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT)).isEqualTo(
+                GatewaySettings.defaults().toBuilder().trustedProxies(TrustedProxies.loopback()).build());
         assertThat(dev.host).isEqualTo(DevCommand.DEFAULT_HOST);
         assertThat(dev.account).isEqualTo(DevCommand.DEFAULT_ACCOUNT);
+    }
+
+    @Test
+    void dev_trustsThisMachinesProxies_untilToldNone() {
+        DevCommand dev = parsed(DevCommand.class, "dev");
+        assertThat(dev.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT).clientAddress().trustedProxies())
+                .hasToString("127.0.0.0/8,::1/128");
+        DevCommand none = parsed(DevCommand.class, "dev", "--trusted-proxies", "none");
+        assertThat(none.gateway.settings(GatewaySettings.DEFAULT_STORE_TIMEOUT).clientAddress().trustedProxies())
+                .isEqualTo(TrustedProxies.none());
+        GatewayCommand gateway = parsed(GatewayCommand.class, "gateway", "--redis", "redis://localhost:6379");
+        assertThat(gateway.gateway.settings(gateway.store.storeTimeout).clientAddress().trustedProxies().isEmpty())
+                .isTrue();
+    }
+
+    @Test
+    void clientAddressAndRateLimitOptions_reachTheSettings() {
+        GatewayCommand gateway = parsed(GatewayCommand.class, "gateway", "--redis", "redis://localhost:6379",
+                "--trusted-proxies", "10.0.0.0/8, 2001:db8::/32", "--proxy-protocol", "V2", "--client-rate-limit", "30",
+                "--key-rate-limit", "1000", "--miss-rate-limit", "0", "--rate-limit-max-subjects", "5000");
+        GatewaySettings settings = gateway.gateway.settings(gateway.store.storeTimeout);
+        assertThat(settings.clientAddress().trustedProxies()).hasToString("10.0.0.0/8,2001:db8::/32");
+        assertThat(settings.clientAddress().proxyProtocol()).isEqualTo(ProxyProtocol.V2);
+        assertThat(settings.rateLimits().clientPerMinute()).isEqualTo(30);
+        assertThat(settings.rateLimits().keyPerMinute()).isEqualTo(1000);
+        assertThat(settings.rateLimits().missPerMinute()).isZero();
+        assertThat(settings.rateLimits().maxSubjects()).isEqualTo(5000);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.widgetedge.gateway;
 
 import dev.widgetedge.core.store.RedisConnector;
+import dev.widgetedge.gateway.client.ProxyProtocol;
+import dev.widgetedge.gateway.client.TrustedProxies;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +15,8 @@ import java.util.Objects;
  * @param cache        how decisions are cached
  * @param upstream     where and how {@code /v1/widget/**} is proxied
  * @param connections  how client connections are treated
+ * @param clientAddress how a request's client address is learnt
+ * @param rateLimits   the rate limits and their defaults
  * @param usageFlush   how often {@code last_used_at} marks are written back
  * @param reportFlush  how often the origin report's counts are written back (and at every UTC hour)
  * @param storeTimeout the bound on one store call (also bounds how long a load can race)
@@ -21,6 +25,8 @@ public record GatewaySettings(
         CacheSettings cache,
         UpstreamSettings upstream,
         ConnectionSettings connections,
+        ClientAddressSettings clientAddress,
+        RateLimitSettings rateLimits,
         Duration usageFlush,
         Duration reportFlush,
         Duration storeTimeout) {
@@ -33,6 +39,8 @@ public record GatewaySettings(
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(rateLimits, "rateLimits");
         SettingsChecks.positive("--usage-flush", usageFlush);
         SettingsChecks.positive("--report-flush", reportFlush);
         SettingsChecks.positive("--store-timeout", storeTimeout);
@@ -66,6 +74,13 @@ public record GatewaySettings(
                 .upstreamRetryIdempotent(upstream.retryIdempotent())
                 .idleTimeout(connections.idleTimeout())
                 .headerTimeout(connections.headerTimeout())
+                .trustedProxies(clientAddress.trustedProxies())
+                .proxyProtocol(clientAddress.proxyProtocol())
+                .clientRateLimit(rateLimits.clientPerMinute())
+                .keyRateLimit(rateLimits.keyPerMinute())
+                .missRateLimit(rateLimits.missPerMinute())
+                .rateLimitMaxSubjects(rateLimits.maxSubjects())
+                .rateLimitWindow(rateLimits.window(), rateLimits.buckets(), rateLimits.syncInterval())
                 .usageFlush(usageFlush)
                 .reportFlush(reportFlush)
                 .storeTimeout(storeTimeout);
@@ -89,6 +104,15 @@ public record GatewaySettings(
         private boolean upstreamRetryIdempotent = UpstreamSettings.DEFAULT_RETRY_IDEMPOTENT;
         private Duration idleTimeout = ConnectionSettings.DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = ConnectionSettings.DEFAULT_HEADER_TIMEOUT;
+        private TrustedProxies trustedProxies = ClientAddressSettings.DEFAULT_TRUSTED_PROXIES;
+        private ProxyProtocol proxyProtocol = ClientAddressSettings.DEFAULT_PROXY_PROTOCOL;
+        private long clientRateLimit = RateLimitSettings.DEFAULT_CLIENT_PER_MINUTE;
+        private long keyRateLimit = RateLimitSettings.DEFAULT_KEY_PER_MINUTE;
+        private long missRateLimit = RateLimitSettings.DEFAULT_MISS_PER_MINUTE;
+        private long rateLimitMaxSubjects = RateLimitSettings.DEFAULT_MAX_SUBJECTS;
+        private Duration rateLimitWindow = RateLimitSettings.WINDOW;
+        private int rateLimitBuckets = RateLimitSettings.BUCKETS;
+        private Duration rateLimitSync = RateLimitSettings.SYNC_INTERVAL;
         private Duration usageFlush = DEFAULT_USAGE_FLUSH;
         private Duration reportFlush = DEFAULT_REPORT_FLUSH;
         private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
@@ -172,6 +196,47 @@ public record GatewaySettings(
             return this;
         }
 
+        public Builder trustedProxies(TrustedProxies value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder proxyProtocol(ProxyProtocol value) {
+            proxyProtocol = value;
+            return this;
+        }
+
+        public Builder clientRateLimit(long value) {
+            clientRateLimit = value;
+            return this;
+        }
+
+        public Builder keyRateLimit(long value) {
+            keyRateLimit = value;
+            return this;
+        }
+
+        public Builder missRateLimit(long value) {
+            missRateLimit = value;
+            return this;
+        }
+
+        public Builder rateLimitMaxSubjects(long value) {
+            rateLimitMaxSubjects = value;
+            return this;
+        }
+
+        /**
+         * The rate limits' window, its buckets and how often counts are shared: a minute, 30 and
+         * 250 ms in production; tests shorten them all to compress time (no command-line option).
+         */
+        public Builder rateLimitWindow(Duration window, int buckets, Duration syncInterval) {
+            rateLimitWindow = window;
+            rateLimitBuckets = buckets;
+            rateLimitSync = syncInterval;
+            return this;
+        }
+
         public Builder usageFlush(Duration value) {
             usageFlush = value;
             return this;
@@ -199,6 +264,9 @@ public record GatewaySettings(
                     new UpstreamSettings(upstream, upstreamTimeout, maxProxyBodyBytes, upstreamMaxConnections,
                             upstreamMaxPending, upstreamIdleTimeout, upstreamRetryIdempotent),
                     new ConnectionSettings(idleTimeout, headerTimeout),
+                    new ClientAddressSettings(trustedProxies, proxyProtocol),
+                    new RateLimitSettings(clientRateLimit, keyRateLimit, missRateLimit, rateLimitMaxSubjects,
+                            rateLimitWindow, rateLimitBuckets, rateLimitSync),
                     usageFlush,
                     reportFlush,
                     storeTimeout);

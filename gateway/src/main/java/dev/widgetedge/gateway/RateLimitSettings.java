@@ -18,12 +18,12 @@ import java.time.Duration;
  * @param buckets         how many buckets the window is counted in
  * @param syncInterval    how often the counts are shared with the other gateways through the store
  */
-public record RateLimitSettings(int clientPerMinute, int keyPerMinute, int missPerMinute, long maxSubjects,
+public record RateLimitSettings(long clientPerMinute, long keyPerMinute, long missPerMinute, long maxSubjects,
         Duration window, int buckets, Duration syncInterval) {
 
-    public static final int DEFAULT_CLIENT_PER_MINUTE = 600;
-    public static final int DEFAULT_KEY_PER_MINUTE = 0;
-    public static final int DEFAULT_MISS_PER_MINUTE = 120;
+    public static final long DEFAULT_CLIENT_PER_MINUTE = 600;
+    public static final long DEFAULT_KEY_PER_MINUTE = 0;
+    public static final long DEFAULT_MISS_PER_MINUTE = 120;
     public static final long DEFAULT_MAX_SUBJECTS = 200_000;
     public static final int MAX_LIMIT = 1_000_000;
     public static final Duration WINDOW = Duration.ofMinutes(1);
@@ -55,7 +55,7 @@ public record RateLimitSettings(int clientPerMinute, int keyPerMinute, int missP
         return window.toMillis() / buckets;
     }
 
-    private static void limit(String option, int value) {
+    private static void limit(String option, long value) {
         if (value < 0 || value > MAX_LIMIT) {
             throw new IllegalArgumentException(option + ": " + value + " (expected: 0 for unlimited, or 1-"
                     + MAX_LIMIT + " requests per minute)");

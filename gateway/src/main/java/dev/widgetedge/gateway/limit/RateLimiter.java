@@ -33,6 +33,9 @@ import java.util.function.LongSupplier;
 public final class RateLimiter implements RateLimitState, AutoCloseable {
 
     private final RateLimitSettings settings;
+    private final int clientDefault;
+    private final int keyDefault;
+    private final int missLimit;
     private final long bucketMillis;
     private final long windowSeconds;
     private final Cache<Subject, SlidingWindow> windows;
@@ -44,6 +47,10 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
     private RateLimiter(RateLimitSettings settings, CountSharing sync, LongSupplier wallMillis, Ticker ticker,
             Executor upkeep, GatewayMetrics metrics) {
         this.settings = settings;
+        // Validated to at most a million.
+        this.clientDefault = (int) settings.clientPerMinute();
+        this.keyDefault = (int) settings.keyPerMinute();
+        this.missLimit = (int) settings.missPerMinute();
         this.bucketMillis = settings.bucketMillis();
         this.windowSeconds = Math.max(1, settings.window().toSeconds());
         this.sync = sync;
@@ -91,8 +98,8 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
      * @return {@code null} when admitted, else what refused it
      */
     public Refusal admit(UUID keyId, RateLimits limits, ClientAddress client) {
-        int perClient = limits.perClient(settings.clientPerMinute());
-        int perKey = limits.perKey(settings.keyPerMinute());
+        int perClient = limits.perClient(clientDefault);
+        int perKey = limits.perKey(keyDefault);
         if (perClient == 0 && perKey == 0) {
             return null;
         }
@@ -124,7 +131,7 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
      * @return {@code null} when under it (or the miss limit is off), else the refusal
      */
     public Refusal refuseMiss(ClientAddress client) {
-        int limit = settings.missPerMinute();
+        int limit = missLimit;
         if (limit == 0) {
             return null;
         }
@@ -141,7 +148,7 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
 
     /** Counts one request of {@code client} whose key was missing, invalid or unknown. */
     public void countMiss(ClientAddress client) {
-        int limit = settings.missPerMinute();
+        int limit = missLimit;
         if (limit > 0) {
             acquire(window(Subject.miss(client)), limit, Math.floorDiv(storeMillis(), bucketMillis));
         }
