@@ -147,7 +147,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         AccessLog log = AccessLog.shared();
         if (log.enabled()) {
             log.record(new AccessLog.Line("admin", method, route.template(), reply.status().code(), elapsed,
-                    ctx.channel().remoteAddress(), null, null));
+                    AccessLog.addressOf(ctx.channel().remoteAddress()), null, null));
         }
         return ResponseOrder.completion(ctx.writeAndFlush(response));
     }

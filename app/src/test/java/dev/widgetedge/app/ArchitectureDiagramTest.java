@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.client.ProxyProtocol;
 import dev.widgetedge.gateway.GatewayWiring;
 import dev.widgetedge.server.EventLoops;
 import dev.widgetedge.server.Metrics;
@@ -43,11 +44,15 @@ class ArchitectureDiagramTest {
         assertThat(diagramHandlers(swapped)).isNotEqualTo(pipelineHandlers()).containsAll(pipelineHandlers());
     }
 
-    /** The handler names of a real gateway pipeline, as built for one connection. */
+    /**
+     * The handler names of a real gateway pipeline, as built for one connection: with the PROXY
+     * protocol on, so that its handlers, which only that option adds, are drawn too.
+     */
     static List<String> pipelineHandlers() {
         EventLoops loops = EventLoops.create();
         PrometheusMeterRegistry registry = Metrics.newRegistry();
-        GatewayWiring wiring = GatewayWiring.start(loops, GatewaySettings.defaults(), new InMemoryWidgetKeyStore(),
+        GatewayWiring wiring = GatewayWiring.start(loops,
+                GatewaySettings.builder().proxyProtocol(ProxyProtocol.ANY).build(), new InMemoryWidgetKeyStore(),
                 registry, Clock.systemUTC());
         EmbeddedChannel channel = new EmbeddedChannel(wiring.initializer());
         try {

@@ -3,6 +3,7 @@ package dev.widgetedge.gateway;
 import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.limit.RateLimiter;
 import dev.widgetedge.gateway.report.TrafficRecorder;
 import dev.widgetedge.gateway.usage.UsageRecorder;
 import dev.widgetedge.server.EventLoops;
@@ -62,6 +63,11 @@ public final class Gateway implements AutoCloseable {
     /** The origin report's counters (which {@code dev} flushes before its admin API reads a report). */
     public TrafficRecorder traffic() {
         return wiring.traffic();
+    }
+
+    /** The rate limits, for tests. */
+    public RateLimiter rateLimits() {
+        return wiring.rateLimits();
     }
 
     /**

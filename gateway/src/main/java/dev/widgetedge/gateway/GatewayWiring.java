@@ -7,6 +7,7 @@ import dev.widgetedge.gateway.decide.CoarseTicker;
 import dev.widgetedge.gateway.decide.ExistenceFilter;
 import dev.widgetedge.gateway.decide.KeyDecider;
 import dev.widgetedge.gateway.metrics.DecisionCacheMetrics;
+import dev.widgetedge.gateway.limit.RateLimiter;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.MicrometerGatewayMetrics;
 import dev.widgetedge.gateway.pipeline.GatewayInitializer;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything behind the gateway's listener, wired from one store and one settings record: the
  * decide path and its metrics, the existence filter, the invalidation subscription, the usage and
- * origin report write-back, the upstream client, and the channel initializer that puts them in
- * front of each connection.
+ * origin report write-back, the rate limits (shared through the store when it offers
+ * {@code rateCounts()}, else counted in this process alone), the upstream client, and the channel
+ * initializer that puts them in front of each connection.
  * {@link Gateway#start} binds this initializer to a port; the pipeline benchmark drives the same
  * initializer on an embedded channel, so that what it measures cannot drift from what runs.
  */
@@ -46,11 +48,13 @@ public final class GatewayWiring {
     private final CoarseTicker ticker;
     private final ExecutorService cacheUpkeep;
     private final InFlightRequests inFlight;
+    private final RateLimiter limits;
     private final GatewayInitializer initializer;
 
     private GatewayWiring(KeyDecider decider, ExistenceFilter existence, UsageRecorder usage, TrafficRecorder traffic,
             Subscription subscription, ChangeLogFollower changeLog, UpstreamClient upstream, CoarseTicker ticker,
-            ExecutorService cacheUpkeep, InFlightRequests inFlight, GatewayInitializer initializer) {
+            ExecutorService cacheUpkeep, InFlightRequests inFlight, RateLimiter limits,
+            GatewayInitializer initializer) {
         this.decider = decider;
         this.existence = existence;
         this.usage = usage;
@@ -61,6 +65,7 @@ public final class GatewayWiring {
         this.ticker = ticker;
         this.cacheUpkeep = cacheUpkeep;
         this.inFlight = inFlight;
+        this.limits = limits;
         this.initializer = initializer;
     }
 
@@ -94,9 +99,14 @@ public final class GatewayWiring {
         UpstreamClient upstream = settings.upstream().uri() == null ? null : UpstreamClient.create(settings, loops);
         InFlightRequests inFlight = new InFlightRequests();
         MicrometerGatewayMetrics.trackInFlight(registry, inFlight);
-        GatewayInitializer initializer = new GatewayInitializer(settings, decider, metrics, upstream, inFlight);
+        RateLimiter limits = store.rateCounts()
+                .map(counts -> RateLimiter.shared(settings.rateLimits(), counts, settings.storeTimeout(), ticker,
+                        cacheUpkeep, metrics))
+                .orElseGet(() -> RateLimiter.local(settings.rateLimits(), ticker, cacheUpkeep, metrics));
+        MicrometerGatewayMetrics.trackRateLimits(registry, limits);
+        GatewayInitializer initializer = new GatewayInitializer(settings, decider, metrics, upstream, inFlight, limits);
         return new GatewayWiring(decider, existence, usage, traffic, subscription, changeLog, upstream, ticker,
-                cacheUpkeep, inFlight, initializer);
+                cacheUpkeep, inFlight, limits, initializer);
     }
 
     /** The per-connection pipeline, to bind to a listener (or to an embedded channel). */
@@ -129,6 +139,11 @@ public final class GatewayWiring {
         return traffic;
     }
 
+    /** The rate limits. */
+    public RateLimiter rateLimits() {
+        return limits;
+    }
+
     /**
      * Unsubscribes, writes pending usage marks and origin report counts (up to {@code timeout}
      * each), closes upstream connections.
@@ -143,6 +158,7 @@ public final class GatewayWiring {
         existence.close();
         usage.close(timeout);
         traffic.close(timeout);
+        limits.close();
         if (upstream != null) {
             upstream.close();
         }

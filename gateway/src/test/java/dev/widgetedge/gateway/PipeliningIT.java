@@ -40,13 +40,18 @@ class PipeliningIT {
         });
     }
 
+    /** Hundreds of requests from one client with one key: more than the default per-client limit allows. */
+    private static GatewaySettings.Builder unlimited() {
+        return GatewaySettings.builder().clientRateLimit(0);
+    }
+
     private static String get(String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: edge.example.com\r\nOrigin: " + EdgeFixture.ORIGIN + "\r\n\r\n";
     }
 
     @Test
     void aThousandProxiedRequestsInOneWrite_areAllAnsweredInOrder_andTheConnectionStaysUsable() throws Exception {
-        edge = EdgeFixture.start(GatewaySettings.builder());
+        edge = EdgeFixture.start(unlimited());
         String key = edge.createKey();
         StringBuilder requests = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
@@ -70,7 +75,7 @@ class PipeliningIT {
 
     @Test
     void twoHundredBootstrapMissesInOneWrite_areAllAnsweredInOrder() throws Exception {
-        edge = EdgeFixture.startWithoutUpstream(GatewaySettings.builder());
+        edge = EdgeFixture.startWithoutUpstream(unlimited());
         List<String> keys = new ArrayList<>();
         StringBuilder requests = new StringBuilder();
         for (int i = 0; i < 200; i++) {
@@ -93,7 +98,7 @@ class PipeliningIT {
 
     @Test
     void mixedAnswersInOneWrite_keepTheirOrder() throws Exception {
-        edge = EdgeFixture.start(GatewaySettings.builder());
+        edge = EdgeFixture.start(unlimited());
         String key = edge.createKey();
         StringBuilder requests = new StringBuilder();
         for (int i = 0; i < 300; i++) {

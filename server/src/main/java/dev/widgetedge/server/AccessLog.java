@@ -39,9 +39,20 @@ public final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
     private static final AccessLog SHARED = new AccessLog(new Slf4jSink(), CAPACITY);
 
-    /** One request's line, as its server knew it when the response head left. */
+    /**
+     * One request's line, as its server knew it when the response head left.
+     *
+     * @param client the client's address as text: the peer's ({@link #addressOf}), or the client
+     *               address the gateway decided on behind trusted proxies
+     */
     public record Line(String server, String method, String path, int status, long durationNanos,
-            SocketAddress client, String outcome, UUID keyId) {
+            String client, String outcome, UUID keyId) {
+    }
+
+    /** A peer's address as the log shows it: the IP address alone, without the port. */
+    public static String addressOf(SocketAddress peer) {
+        return peer instanceof InetSocketAddress address && address.getAddress() != null
+                ? address.getAddress().getHostAddress() : String.valueOf(peer);
     }
 
     /** Where lines go, on the writer thread. */
@@ -165,7 +176,7 @@ public final class AccessLog {
                     .addKeyValue("path", line.path())
                     .addKeyValue("status", line.status())
                     .addKeyValue("duration_ms", BigDecimal.valueOf(line.durationNanos() / 1_000, 3))
-                    .addKeyValue("client", clientOf(line.client()));
+                    .addKeyValue("client", line.client());
             if (line.outcome() != null) {
                 event = event.addKeyValue("outcome", line.outcome());
             }
@@ -173,11 +184,6 @@ public final class AccessLog {
                 event = event.addKeyValue("key_id", line.keyId());
             }
             event.log();
-        }
-
-        private static String clientOf(SocketAddress client) {
-            return client instanceof InetSocketAddress address && address.getAddress() != null
-                    ? address.getAddress().getHostAddress() : String.valueOf(client);
         }
     }
 }

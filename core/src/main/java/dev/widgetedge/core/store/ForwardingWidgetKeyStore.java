@@ -117,4 +117,9 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     public CompletionStage<Void> ping() {
         return delegate.ping();
     }
+
+    @Override
+    public Optional<RateCountStore> rateCounts() {
+        return delegate.rateCounts();
+    }
 }

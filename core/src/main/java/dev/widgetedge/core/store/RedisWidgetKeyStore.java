@@ -303,6 +303,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     private final RedisConnector redis;
     private final RedisKeyIdScan scan;
     private final AuditLimits auditLimits;
+    private final RedisRateCountStore rateCounts;
 
     /** A store on {@code redis} whose audit log keeps events for the default retention. */
     public RedisWidgetKeyStore(RedisConnector redis) {
@@ -314,6 +315,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
         this.redis = redis;
         this.scan = new RedisKeyIdScan(redis);
         this.auditLimits = auditLimits;
+        this.rateCounts = new RedisRateCountStore(redis);
     }
 
     @Override
@@ -699,6 +701,12 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     private static <T> CompletableFuture<Void> allOf(List<RedisFuture<T>> futures) {
         return CompletableFuture.allOf(futures.stream().map(RedisFuture::toCompletableFuture)
                 .toArray(CompletableFuture[]::new));
+    }
+
+    /** The rate-limit counts, on the same connection. */
+    @Override
+    public Optional<RateCountStore> rateCounts() {
+        return Optional.of(rateCounts);
     }
 
     private static void appendPairs(List<String> args, Map<String, String> fields) {

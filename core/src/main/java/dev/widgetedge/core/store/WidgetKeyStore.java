@@ -169,4 +169,12 @@ public interface WidgetKeyStore {
 
     /** Completes normally when the store answers. */
     CompletionStage<Void> ping();
+
+    /**
+     * Where gateways on this store share their rate-limit counts; empty for a store that only one
+     * process uses (in memory), whose gateway counts alone.
+     */
+    default Optional<RateCountStore> rateCounts() {
+        return Optional.empty();
+    }
 }

@@ -29,4 +29,12 @@ public enum DenialReason {
     public String code() {
         return code;
     }
+
+    /**
+     * Whether this is a miss: the key is missing, invalid or unknown. Misses count against the
+     * client address's miss limit.
+     */
+    public boolean isMiss() {
+        return this == MISSING_KEY || this == INVALID_KEY || this == UNKNOWN_KEY;
+    }
 }

@@ -15,6 +15,7 @@ public enum RequestOutcome {
     ORIGIN_MISSING("origin_missing"),
     ORIGIN_NOT_ALLOWED("origin_not_allowed"),
     STORE_UNAVAILABLE("store_unavailable"),
+    RATE_LIMITED("rate_limited"),
     PREFLIGHT("preflight"),
     SCRIPT("script"),
     NOT_FOUND("not_found"),

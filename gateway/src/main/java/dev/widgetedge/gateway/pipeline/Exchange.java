@@ -1,14 +1,16 @@
 package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.RequestTarget;
 
 /**
  * One request and what became of it: made by the {@link ExchangeHandler} when a request head
  * arrives and passed explicitly to whoever works on the request (the decision, a responder, the
- * {@link ResponseDecorator}); never kept on the channel. Its route, origin, method and target
- * are fixed at the head; the decision and the outcome are recorded as they are known.
+ * {@link ResponseDecorator}); never kept on the channel. Its route, origin, method, target and
+ * client address are fixed at the head; the decision and the outcome are recorded as they are
+ * known.
  *
  * <p>Confined to the event loop of the request's connection.
  */
@@ -19,24 +21,28 @@ public final class Exchange {
     private final long startedNanos;
     private final String method;
     private final RequestTarget target;
+    private final ClientAddress client;
     private Decision.Allowed allowed;
     private RequestOutcome outcome;
 
     /**
      * @param method the request method, {@code null} for a request refused unread
      * @param target the target as parsed once at the head, {@code null} for a request refused unread
+     * @param client the request's client address (the connection's peer for a request refused unread)
      */
-    Exchange(GatewayRoute route, String origin, String method, RequestTarget target, long startedNanos) {
+    Exchange(GatewayRoute route, String origin, String method, RequestTarget target, ClientAddress client,
+            long startedNanos) {
         this.route = route;
         this.origin = origin;
         this.method = method;
         this.target = target;
+        this.client = client;
         this.startedNanos = startedNanos;
     }
 
-    /** A request refused before it was routed (it did not decode, or its head broke a rule). */
-    static Exchange refused(long startedNanos) {
-        return new Exchange(GatewayRoute.NOT_FOUND, null, null, null, startedNanos);
+    /** A request from {@code peer} refused before it was routed (it did not decode, or its head broke a rule). */
+    static Exchange refused(ClientAddress peer, long startedNanos) {
+        return new Exchange(GatewayRoute.NOT_FOUND, null, null, null, peer, startedNanos);
     }
 
     public GatewayRoute route() {
@@ -63,6 +69,11 @@ public final class Exchange {
         return target;
     }
 
+    /** Who sent the request, as the gateway believes it: what the rate limits, the access log and the upstream see. */
+    public ClientAddress client() {
+        return client;
+    }
+
     /** When the head was read ({@link System#nanoTime()}). */
     public long startedNanos() {
         return startedNanos;
@@ -72,6 +83,8 @@ public final class Exchange {
      * The allowed decision, or {@code null} while undecided, when denied, or on a route without one.
      * A {@linkplain Decision.Allowed#reported() reported} one serves an origin the allowlist refuses
      * (report mode).
+     * A request the rate limits refuse after an allowed decision keeps it: its {@code 429} carries
+     * the CORS headers of an allowed origin.
      */
     public Decision.Allowed allowed() {
         return allowed;

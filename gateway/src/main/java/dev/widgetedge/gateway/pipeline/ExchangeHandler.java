@@ -2,6 +2,12 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
+import dev.widgetedge.core.widget.RateLimits;
+import dev.widgetedge.gateway.client.ClientAddress;
+import dev.widgetedge.gateway.client.ClientAddressResolver;
+import dev.widgetedge.gateway.client.ProxyProtocolHandler;
+import dev.widgetedge.gateway.limit.RateLimiter;
+import dev.widgetedge.gateway.limit.Refusal;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.gateway.pipeline.Responder.Answer;
 import dev.widgetedge.gateway.proxy.Proxy;
@@ -28,6 +34,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -54,11 +61,20 @@ import org.slf4j.LoggerFactory;
  *       closed. Otherwise an {@link Exchange} is made and passed explicitly from here on.</li>
  *   <li><b>Route.</b> {@link Routes#classify}: the loader ({@link ScriptResponder}) and unknown
  *       paths (404) are answered at once; the other routes are decided first.</li>
+ *   <li><b>Client address.</b> The connection's peer (the TCP peer, or the source of its PROXY
+ *       protocol header, {@link ProxyProtocolHandler.ProxiedPeer}), or behind a trusted proxy what
+ *       its {@code X-Forwarded-For} vouches for ({@link ClientAddressResolver}), on the exchange.</li>
+ *   <li><b>Miss limit.</b> An address over its miss limit is refused {@code 429} before anything is
+ *       looked up ({@link RateLimiter#refuseMiss}).</li>
  *   <li><b>Decision.</b> The key (the {@code key} query parameter, or {@code X-Widget-Key} on
  *       proxied routes) and the {@code Origin}, through {@link Decisions}. A decision that needs no
  *       store read is applied in place, without a task or a pause; one that waits for the store
  *       leaves the connection unread until it is back on the event loop. A denial is answered
- *       ({@link Denials}); a keyless preflight needs no decision.</li>
+ *       ({@link Denials}), a missing, invalid or unknown key counted as a miss; a keyless
+ *       preflight needs no decision.</li>
+ *   <li><b>Rate limits.</b> An allowed bootstrap or proxied request counts against its key's
+ *       per-client and per-key limits ({@link RateLimiter#admit}); over one, {@code 429}
+ *       ({@link RateLimitResponses}) with the allowed origin's CORS headers.</li>
  *   <li><b>Answer.</b> Allowed: the bootstrap ({@link BootstrapResponder}), the preflight
  *       ({@link PreflightResponder}), or the proxy ({@link ProxyExchange}, which asks for the body
  *       part by part and writes the upstream's response through a {@link ProxyClient}); 404 when no
@@ -84,6 +100,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] NOT_FOUND = GatewayResponses.errorBody("not_found", "There is nothing at this path.");
     private static final byte[] NO_UPSTREAM = GatewayResponses.errorBody("not_found", "No widget backend is configured.");
     private static final ClosedChannelException EXCHANGE_OVER = new ClosedChannelException();
+    /** The peer of a transport without addresses (an embedded channel in tests): counted as one client. */
+    private static final InetAddress UNKNOWN_PEER = InetAddress.getLoopbackAddress();
 
     /** Where the connection's current request stands. */
     private enum State {
@@ -115,9 +133,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Inside the handling of a message: a read asked for now is issued once it is handled. */
     private boolean handling;
     private boolean unflushed;
-    private String clientIp;
     /** The proxied exchanges' upstream timeout, made with the first one. */
     private ResponseTimer responseTimer;
+    /** The connection's peer, once known: the TCP peer, or the PROXY protocol header's source. */
+    private ClientAddress peer;
 
     ExchangeHandler(GatewayParts parts) {
         this.parts = parts;
@@ -137,6 +156,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext context) throws Exception {
         demand();
         super.channelActive(context);
+    }
+
+    /** The PROXY protocol handler in front names the connection's peer before its first request. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+        if (event instanceof ProxyProtocolHandler.ProxiedPeer proxied) {
+            peer = parts.clients().peer(proxied.address());
+            return;
+        }
+        super.userEventTriggered(context, event);
     }
 
     /** Whether the current state takes another message now. */
@@ -235,7 +264,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         GatewayRoute route = Routes.classify(head.method(), target.path());
-        exchange = new Exchange(route, originOf(head), head.method().name(), target, started);
+        ClientAddress client = parts.clients().resolve(peer(), head.headers());
+        exchange = new Exchange(route, originOf(head), head.method().name(), target, client, started);
         switch (route) {
             case NOT_FOUND -> answer(notFound(NOT_FOUND));
             case SCRIPT -> answer(parts.script().respond(exchange, head, ctx.alloc()));
@@ -245,8 +275,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** A request refused unread ({@code 400} and the like): the byte stream is not trusted further. */
     private void refuse(FullHttpResponse response, long started) {
-        exchange = Exchange.refused(started);
-        parts.decorator().decorate(exchange, response, RequestOutcome.BAD_REQUEST, remote());
+        exchange = Exchange.refused(peer(), started);
+        parts.decorator().decorate(exchange, response, RequestOutcome.BAD_REQUEST);
         closeAfter(response);
     }
 
@@ -285,6 +315,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // --- the decision -----------------------------------------------------------------------------
 
     private void decide(HttpRequest head) {
+        Refusal overMisses = parts.limits().refuseMiss(exchange.client());
+        if (overMisses != null) {
+            // Before any lookup: which key this is would take the lookup the limit saves.
+            answer(rateLimited(overMisses, false));
+            return;
+        }
         String key = keyOf(head, exchange);
         if (key == null && exchange.route() == GatewayRoute.PREFLIGHT) {
             // A keyless preflight is answered for any origin that parses; the real request is checked.
@@ -357,10 +393,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void apply(HttpRequest head, Decision decision) {
         if (!(decision instanceof Decision.Allowed allowed)) {
             DenialReason reason = ((Decision.Denied) decision).reason();
+            if (reason.isMiss()) {
+                parts.limits().countMiss(exchange.client());
+            }
             answer(new Answer(Denials.response(ctx.alloc(), reason), RequestOutcome.of(reason)));
             return;
         }
         exchange.allow(allowed);
+        if (exchange.route() != GatewayRoute.PREFLIGHT) {
+            // A preflight is not counted: the request it clears the way for is.
+            Refusal overLimit = parts.limits().admit(allowed.keyId(), RateLimits.DEFAULTS, exchange.client());
+            if (overLimit != null) {
+                answer(rateLimited(overLimit, exchange.origin() != null));
+                return;
+            }
+        }
         switch (exchange.route()) {
             case BOOTSTRAP -> answer(parts.bootstrap().respond(exchange, head, ctx.alloc()));
             case PREFLIGHT -> answer(parts.preflight().respond(exchange, head, ctx.alloc()));
@@ -370,6 +417,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     // --- answers ----------------------------------------------------------------------------------
 
+    private Answer rateLimited(Refusal refusal, boolean exposeHeaders) {
+        return new Answer(RateLimitResponses.response(ctx.alloc(), refusal, exposeHeaders), RequestOutcome.RATE_LIMITED);
+    }
+
     private Answer notFound(byte[] body) {
         return new Answer(GatewayResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, body),
                 RequestOutcome.NOT_FOUND);
@@ -377,7 +428,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes the complete answer to the current exchange, unflushed; the body, if any, is read and dropped. */
     private void answer(Answer answer) {
-        parts.decorator().decorate(exchange, answer.response(), answer.outcome(), remote());
+        parts.decorator().decorate(exchange, answer.response(), answer.outcome());
         ctx.write(answer.response());
         unflushed = true;
         responseEnded();
@@ -415,7 +466,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.PROXYING;
         proxyWantsBody = false;
-        proxied = proxy.exchange(new ProxiedClient(exchange), head, exchange.target(), exchange.allowed(), clientIp());
+        proxied = proxy.exchange(new ProxiedClient(exchange), head, exchange.target(), exchange.allowed(),
+                exchange.client());
         proxied.start();
     }
 
@@ -464,7 +516,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(head);
                 return;
             }
-            parts.decorator().decorate(owner, head, owner.servedOutcome(), remote());
+            parts.decorator().decorate(owner, head, owner.servedOutcome());
             ctx.write(head);
         }
 
@@ -506,7 +558,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(response);
                 return;
             }
-            parts.decorator().decorate(owner, response, outcome, remote());
+            parts.decorator().decorate(owner, response, outcome);
             if (endConnection) {
                 closeAfter(response);
                 return;
@@ -586,14 +638,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         return key;
     }
 
-    private SocketAddress remote() {
-        return ctx.channel().remoteAddress();
-    }
-
-    private String clientIp() {
-        if (clientIp == null && remote() instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            clientIp = inet.getAddress().getHostAddress();
+    /** The connection's peer: the PROXY header's source when one named it, else the TCP peer. */
+    private ClientAddress peer() {
+        if (peer == null) {
+            SocketAddress remote = ctx.channel().remoteAddress();
+            InetAddress address = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                    ? inet.getAddress() : UNKNOWN_PEER;
+            peer = parts.clients().peer(address);
         }
-        return clientIp;
+        return peer;
     }
 }

@@ -1,7 +1,10 @@
 package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.client.ClientAddressResolver;
+import dev.widgetedge.gateway.client.ProxyProtocolHandler;
 import dev.widgetedge.gateway.decide.KeyDecider;
+import dev.widgetedge.gateway.limit.RateLimiter;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.proxy.Proxy;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
@@ -22,6 +25,8 @@ import io.netty.handler.flow.FlowControlHandler;
  * {@code docs/architecture.md}, which a test keeps in step with {@link #initChannel}):
  *
  * <ol>
+ *   <li>with {@code --proxy-protocol}, the PROXY protocol header ({@link ProxyProtocolHandler}):
+ *       the connection's peer, or a close without a response;</li>
  *   <li>HTTP codec ({@link HttpInput}): request line up to 8 KiB (else 414), headers up to 16 KiB
  *       (else 431), a head within {@code --header-timeout} (else 408), a body that keeps coming
  *       (else 408), pipelined requests decoded no further than a bounded queue ahead of the
@@ -43,6 +48,7 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
 
     private final GatewaySettings settings;
     private final InFlightRequests inFlight;
+    private final GatewayMetrics metrics;
     private final GatewayParts parts;
     private final ConnectionErrors errors;
 
@@ -50,15 +56,17 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
      * @param upstream the proxy's upstream, or {@code null} when none is configured
      */
     public GatewayInitializer(GatewaySettings settings, KeyDecider decider, GatewayMetrics metrics,
-            UpstreamClient upstream, InFlightRequests inFlight) {
-        this(settings, Decisions.of(decider), metrics, upstream, inFlight, AccessLog.shared());
+            UpstreamClient upstream, InFlightRequests inFlight, RateLimiter limits) {
+        this(settings, Decisions.of(decider), metrics, upstream, inFlight, AccessLog.shared(), limits);
     }
 
     GatewayInitializer(GatewaySettings settings, Decisions decisions, GatewayMetrics metrics,
-            UpstreamClient upstream, InFlightRequests inFlight, AccessLog accessLog) {
+            UpstreamClient upstream, InFlightRequests inFlight, AccessLog accessLog, RateLimiter limits) {
         this.settings = settings;
         this.inFlight = inFlight;
-        this.parts = new GatewayParts(decisions, new ScriptResponder(WidgetScript.load()), new BootstrapResponder(),
+        this.metrics = metrics;
+        this.parts = new GatewayParts(new ClientAddressResolver(settings.clientAddress().trustedProxies()), limits,
+                decisions, new ScriptResponder(WidgetScript.load()), new BootstrapResponder(),
                 new PreflightResponder(), new ResponseDecorator(metrics, accessLog),
                 upstream == null ? null : new Proxy(upstream, metrics), settings.upstream().maxBodyBytes());
         this.errors = new ConnectionErrors("gateway", metrics::connectionReset);
@@ -78,5 +86,8 @@ public final class GatewayInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast("flow-control", new FlowControlHandler());
         pipeline.addLast("exchange", new ExchangeHandler(parts));
         pipeline.addLast("errors", errors);
+        // In front of everything: no byte of a connection without a valid header is read as HTTP.
+        ProxyProtocolHandler.install(pipeline, settings.clientAddress().proxyProtocol(),
+                settings.connections().headerTimeout(), metrics::proxyProtocolRejected);
     }
 }

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,7 +27,8 @@ import java.util.UUID;
  *       preflight answer sets its own allow-origin (also for keyless preflights) and keeps it;</li>
  *   <li>the request metrics: one count by outcome, and the time from the request head;</li>
  *   <li>the access log line (when {@code --access-log} is on): method, path without query,
- *       status, outcome, time, client, and the key's id when allowed; never the key itself.</li>
+ *       status, outcome, time, the client address, and the key's id when allowed; never the key
+ *       itself.</li>
  * </ul>
  *
  * <p>Sharable and stateless: one per gateway, called on the connection's event loop.
@@ -48,9 +48,9 @@ final class ResponseDecorator {
 
     /**
      * Applies everything above to {@code response}, the final answer to {@code exchange}, whose
-     * outcome is {@code outcome}; {@code client} is the connection's peer, for the access log.
+     * outcome is {@code outcome}.
      */
-    void decorate(Exchange exchange, HttpResponse response, RequestOutcome outcome, SocketAddress client) {
+    void decorate(Exchange exchange, HttpResponse response, RequestOutcome outcome) {
         exchange.outcome(outcome);
         if (exchange.route().isWidgetApi()) {
             applyCors(exchange, response);
@@ -60,7 +60,7 @@ final class ResponseDecorator {
         if (accessLog.enabled()) {
             UUID keyId = exchange.allowed() == null ? null : exchange.allowed().keyId();
             accessLog.record(new AccessLog.Line("gateway", exchange.method(), exchange.path(), response.status().code(),
-                    elapsed, client, outcome.label(), keyId));
+                    elapsed, exchange.client().text(), outcome.label(), keyId));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.widgetedge.gateway.proxy;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.server.RequestTarget;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,10 +28,10 @@ public final class Proxy {
      * @param target   the request target as parsed at the head, which the upstream's target is
      *                 rewritten from
      * @param allowed  the decision that let the request through: the identity the upstream gets
-     * @param clientIp the client connection's peer address, for {@code X-Forwarded-For}
+     * @param address  the request's client address, for {@code X-Forwarded-For} and {@code -Proto}
      */
     public ProxyExchange exchange(ProxyClient client, HttpRequest head, RequestTarget target,
-            Decision.Allowed allowed, String clientIp) {
-        return new ProxyExchange(client, upstream, metrics, head, target, allowed, clientIp);
+            Decision.Allowed allowed, ClientAddress address) {
+        return new ProxyExchange(client, upstream, metrics, head, target, allowed, address);
     }
 }

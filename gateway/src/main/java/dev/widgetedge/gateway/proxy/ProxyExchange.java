@@ -1,6 +1,7 @@
 package dev.widgetedge.gateway.proxy;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import dev.widgetedge.server.HttpResponses;
@@ -111,14 +112,15 @@ public final class ProxyExchange implements UpstreamListener, ResponseTimer.Watc
     private boolean starting;
 
     ProxyExchange(ProxyClient client, UpstreamClient upstream, GatewayMetrics metrics, HttpRequest head,
-            RequestTarget target, Decision.Allowed allowed, String clientIp) {
+            RequestTarget target, Decision.Allowed allowed, ClientAddress address) {
         this.client = client;
         this.upstream = upstream;
         this.metrics = metrics;
         this.head = head;
         this.clientVersion = head.protocolVersion();
         this.retryable = upstream.retryIdempotent() && IDEMPOTENT.contains(head.method());
-        ProxyHeaders.prepareRequest(head, target, allowed, clientIp, upstream.authority());
+        ProxyHeaders.prepareRequest(head, target, allowed, address.forwardedFor(), address.scheme(),
+                upstream.authority());
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * How the proxy rewrites message heads on their way through (docs/gateway.md, "Proxying"): hop-by-hop
  * headers go in both directions, the upstream request gets the caller's identity and the
- * {@code X-Forwarded-*} headers, and the body framing is chosen anew for each hop.
+ * {@code X-Forwarded-*} headers (from the client address, never from what the client sent), and
+ * the body framing is chosen anew for each hop.
  *
  * <p>Pure functions on the given message; they mutate it in place so that no header set is copied
  * on the request path.
@@ -34,8 +35,6 @@ final class ProxyHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
 
-    /** The gateway terminates plain HTTP; TLS, if any, ends in front of it. */
-    private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final String WIDGET_PREFIX = "x-widget-";
@@ -66,12 +65,14 @@ final class ProxyHeaders {
      * upstream's {@code Host}, no hop-by-hop header and none that {@link #removeClientClaims}
      * removes, then the identity and {@code X-Forwarded-*} headers.
      *
-     * @param target   the request's target as the router parsed it: the upstream gets its origin
-     *                 form, so it sees the path the route was chosen by
-     * @param clientIp the client's address, or {@code null} when the transport has none
+     * @param target       the request's target as the router parsed it: the upstream gets its origin
+     *                     form, so it sees the path the route was chosen by
+     * @param forwardedFor the {@code X-Forwarded-For} value: the client address and the trusted hops
+     *                     after it ({@code ClientAddress#forwardedFor})
+     * @param scheme       the {@code X-Forwarded-Proto} value, {@code http} or {@code https}
      */
-    static void prepareRequest(HttpRequest request, RequestTarget target, Decision.Allowed allowed, String clientIp,
-            AsciiString upstreamAuthority) {
+    static void prepareRequest(HttpRequest request, RequestTarget target, Decision.Allowed allowed,
+            String forwardedFor, String scheme, AsciiString upstreamAuthority) {
         HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         // An absolute-form target's authority overrides Host (RFC 9112 §3.2.2).
@@ -89,8 +90,8 @@ final class ProxyHeaders {
         if (allowed.agentId() != null) {
             headers.set(X_WIDGET_AGENT_ID, allowed.agentId());
         }
-        appendForwardedFor(headers, clientIp);
-        headers.set(X_FORWARDED_PROTO, HTTP);
+        headers.set(X_FORWARDED_FOR, forwardedFor);
+        headers.set(X_FORWARDED_PROTO, scheme);
         if (clientHost != null) {
             headers.set(X_FORWARDED_HOST, clientHost);
         }
@@ -149,7 +150,7 @@ final class ProxyHeaders {
     /**
      * Removes every header by which a client could claim an identity, an address or a path the
      * upstream would believe: names starting with {@code X-Widget-} or {@code X-Forwarded-}
-     * (except {@code X-Forwarded-For} itself, which is appended to), and {@code Forwarded},
+     * ({@code X-Forwarded-For} too: the gateway sets it from what trusted hops vouched for), and {@code Forwarded},
      * {@code X-Real-IP}, {@code X-Client-IP}, {@code True-Client-IP}, {@code X-Original-URL} and
      * {@code X-Rewrite-URL}. Names are compared in any case and with {@code _} read as {@code -},
      * as CGI, WSGI, PHP and Rack upstreams read them ({@code X_Widget_Key_Id} is
@@ -173,12 +174,8 @@ final class ProxyHeaders {
     }
 
     private static boolean isClientClaim(CharSequence name) {
-        if (startsWithName(name, WIDGET_PREFIX)) {
+        if (startsWithName(name, WIDGET_PREFIX) || startsWithName(name, FORWARDED_PREFIX)) {
             return true;
-        }
-        if (startsWithName(name, FORWARDED_PREFIX)) {
-            // The one list the gateway extends rather than replaces, when spelled as it is.
-            return !X_FORWARDED_FOR.contentEqualsIgnoreCase(name);
         }
         for (String claim : CLAIMED_NAMES) {
             if (name.length() == claim.length() && startsWithName(name, claim)) {
@@ -201,22 +198,6 @@ final class ProxyHeaders {
             }
         }
         return true;
-    }
-
-    /**
-     * Adds {@code clientIp} to {@code X-Forwarded-For}, after whatever the client sent (several
-     * header lines are joined into one list, in order).
-     */
-    static void appendForwardedFor(HttpHeaders headers, String clientIp) {
-        if (clientIp == null) {
-            return;
-        }
-        List<String> previous = headers.getAll(X_FORWARDED_FOR);
-        if (previous.isEmpty()) {
-            headers.set(X_FORWARDED_FOR, clientIp);
-            return;
-        }
-        headers.set(X_FORWARDED_FOR, String.join(", ", previous) + ", " + clientIp);
     }
 
     private static boolean mayHaveBody(HttpResponse response) {

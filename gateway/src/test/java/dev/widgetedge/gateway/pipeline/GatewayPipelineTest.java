@@ -43,7 +43,8 @@ class GatewayPipelineTest {
     /** What the exchange decides with: the fixture's decider, unless a test hands out its own stages. */
     private final SteerableDecisions decisions = new SteerableDecisions(Decisions.of(fixture.decider));
     private final EmbeddedChannel channel = TrackingAllocator.channel(allocator,
-            new GatewayInitializer(fixture.settings, decisions, metrics, null, inFlight, AccessLog.shared()));
+            new GatewayInitializer(fixture.settings, decisions, metrics, null, inFlight, AccessLog.shared(),
+                    TestPipelines.localLimits(fixture.settings, metrics)));
 
     GatewayPipelineTest() {
         channel.pipeline().addFirst(EventLoopTurn.INSTANCE);

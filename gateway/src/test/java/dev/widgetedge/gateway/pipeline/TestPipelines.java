@@ -1,7 +1,9 @@
 package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.limit.RateLimiter;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.proxy.UpstreamClient;
 import dev.widgetedge.server.AccessLog;
@@ -33,6 +35,12 @@ public final class TestPipelines {
                 return CompletableFuture.completedFuture(decision.get());
             }
         };
-        return new GatewayInitializer(settings, allowAll, metrics, upstream, inFlight, AccessLog.shared());
+        return new GatewayInitializer(settings, allowAll, metrics, upstream, inFlight, AccessLog.shared(),
+                localLimits(settings, metrics));
+    }
+
+    /** Rate limits counted in this process alone, as {@code dev} counts them. */
+    static RateLimiter localLimits(GatewaySettings settings, GatewayMetrics metrics) {
+        return RateLimiter.local(settings.rateLimits(), Ticker.systemTicker(), Runnable::run, metrics);
     }
 }

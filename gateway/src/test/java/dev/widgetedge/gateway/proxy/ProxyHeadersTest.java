@@ -110,7 +110,7 @@ class ProxyHeadersTest {
 
         ProxyHeaders.removeClientClaims(headers);
 
-        assertThat(headers.names()).containsExactlyInAnyOrder("X-Forwarded-For", "X-Forwarded", "Forwarded-By");
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Forwarded", "Forwarded-By");
     }
 
     @Test
@@ -122,7 +122,7 @@ class ProxyHeadersTest {
                 .add("X-WIDGET-AGENT-ID", "forged")
                 .add("X-Widget-Key", "pk_live_secret");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", "http", UPSTREAM);
 
         HttpHeaders headers = request.headers();
         assertThat(headers.getAll("X-Widget-Key-Id")).containsExactly(KEY_ID.toString());
@@ -137,7 +137,7 @@ class ProxyHeadersTest {
         request.headers().add("X-Widget-Agent-Id", "forged");
 
         ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), new Decision.Allowed(KEY_ID, "acct_123", null, false), "198.51.100.4",
-                UPSTREAM);
+                "http", UPSTREAM);
 
         assertThat(request.headers().contains("X-Widget-Agent-Id")).isFalse();
         assertThat(request.headers().get("X-Widget-Key-Id")).isEqualTo(KEY_ID.toString());
@@ -152,7 +152,7 @@ class ProxyHeadersTest {
                 .set("Connection", "keep-alive")
                 .set("Expect", "100-continue");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", "http", UPSTREAM);
 
         HttpHeaders headers = request.headers();
         assertThat(headers.get("Host")).isEqualTo("backend.internal:8443");
@@ -170,7 +170,7 @@ class ProxyHeadersTest {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/v1/widget/x");
         request.headers().set("X-Forwarded-Host", "spoofed.example");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", "http", UPSTREAM);
 
         assertThat(request.headers().contains("X-Forwarded-Host")).isFalse();
         assertThat(request.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
@@ -181,38 +181,26 @@ class ProxyHeadersTest {
         HttpRequest request = request("/v1/widget/upload");
         request.headers().set("Transfer-Encoding", "chunked").set("Connection", "Transfer-Encoding");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", "http", UPSTREAM);
 
         assertThat(request.headers().getAll("Transfer-Encoding")).containsExactly("chunked");
     }
 
     @Test
-    void forwardedFor_appendsTheClientToWhatItSent() {
-        HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "203.0.113.7, 192.0.2.1");
-
-        ProxyHeaders.appendForwardedFor(headers, "198.51.100.4");
-
-        assertThat(headers.getAll("X-Forwarded-For")).containsExactly("203.0.113.7, 192.0.2.1, 198.51.100.4");
-    }
-
-    @Test
-    void forwardedFor_joinsSeveralHeaderLinesInOrder() {
-        HttpHeaders headers = new DefaultHttpHeaders()
+    void prepareRequest_replacesWhatTheClientSentAsForwardedFor_withWhatTrustedHopsVouchFor() {
+        HttpRequest request = request("/v1/widget/messages");
+        request.headers()
                 .add("X-Forwarded-For", "203.0.113.7")
-                .add("x-forwarded-for", "192.0.2.1");
+                .add("x-forwarded-for", "192.0.2.1")
+                .add("X_Forwarded_For", "192.0.2.2")
+                .add("X-Forwarded-Proto", "https");
 
-        ProxyHeaders.appendForwardedFor(headers, "198.51.100.4");
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED,
+                "198.51.100.4, 10.0.0.2", "https", UPSTREAM);
 
-        assertThat(headers.getAll("X-Forwarded-For")).containsExactly("203.0.113.7, 192.0.2.1, 198.51.100.4");
-    }
-
-    @Test
-    void forwardedFor_isSetWhenTheClientSentNone() {
-        HttpHeaders headers = new DefaultHttpHeaders();
-
-        ProxyHeaders.appendForwardedFor(headers, "2001:db8:0:0:0:0:0:1");
-
-        assertThat(headers.get("X-Forwarded-For")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(request.headers().getAll("X-Forwarded-For")).containsExactly("198.51.100.4, 10.0.0.2");
+        assertThat(request.headers().getAll("X-Forwarded-Proto")).containsExactly("https");
+        assertThat(request.headers().contains("X_Forwarded_For")).isFalse();
     }
 
     @Test
@@ -220,7 +208,7 @@ class ProxyHeadersTest {
         HttpRequest request = request("http://edge.example.com?key=pk_live_x&p=/v1/widget/");
         request.headers().set("Host", "other.example");
 
-        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", UPSTREAM);
+        ProxyHeaders.prepareRequest(request, RequestTarget.parse(request.uri()), ALLOWED, "198.51.100.4", "http", UPSTREAM);
 
         assertThat(request.uri()).isEqualTo("/?key=pk_live_x&p=/v1/widget/");
         assertThat(request.headers().get("X-Forwarded-Host")).isEqualTo("edge.example.com");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.widgetedge.core.widget.Decision;
+import dev.widgetedge.gateway.GatewaySettings;
+import dev.widgetedge.gateway.client.TrustedProxies;
 import dev.widgetedge.gateway.metrics.RequestOutcome;
 import java.io.EOFException;
 import java.io.IOException;
@@ -119,10 +121,38 @@ class ProxyIT {
         assertThat(received.header("X-Widget-Agent-Id")).isNull();
         assertThat(received.header("X-Widget-Key")).isNull();
         assertThat(received.header("X-Widget-Anything")).isNull();
-        assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");
+        assertThat(received.header("X-Forwarded-For"))
+                .as("an untrusted peer's own X-Forwarded-For is not passed on").isEqualTo("127.0.0.1");
         assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(received.header("X-Forwarded-Host")).isEqualTo("edge.example.com");
         assertThat(received.header("Host")).isEqualTo(upstream.uri().getAuthority());
+    }
+
+    @Test
+    void behindATrustedProxy_theUpstreamHearsOfTheClientItVouchesFor_andNothingTheClientClaimed() throws IOException {
+        upstream = TestUpstream.start();
+        proxy = ProxyFixture.start(GatewaySettings.builder().upstream(upstream.uri())
+                .trustedProxies(TrustedProxies.parse("127.0.0.0/8,10.0.0.0/8")));
+
+        try (RawClient client = proxy.connect()) {
+            client.send("""
+                    GET /v1/widget/config HTTP/1.1\r
+                    Host: edge.example.com\r
+                    X-Forwarded-For: 198.51.100.66, 203.0.113.7\r
+                    X-Forwarded-For: 10.1.2.3\r
+                    X-Forwarded-Proto: https\r
+                    Forwarded: for=192.0.2.1\r
+                    X-Real-IP: 192.0.2.1\r
+                    X-Forwarded-Port: 1\r
+                    \r
+                    """).read();
+        }
+        TestUpstream.Received received = upstream.received().get(0);
+        assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
+        assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
+        assertThat(received.header("Forwarded")).isNull();
+        assertThat(received.header("X-Real-IP")).isNull();
+        assertThat(received.header("X-Forwarded-Port")).isNull();
     }
 
     @Test
