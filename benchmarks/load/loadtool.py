@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.request
 
-GATEWAYS = ("gw-dev", "gw-base", "gw-redis")
+GATEWAYS = ("gw-dev", "gw-base", "gw-redis", "gw-limits", "gw-nolimits")
 SERIES_OF_INTEREST = ("cache_gets_total", "widget_gateway_store_requests_total", "widget_gateway_requests_total",
                       "cache_evictions_total", "cache_size", "widget_gateway_key_filter_total",
                       "widget_gateway_key_filter_trusted", "widget_gateway_key_filter_build_duration_seconds",
@@ -125,8 +125,12 @@ def cmd_record(args):
     if args.rate:
         row["offered_rps"] = args.rate
     if args.wrk2:
-        # Mixed scenario: the first run is the valid half, the second the unknown-key half.
+        # Two concurrent wrk runs: the first is the valid half (unknown scenario) or the paced
+        # clients (flood), the second the unknown-key half or the flooding client.
         second = wrk_result(args.wrk2)
+        row["valid_requests"] = first["requests"]
+        row["valid_non2xx"] = first["status_4xx_5xx"]
+        row["valid_p99_us"] = first["p99_us"]
         row["valid_rps"] = first["rps"]
         row["unknown_rps"] = second["rps"]
         row["rps"] = first["rps"] + second["rps"]
@@ -203,6 +207,8 @@ SCENARIO_TITLES = {
     "proxy": "(e) proxied requests to an upstream (BareNettyServer)",
     "paced": "(f) paced run at a fixed offered rate (latency; wrk, open-loop approximation)",
     "open": "(h) open loop at a fixed offered rate (OpenLoopLoad: latency from each request's due time, HdrHistogram)",
+    "limits": "(i) hit from many client addresses behind a trusted proxy: default limits (never hit) vs none",
+    "flood": "(j) one client floods a valid key while many others use it at a paced rate",
 }
 
 
@@ -215,7 +221,8 @@ def cmd_report(args):
                 rows.append(json.loads(line))
     rows = [r for r in rows if r.get("kind") == "measure"]
     baselines = {(r["system"], r["round"]): r for r in rows if r["scenario"] == "unknown-base"}
-    rows = [r for r in rows if r["scenario"] != "unknown-base"]
+    flood_baselines = {(r["system"], r["round"]): r for r in rows if r["scenario"] == "flood-base"}
+    rows = [r for r in rows if r["scenario"] not in ("unknown-base", "flood-base")]
     out = []
     failures = []
     tsv = ["scenario\tsystem\trps\tp99_ms"]
@@ -264,6 +271,24 @@ def cmd_report(args):
                     notes.append(f"store reads per unknown-key request {per_unknown:.4f}")
                 if non2xx:
                     notes.append(f"VALID HALF HAD {non2xx:.0f} non-2xx")
+            elif scenario == "flood":
+                # The first wrk is the paced clients, the second the flooding one (recorded as "unknown").
+                based = [(r, flood_baselines.get((system, r["round"]))) for r in rs]
+                p99_ratios = [r["valid_p99_us"] / b["p99_us"] for r, b in based
+                              if b and b.get("p99_us") and r.get("valid_p99_us")]
+                clients = sum(r.get("valid_requests", 0) for r in rs)
+                failed = sum(r.get("valid_non2xx", 0) for r in rs)
+                flood_total = sum(r.get("unknown_requests", 0) for r in rs)
+                flood_refused = sum(r.get("unknown_status_4xx_5xx", 0) for r in rs)
+                if p99_ratios:
+                    summary[system]["clients_p99_ratio"] = median(p99_ratios)
+                    notes.append(f"clients' p99 alone {fmt_us(median([b['p99_us'] for _, b in based if b]))} ms, "
+                                 f"beside the flood {fmt_us(median([r.get('valid_p99_us') for r in rs]))} ms "
+                                 f"({median(p99_ratios):.2f}x)")
+                summary[system]["clients_success"] = 1 - failed / max(1, clients)
+                notes.append(f"clients' success {1 - failed / max(1, clients):.2%} of {clients:.0f}")
+                notes.append(f"flood refused {flood_refused / max(1, flood_total):.1%} of {flood_total:.0f} "
+                             f"({median([r.get('unknown_rps') for r in rs]):,.0f} req/s)")
             elif scenario in ("invalid", "unknown-mixed"):
                 notes.append(f"4xx {non2xx / max(1, total):.0%}")
             elif non2xx:
@@ -356,6 +381,14 @@ def cmd_report(args):
             if verdicts:
                 out.append("  goal: valid p99 within 2x of the run without the flood, <= 0.01 store reads per "
                            "unknown-key request: " + ", ".join(verdicts))
+        if scenario == "limits" and summary.get("gw-nolimits", {}).get("rps") and "gw-limits" in summary:
+            ratio = summary["gw-limits"]["rps"] / summary["gw-nolimits"]["rps"]
+            out.append(f"  goal (issue 12): limits configured but never hit >= 0.95x without limits: "
+                       f"{ratio:.3f}x {'met' if ratio >= 0.95 else 'missed'}")
+        if scenario == "flood" and "gw-limits" in summary:
+            g = summary["gw-limits"]
+            out.append(f"  goal (issue 12): the other clients unaffected: success {g.get('clients_success', 0):.2%}, "
+                       f"p99 {g.get('clients_p99_ratio', float('nan')):.2f}x of their run without the flood")
         if scenario in ("paced", "open"):
             verdicts = [f"{g} {'met' if summary[g]['p99_us'] <= 1000 else 'missed'}"
                         for g in GATEWAYS if g in summary and summary[g]["p99_us"] is not None]

@@ -18,7 +18,7 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --threads N         wrk threads (default 2)
   --scenarios LIST    comma-separated, in this order by default: hit,zipf,coldstart,unknown,invalid,proxy,paced,open
                       (also available: unknown-mixed, lowconn; see below)
-  --systems LIST      restrict to some of gw-dev,gw-base,gw-redis,bare-netty,nginx,upstream
+  --systems LIST      restrict to some of gw-dev,gw-base,gw-redis,gw-limits,gw-nolimits,bare-netty,nginx,upstream
   --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
   --zipf-s S          Zipf exponent (default 1.0)
   --cold-duration D   coldstart scenario: how long the new gateway is driven (default 60s)
@@ -31,6 +31,7 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --paced-fraction F  paced and open scenarios: offered rate = F x gw-dev's median hit throughput (default 0.6)
   --rate R            paced and open scenarios: offered rate in requests/s (overrides --paced-fraction)
   --lowconn-connections N   connections of the lowconn scenario (default 4)
+  --clients N         limits and flood scenarios: distinct client addresses (default 20000)
   --server-java-opts "OPTS" extra JVM options for the widget-edge and bare Netty processes
   --out DIR           where results go (default benchmarks/load/out/<date-time>)
   -h, --help
@@ -54,6 +55,15 @@ Scenarios (systems):
   unknown-mixed  like unknown, but one wrk alternating valid and unknown keys: exactly 50/50 by
            request, latency of all requests together (not in the default list)
   lowconn  hit, closed loop at --lowconn-connections connections (not in the default list)
+  limits   hit from --clients addresses behind a trusted proxy (X-Forwarded-For, clients.lua), on a
+           gateway with the default limits (per client 600/min, misses 120/min: never hit at this
+           spread) against the same gateway without limits (gw-limits, gw-nolimits)
+  flood    one client floods a valid key (closed loop, X-Forwarded-For fixed) while --clients others
+           use it at --rate (paced): the others' p99 and success rate, against the same paced
+           clients alone just before (gw-limits)
+
+Every other scenario runs its gateways with --client-rate-limit 0 --miss-rate-limit 0: one wrk
+on loopback is one client, which the default limits would refuse.
 EOF
 }
 
@@ -72,13 +82,14 @@ THREADS=2
 SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced,open
 COLD_DURATION=60s
 COLD_OPTS=
-SYSTEMS_FILTER=gw-dev,gw-base,gw-redis,bare-netty,nginx,upstream
+SYSTEMS_FILTER=gw-dev,gw-base,gw-redis,gw-limits,gw-nolimits,bare-netty,nginx,upstream
 BASELINE_JAR=
 ZIPF_KEYS=1000000
 ZIPF_S=1.0
 PACED_FRACTION=0.6
 RATE=
 LOWCONN=4
+CLIENTS=20000
 SERVER_JAVA_OPTS=
 OUT=
 ORIGIN=https://acme.com
@@ -102,6 +113,7 @@ while [[ $# -gt 0 ]]; do
     --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --lowconn-connections) LOWCONN=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
     --server-java-opts) SERVER_JAVA_OPTS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -181,7 +193,7 @@ wait_http() {
   die "$name did not answer at $url within 60 s (logs/$name.log)"
 }
 
-mapfile -t PORTS < <("${LOADTOOL[@]}" ports 18)
+mapfile -t PORTS < <("${LOADTOOL[@]}" ports 22)
 REDIS_PORT=${PORTS[0]}
 DEV_PORT=${PORTS[1]}; DEV_ADMIN_PORT=${PORTS[2]}; DEV_OPS_PORT=${PORTS[3]}
 GW_PORT=${PORTS[4]}; GW_OPS_PORT=${PORTS[5]}
@@ -190,6 +202,7 @@ BARE_PORT=${PORTS[8]}; UPSTREAM_PORT=${PORTS[9]}
 NGINX_PORT=${PORTS[10]}; NGINX_LARGE_PORT=${PORTS[11]}
 COLD_PORT=${PORTS[12]}; COLD_OPS_PORT=${PORTS[13]}
 BASE_PORT=${PORTS[14]}; BASE_ADMIN_PORT=${PORTS[15]}; BASE_OPS_PORT=${PORTS[16]}
+LIM_PORT=${PORTS[17]}; LIM_OPS_PORT=${PORTS[18]}; NOLIM_PORT=${PORTS[19]}; NOLIM_OPS_PORT=${PORTS[20]}
 REDIS_URI=redis://127.0.0.1:$REDIS_PORT
 
 # --- machine ------------------------------------------------------------------------------------
@@ -234,16 +247,22 @@ wait_http upstream "http://127.0.0.1:$UPSTREAM_PORT/"
 start bare-netty java "${JOPTS[@]}" -cp "$BENCH_JAR" dev.widgetedge.benchmarks.load.BareNettyServer "$BARE_PORT"
 wait_http bare-netty "http://127.0.0.1:$BARE_PORT/"
 
+# One wrk on loopback is one client: the default rate limits would refuse most of its traffic.
+NO_LIMITS=(--client-rate-limit 0 --miss-rate-limit 0)
+# A baseline jar from before the rate limits does not know the options.
+base_limits() { java -jar "$1" dev --help 2>/dev/null | grep -q -- --client-rate-limit && echo "${NO_LIMITS[@]}"; true; }
+
 DEV_TOKEN=load-harness-token-$RANDOM$RANDOM
 start gw-dev java "${JOPTS[@]}" -jar "$APP_JAR" dev --host 127.0.0.1 --port "$DEV_PORT" \
   --admin-port "$DEV_ADMIN_PORT" --ops-port "$DEV_OPS_PORT" --admin-token "$DEV_TOKEN" --account "$ACCOUNT" \
-  --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+  --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s "${NO_LIMITS[@]}"
 wait_http gw-dev "http://127.0.0.1:$DEV_OPS_PORT/readyz"
 
 if [[ -n $BASELINE_JAR ]] && has_system gw-base; then
+  # shellcheck disable=SC2046
   start gw-base java "${JOPTS[@]}" -jar "$BASELINE_JAR" dev --host 127.0.0.1 --port "$BASE_PORT" \
     --admin-port "$BASE_ADMIN_PORT" --ops-port "$BASE_OPS_PORT" --admin-token "$DEV_TOKEN" --account "$ACCOUNT" \
-    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s $(base_limits "$BASELINE_JAR")
   wait_http gw-base "http://127.0.0.1:$BASE_OPS_PORT/readyz"
 fi
 
@@ -251,8 +270,18 @@ start admin java "${JOPTS[@]}" -jar "$APP_JAR" admin --redis "$REDIS_URI" --host
   --ops-port "$ADMIN_OPS_PORT" --drain-timeout 1s
 wait_http admin "http://127.0.0.1:$ADMIN_OPS_PORT/readyz"
 start gw-redis java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 --port "$GW_PORT" \
-  --ops-port "$GW_OPS_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s
+  --ops-port "$GW_OPS_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s "${NO_LIMITS[@]}"
 wait_http gw-redis "http://127.0.0.1:$GW_OPS_PORT/readyz"
+if has_scenario limits || has_scenario flood; then
+  # Two gateways on the same Redis behind a "trusted proxy" (wrk on loopback with X-Forwarded-For):
+  # with the default limits, and without any.
+  start gw-limits java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 \
+    --port "$LIM_PORT" --ops-port "$LIM_OPS_PORT" --drain-timeout 1s --trusted-proxies 127.0.0.0/8
+  wait_http gw-limits "http://127.0.0.1:$LIM_OPS_PORT/readyz"
+  start gw-nolimits java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 \
+    --port "$NOLIM_PORT" --ops-port "$NOLIM_OPS_PORT" --drain-timeout 1s --trusted-proxies 127.0.0.0/8 "${NO_LIMITS[@]}"
+  wait_http gw-nolimits "http://127.0.0.1:$NOLIM_OPS_PORT/readyz"
+fi
 log "widget-edge dev on $DEV_PORT (admin $DEV_ADMIN_PORT, ops $DEV_OPS_PORT); gateway on $GW_PORT (ops $GW_OPS_PORT), admin on $ADMIN_PORT"
 
 # Keys through the admin APIs: one for each widget-edge process.
@@ -303,6 +332,8 @@ base_of() { # SYSTEM SCENARIO
     gw-dev) echo "http://127.0.0.1:$DEV_PORT" ;;
     gw-base) echo "http://127.0.0.1:$BASE_PORT" ;;
     gw-redis) echo "http://127.0.0.1:$GW_PORT" ;;
+    gw-limits) echo "http://127.0.0.1:$LIM_PORT" ;;
+    gw-nolimits) echo "http://127.0.0.1:$NOLIM_PORT" ;;
     bare-netty) echo "http://127.0.0.1:$BARE_PORT" ;;
     nginx) [[ $2 == zipf ]] && echo "http://127.0.0.1:$NGINX_LARGE_PORT" || echo "http://127.0.0.1:$NGINX_PORT" ;;
     upstream) echo "http://127.0.0.1:$UPSTREAM_PORT" ;;
@@ -320,6 +351,8 @@ ops_of() {
     gw-dev) echo "http://127.0.0.1:$DEV_OPS_PORT/metrics" ;;
     gw-base) echo "http://127.0.0.1:$BASE_OPS_PORT/metrics" ;;
     gw-redis) echo "http://127.0.0.1:$GW_OPS_PORT/metrics" ;;
+    gw-limits) echo "http://127.0.0.1:$LIM_OPS_PORT/metrics" ;;
+    gw-nolimits) echo "http://127.0.0.1:$NOLIM_OPS_PORT/metrics" ;;
   esac
 }
 systems_of() {
@@ -328,6 +361,8 @@ systems_of() {
   [[ -n $BASELINE_JAR ]] && base=gw-base
   case $1 in
     zipf) all="gw-redis bare-netty nginx" ;;
+    limits) all="gw-nolimits gw-limits" ;;
+    flood) all="gw-limits" ;;
     proxy) all="gw-dev $base gw-redis nginx upstream" ;;
     *) all="gw-dev $base gw-redis bare-netty nginx" ;;
   esac
@@ -396,6 +431,28 @@ run_one() { # SCENARIO SYSTEM ROUND KIND DURATION
       local second=$!
       wait "$first" || die "wrk (valid half) failed"
       wait "$second" || die "wrk (unknown half) failed" ;;
+    limits)
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/clients.lua" "$base/v1/widget/bootstrap?key=$key" \
+        -- 1000 "$CLIENTS" ;;
+    flood-base)
+      # The clients of the flood scenario alone, paced: the baseline their latency is compared with.
+      conns=$(( CONNECTIONS / 2 ))
+      threads=$(( THREADS / 2 > 0 ? THREADS / 2 : 1 ))
+      rate_arg=(--rate "$FLOOD_RATE")
+      wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/clients.lua" "$base/v1/widget/bootstrap?key=$key" \
+        -- 1000 "$CLIENTS" "$FLOOD_RATE" "$threads" ;;
+    flood)
+      local half_t=$(( THREADS / 2 > 0 ? THREADS / 2 : 1 )) half_c=$(( CONNECTIONS / 2 ))
+      rate_arg=(--rate "$FLOOD_RATE")
+      out2=$LOGS/wrk-$tag-flood.txt
+      wrk_cmd "$out" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/clients.lua" \
+        "$base/v1/widget/bootstrap?key=$key" -- 1000 "$CLIENTS" "$FLOOD_RATE" "$half_t" &
+      local clients=$!
+      wrk_cmd "$out2" -t "$half_t" -c "$half_c" "${common[@]}" -s "$HERE/clients.lua" \
+        "$base/v1/widget/bootstrap?key=$key" -- 1 1 &
+      local flooder=$!
+      wait "$clients" || die "wrk (clients) failed"
+      wait "$flooder" || die "wrk (flood) failed" ;;
     unknown-mixed)
       wrk_cmd "$out" -t "$threads" -c "$conns" "${common[@]}" -s "$HERE/mixed.lua" "$base" -- "$key" ;;
     invalid)
@@ -465,7 +522,7 @@ run_coldstart() {
   # shellcheck disable=SC2206
   local cold_opts=($COLD_OPTS)
   start "gw-cold-$round" java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 \
-    --port "$COLD_PORT" --ops-port "$COLD_OPS_PORT" --drain-timeout 1s "${cold_opts[@]}"
+    --port "$COLD_PORT" --ops-port "$COLD_OPS_PORT" --drain-timeout 1s "${NO_LIMITS[@]}" "${cold_opts[@]}"
   local cold_pid=${PIDS[${#PIDS[@]} - 1]}
   for _ in $(seq 1 600); do
     curl -s -o /dev/null "http://127.0.0.1:$COLD_PORT/" && break
@@ -496,9 +553,11 @@ run_coldstart() {
 
 # --- the scenarios -------------------------------------------------------------------------------
 PACED_RATE=$RATE
+# The flood scenario's well-behaved clients: a fixed rate well below what one gateway serves.
+FLOOD_RATE=${RATE:-2000}
 IFS=, read -r -a SCENARIO_LIST <<< "$SCENARIOS"
 for scenario in "${SCENARIO_LIST[@]}"; do
-  case $scenario in hit|lowconn|zipf|coldstart|unknown|unknown-mixed|invalid|proxy|paced|open) ;; *) die "unknown scenario $scenario" ;; esac
+  case $scenario in hit|lowconn|zipf|coldstart|unknown|unknown-mixed|invalid|proxy|paced|open|limits|flood) ;; *) die "unknown scenario $scenario" ;; esac
   if [[ $scenario == coldstart ]]; then
     has_system gw-redis || continue
     log "scenario coldstart: a new gateway on $ZIPF_KEYS keys, $COLD_DURATION of zipf load per round"
@@ -531,6 +590,7 @@ for scenario in "${SCENARIO_LIST[@]}"; do
   for round in $(seq 1 "$ROUNDS"); do
     for system in "${systems[@]}"; do
       [[ $scenario == unknown ]] && run_one unknown-base "$system" "$round" measure "$DURATION"
+      [[ $scenario == flood ]] && run_one flood-base "$system" "$round" measure "$DURATION"
       run_one "$scenario" "$system" "$round" measure "$DURATION"
     done
   done

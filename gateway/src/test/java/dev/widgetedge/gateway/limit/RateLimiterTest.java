@@ -12,11 +12,10 @@ import dev.widgetedge.gateway.RateLimitSettings;
 import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.client.ClientAddressResolver;
 import dev.widgetedge.gateway.client.TrustedProxies;
-import dev.widgetedge.gateway.metrics.GatewayMetrics;
+import dev.widgetedge.gateway.pipeline.CountingMetrics;
 import dev.widgetedge.gateway.metrics.LimitKind;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,7 @@ class RateLimiterTest {
     private final AtomicLong wall = new AtomicLong(1_700_000_000_000L);
     private final AtomicLong nanos = new AtomicLong();
     private final MemoryCountStore store = new MemoryCountStore();
-    private final List<LimitKind> refusals = new ArrayList<>();
+    private final CountingMetrics metrics = new CountingMetrics();
 
     private static ClientAddress client(String address) {
         try {
@@ -47,60 +46,11 @@ class RateLimiterTest {
 
     private CountSharing sharing(RateLimitSettings settings) {
         return new CountSharing(store, settings.bucketMillis(), settings.buckets(), settings.syncInterval(),
-                Duration.ofSeconds(2), wall::get, nanos::get, metrics());
+                Duration.ofSeconds(2), wall::get, nanos::get, metrics);
     }
 
     private RateLimiter limiter(RateLimitSettings settings, CountSharing sync) {
-        return RateLimiter.forTest(settings, sync, wall::get, metrics());
-    }
-
-    private GatewayMetrics metrics() {
-        return new GatewayMetrics() {
-            @Override
-            public void request(dev.widgetedge.gateway.metrics.RequestOutcome outcome, long durationNanos) {
-            }
-
-            @Override
-            public void storeRequest(StoreResult result) {
-            }
-
-            @Override
-            public void invalidation(long lagMillis) {
-            }
-
-            @Override
-            public void resubscribed() {
-            }
-
-            @Override
-            public void keyFilterChecked(boolean absent) {
-            }
-
-            @Override
-            public void keyFilterBuilt(boolean success) {
-            }
-
-            @Override
-            public void upstreamResponse(int status) {
-            }
-
-            @Override
-            public void connectionReset() {
-            }
-
-            @Override
-            public void proxyProtocolRejected() {
-            }
-
-            @Override
-            public void rateLimited(LimitKind limit) {
-                refusals.add(limit);
-            }
-
-            @Override
-            public void rateLimitSync(boolean success) {
-            }
-        };
+        return RateLimiter.forTest(settings, sync, wall::get, metrics);
     }
 
     @Test
@@ -115,7 +65,7 @@ class RateLimiterTest {
         assertEquals(LimitKind.CLIENT, refusal.kind());
         assertEquals(3, refusal.limit());
         assertEquals(60, refusal.windowSeconds());
-        assertEquals(List.of(LimitKind.CLIENT), refusals);
+        assertEquals(List.of(LimitKind.CLIENT), metrics.rateLimited());
         assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("192.0.2.2")), "another client has its own count");
         assertNull(limiter.admit(UUID.randomUUID(), RateLimits.DEFAULTS, a), "another key has its own count");
     }

@@ -6,8 +6,8 @@ import dev.widgetedge.gateway.metrics.RequestOutcome;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Gateway metrics that remember every answered request. */
-final class CountingMetrics extends NoopGatewayMetrics {
+/** Gateway metrics that remember every answered request and every rate-limit refusal. */
+public final class CountingMetrics extends NoopGatewayMetrics {
 
     final List<RequestOutcome> requests = new ArrayList<>();
     final List<Long> durations = new ArrayList<>();
@@ -28,5 +28,10 @@ final class CountingMetrics extends NoopGatewayMetrics {
     @Override
     public synchronized void rateLimited(LimitKind limit) {
         rateLimited.add(limit);
+    }
+
+    /** The refusals so far, by the limit that refused. */
+    public synchronized List<LimitKind> rateLimited() {
+        return List.copyOf(rateLimited);
     }
 }
