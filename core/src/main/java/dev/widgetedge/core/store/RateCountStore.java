@@ -35,9 +35,11 @@ public interface RateCountStore {
      * @param bucketMillis how long one bucket lasts
      * @param buckets      how many buckets before the current one a window holds
      * @param subjects     what to add and read back, in the order the reply's windows follow
+     * @param leaving      whether this is the gateway's last round (it shuts down): it leaves the
+     *                     live gateways at once instead of after {@code liveMillis}
      */
     record Request(String gatewayId, long liveMillis, long nowMillis, long bucketMillis, int buckets,
-            List<Push> subjects) {
+            List<Push> subjects, boolean leaving) {
 
         public Request {
             Objects.requireNonNull(gatewayId, "gatewayId");

@@ -82,10 +82,17 @@ public final class RedisRateCountStore implements RateCountStore {
         });
     }
 
-    /** Records this gateway's round and counts the gateways with a round in the last {@code liveMillis}. */
+    /**
+     * Records this gateway's round (or, on its last, removes it) and counts the gateways with a
+     * round in the last {@code liveMillis}.
+     */
     private static CompletableFuture<Long> heartbeat(RedisAsyncCommands<String, String> redis, Request request) {
         long now = request.nowMillis();
-        redis.zadd(GATEWAYS, (double) now, request.gatewayId());
+        if (request.leaving()) {
+            redis.zrem(GATEWAYS, request.gatewayId());
+        } else {
+            redis.zadd(GATEWAYS, (double) now, request.gatewayId());
+        }
         redis.zremrangebyscore(GATEWAYS, Range.create(Double.NEGATIVE_INFINITY, (double) (now - request.liveMillis())));
         return redis.zcard(GATEWAYS).toCompletableFuture();
     }

@@ -59,7 +59,7 @@ class RedisRateCountStoreIT {
     }
 
     private static RateCountStore.Reply sync(String gateway, long nowMillis, RateCountStore.Push... pushes) {
-        return store.sync(new RateCountStore.Request(gateway, 2000, nowMillis, BUCKET_MILLIS, BUCKETS, List.of(pushes)))
+        return store.sync(new RateCountStore.Request(gateway, 2000, nowMillis, BUCKET_MILLIS, BUCKETS, List.of(pushes), false))
                 .toCompletableFuture().join();
     }
 
@@ -138,6 +138,16 @@ class RedisRateCountStoreIT {
         sync("recent", now - 1000, NO_PUSH);
         assertThat(sync("me", now, NO_PUSH).liveGateways()).isEqualTo(2);
         assertThat(redis().zscore(RedisRateCountStore.GATEWAYS, "old")).isNull();
+    }
+
+    @Test
+    void aLeavingGateway_isNoLongerCounted() {
+        long now = System.currentTimeMillis();
+        sync("a", now, NO_PUSH);
+        sync("b", now, NO_PUSH);
+        store.sync(new RateCountStore.Request("a", 2000, now, BUCKET_MILLIS, BUCKETS, List.of(), true))
+                .toCompletableFuture().join();
+        assertThat(sync("b", now, NO_PUSH).liveGateways()).isEqualTo(1);
     }
 
     @Test

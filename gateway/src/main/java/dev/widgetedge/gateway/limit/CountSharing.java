@@ -118,6 +118,10 @@ final class CountSharing implements AutoCloseable {
 
     /** One round, on the sync thread (and a last one at {@link #close}). */
     void round() {
+        round(false);
+    }
+
+    private void round(boolean leaving) {
         long localMillis = wallMillis.getAsLong();
         long storeNow = localMillis + offsetMillis;
         long bucket = Math.floorDiv(storeNow, bucketMillis);
@@ -138,7 +142,7 @@ final class CountSharing implements AutoCloseable {
         RateCountStore.Reply reply;
         try {
             reply = store.sync(new RateCountStore.Request(gatewayId, liveMillis, storeNow, bucketMillis, buckets,
-                    pushes)).toCompletableFuture().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+                    pushes, leaving)).toCompletableFuture().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             for (int i = 0; i < windows.size(); i++) {
                 windows.get(i).unreported(taken.get(i));
@@ -177,7 +181,11 @@ final class CountSharing implements AutoCloseable {
         }
     }
 
-    /** Stops the rounds after one last one, so that the other gateways learn this one's counts. */
+    /**
+     * Stops the rounds after one last one, so that the other gateways learn this one's counts and
+     * stop counting it as live at once (they share the limits among fewer gateways from their next
+     * round on).
+     */
     @Override
     public void close() {
         closed = true;
@@ -188,8 +196,6 @@ final class CountSharing implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        if (!due.isEmpty()) {
-            round();
-        }
+        round(true);
     }
 }

@@ -49,7 +49,11 @@ final class MemoryCountStore implements RateCountStore {
         if (down) {
             return CompletableFuture.failedFuture(new StoreException("store down"));
         }
-        lastRound.put(request.gatewayId(), request.nowMillis());
+        if (request.leaving()) {
+            lastRound.remove(request.gatewayId());
+        } else {
+            lastRound.put(request.gatewayId(), request.nowMillis());
+        }
         long live = lastRound.values().stream().filter(at -> at >= request.nowMillis() - request.liveMillis()).count();
         List<int[]> windows = new ArrayList<>();
         long bucket = request.bucket();

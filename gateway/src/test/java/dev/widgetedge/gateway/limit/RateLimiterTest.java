@@ -164,7 +164,7 @@ class RateLimiterTest {
         ClientAddress a = client("192.0.2.1");
         store.clock(wall.get());
         // Two gateways were live at the last round.
-        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of()));
+        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of(), false));
         sync.round();
         assertEquals(2, limiter.gateways());
         store.down(true);
