@@ -404,7 +404,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             // A preflight is not counted: the request it clears the way for is.
             Refusal overLimit = parts.limits().admit(allowed.keyId(), RateLimits.DEFAULTS, exchange.client());
             if (overLimit != null) {
-                answer(rateLimited(overLimit, exchange.origin() != null));
+                answer(rateLimited(overLimit, ResponseDecorator.mayReadTheAnswer(exchange)));
                 return;
             }
         }
