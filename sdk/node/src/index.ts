@@ -11,6 +11,8 @@ export type {
   KeyMode,
   OriginReportRow,
   OriginsQuery,
+  RateLimits,
+  RateLimitsInput,
   ReportOutcome,
   RotateWidgetKeyInput,
   UpdateWidgetKeyPatch,

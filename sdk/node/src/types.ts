@@ -27,6 +27,8 @@ export interface WidgetKey {
   expires_at: string | null;
   /** `enforce` the allowlist, or only `report` what it would refuse. */
   mode: KeyMode;
+  /** The key's own rate limits; a `null` limit is the gateway's default. */
+  rate_limits: RateLimits;
   /** The key this one replaced in a rotation, or `null`. */
   rotated_from: string | null;
   /** The key that replaced this one in its latest rotation, or `null`. */
@@ -38,6 +40,27 @@ export interface WidgetKey {
  * and counted as `reported`, to try an allowlist on a live key without breaking its sites.
  */
 export type KeyMode = 'enforce' | 'report';
+
+/**
+ * A key's rate limits, in requests per minute across all gateways together: each an integer
+ * 1–1,000,000, or `null` for the gateway's default (`--client-rate-limit`, `--key-rate-limit`).
+ * Over a limit the gateway answers `429 rate_limited`.
+ */
+export interface RateLimits {
+  /** Requests per minute from one client address with this key. */
+  per_client_per_minute: number | null;
+  /** Requests per minute with this key from all clients together. */
+  per_key_per_minute: number | null;
+}
+
+/**
+ * Rate limits to set: the object replaces both limits (one left out, or `null`, is the gateway's
+ * default); `rate_limits: null` returns both to the defaults.
+ */
+export interface RateLimitsInput {
+  per_client_per_minute?: number | null;
+  per_key_per_minute?: number | null;
+}
 
 /** What `widgetKeys.create()` returns: the key's metadata plus the plaintext key, shown only this once. */
 export interface CreatedWidgetKey extends WidgetKey {
@@ -54,6 +77,8 @@ export interface CreateWidgetKeyInput {
   expires_at?: string | null;
   /** Default `enforce`. */
   mode?: KeyMode;
+  /** Default `null`: the gateway's default limits. */
+  rate_limits?: RateLimitsInput | null;
 }
 
 /** The fields to change; an absent field is left as it is. */
@@ -68,6 +93,8 @@ export interface UpdateWidgetKeyPatch {
   /** A new expiry (an RFC 3339 time in the future); `null` un-expires the key. */
   expires_at?: string | null;
   mode?: KeyMode;
+  /** Replaces both limits; `null` returns both to the gateway's defaults. */
+  rate_limits?: RateLimitsInput | null;
 }
 
 /** How a rotation treats the old key. */

@@ -217,6 +217,25 @@ describe('the key lifecycle against widget-edge dev', () => {
     assert.equal(past.detail, 'expires_at is in the past');
   });
 
+  test('create and update carry rate_limits; null returns both to the defaults', async () => {
+    const plain = await client.widgetKeys.create({ name: 'default limits' });
+    assert.deepEqual(plain.rate_limits, { per_client_per_minute: null, per_key_per_minute: null });
+
+    const limited = await client.widgetKeys.create({ name: 'limited', rate_limits: { per_client_per_minute: 120 } });
+    assert.deepEqual(limited.rate_limits, { per_client_per_minute: 120, per_key_per_minute: null });
+    await client.widgetKeys.update(limited.id, { rate_limits: { per_key_per_minute: 6000 } });
+    let listed = (await client.widgetKeys.list()).find((key) => key.id === limited.id);
+    assert.deepEqual(listed.rate_limits, { per_client_per_minute: null, per_key_per_minute: 6000 },
+      'the object replaces both limits');
+    await client.widgetKeys.update(limited.id, { rate_limits: null });
+    listed = (await client.widgetKeys.list()).find((key) => key.id === limited.id);
+    assert.deepEqual(listed.rate_limits, { per_client_per_minute: null, per_key_per_minute: null });
+
+    const zero = await failure(client.widgetKeys.update(limited.id, { rate_limits: { per_key_per_minute: 0 } }));
+    assert.equal(zero.status, 400);
+    assert.equal(zero.detail, 'rate_limits.per_key_per_minute must be an integer 1-1000000 or null');
+  });
+
   test('rotate returns the new key once; the old one names it and expires after the grace', async () => {
     const old = await client.widgetKeys.create({ name: 'rotated', domain_allowlist: ['https://acme.com'], agent_id: 'agent_1' });
 

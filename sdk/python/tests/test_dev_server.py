@@ -8,7 +8,7 @@ import traceback
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from widget_edge import AuditEvent, CreatedWidgetKey, WidgetEdge, WidgetEdgeError, WidgetKey
+from widget_edge import AuditEvent, CreatedWidgetKey, RateLimits, WidgetEdge, WidgetEdgeError, WidgetKey
 
 from .servers import DevServer
 
@@ -215,6 +215,23 @@ class LifecycleTest(AgainstDev, unittest.TestCase):
         with self.assertRaises(WidgetEdgeError) as caught:
             self.client.widget_keys.update(created.id, expires_at="2001-01-01T00:00:00Z")
         self.assertEqual((caught.exception.status, caught.exception.detail), (400, "expires_at is in the past"))
+
+    def test_create_and_update_carry_rate_limits_and_none_returns_both_to_the_defaults(self) -> None:
+        plain = self.client.widget_keys.create("default limits")
+        self.assertEqual(plain.rate_limits, RateLimits(None, None))
+
+        limited = self.client.widget_keys.create("limited", rate_limits=RateLimits(per_client_per_minute=120))
+        self.assertEqual(limited.rate_limits, RateLimits(120, None))
+        self.client.widget_keys.update(limited.id, rate_limits=RateLimits(per_key_per_minute=6000))
+        self.assertEqual(self.listed(limited.id).rate_limits, RateLimits(None, 6000), "the object replaces both")
+        self.client.widget_keys.update(limited.id, name="renamed")
+        self.assertEqual(self.listed(limited.id).rate_limits, RateLimits(None, 6000), "left out, left as is")
+        self.client.widget_keys.update(limited.id, rate_limits=None)
+        self.assertEqual(self.listed(limited.id).rate_limits, RateLimits(None, None))
+        with self.assertRaises(WidgetEdgeError) as caught:
+            self.client.widget_keys.update(limited.id, rate_limits=RateLimits(per_key_per_minute=0))
+        self.assertEqual((caught.exception.status, caught.exception.detail),
+                         (400, "rate_limits.per_key_per_minute must be an integer 1-1000000 or null"))
 
     def test_rotate_returns_the_new_key_once_and_the_old_one_names_it(self) -> None:
         old = self.client.widget_keys.create("rotated", domain_allowlist=["https://acme.com"], agent_id="agent_1")

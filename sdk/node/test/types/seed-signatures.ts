@@ -14,10 +14,12 @@ type Keys = WidgetEdge['widgetKeys'];
 // The seed: list(), create(input), update(id, patch), delete(id), with the lifecycle fields added.
 expectType<Equal<Parameters<Keys['list']>, []>>();
 expectType<Equal<Parameters<Keys['create']>, [input: { name: string; domain_allowlist?: string[]; agent_id?: string | null;
-  expires_at?: string | null; mode?: 'enforce' | 'report' }]>>();
+  expires_at?: string | null; mode?: 'enforce' | 'report';
+  rate_limits?: { per_client_per_minute?: number | null; per_key_per_minute?: number | null } | null }]>>();
 expectType<Equal<Parameters<Keys['update']>,
   [id: string, patch: { name?: string; domain_allowlist?: string[]; agent_id?: string | null; disabled?: boolean;
-    expires_at?: string | null; mode?: 'enforce' | 'report' }]>>();
+    expires_at?: string | null; mode?: 'enforce' | 'report';
+    rate_limits?: { per_client_per_minute?: number | null; per_key_per_minute?: number | null } | null }]>>();
 expectType<Equal<Parameters<Keys['delete']>, [id: string]>>();
 
 // The lifecycle calls: rotate(id, { grace_seconds }), origins(id, { hours }), usage(id, { days }),
@@ -55,6 +57,7 @@ expectType<Equal<WidgetKey, {
   last_used_at: string | null;
   expires_at: string | null;
   mode: 'enforce' | 'report';
+  rate_limits: { per_client_per_minute: number | null; per_key_per_minute: number | null };
   rotated_from: string | null;
   replaced_by: string | null;
 }>>();
@@ -95,5 +98,9 @@ void client.widgetKeys.create({ name: 'n', disabled: true });
 void client.widgetKeys.update('id', { agent_id: 1 });
 // @ts-expect-error mode is enforce or report
 void client.widgetKeys.update('id', { mode: 'audit' });
+// @ts-expect-error a limit is a number or null
+void client.widgetKeys.update('id', { rate_limits: { per_key_per_minute: '100' } });
+// @ts-expect-error only the two limits
+void client.widgetKeys.create({ name: 'n', rate_limits: { per_minute: 100 } });
 // @ts-expect-error the token is private
 void client.token;

@@ -13,6 +13,23 @@ _T = TypeVar("_T", bound="WidgetKey")
 
 
 @dataclass(frozen=True)
+class RateLimits:
+    """A key's rate limits, in requests per minute across all gateways together.
+
+    Each is an integer 1-1,000,000, or None for the gateway's default (``--client-rate-limit``,
+    ``--key-rate-limit``). Over a limit the gateway answers ``429 rate_limited``.
+    """
+
+    per_client_per_minute: Optional[int] = None
+    """Requests per minute from one client address with this key."""
+    per_key_per_minute: Optional[int] = None
+    """Requests per minute with this key from all clients together."""
+
+    def to_json(self) -> Dict[str, Optional[int]]:
+        return {"per_client_per_minute": self.per_client_per_minute, "per_key_per_minute": self.per_key_per_minute}
+
+
+@dataclass(frozen=True)
 class WidgetKey:
     """A widget key's metadata, as ``widget_keys.list()`` returns it. Never holds the plaintext key."""
 
@@ -38,6 +55,8 @@ class WidgetKey:
     """From when every gateway refuses the key (403 key_expired), or None: never."""
     mode: str
     """``enforce`` the allowlist, or only ``report`` what it would refuse."""
+    rate_limits: RateLimits
+    """The key's own rate limits; a None limit is the gateway's default."""
     rotated_from: Optional[str]
     """The key this one replaced in a rotation, or None."""
     replaced_by: Optional[str]
@@ -49,7 +68,10 @@ class WidgetKey:
 
         :raises KeyError: naming a field the object lacks
         """
-        return _from_json(cls, data)
+        fields = {field.name: data[field.name] for field in dataclasses.fields(cls)}
+        limits = data["rate_limits"]
+        fields["rate_limits"] = RateLimits(limits["per_client_per_minute"], limits["per_key_per_minute"])
+        return cls(**fields)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

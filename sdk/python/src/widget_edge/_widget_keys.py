@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ._models import CreatedWidgetKey, OriginReportRow, UsageDay, WidgetKey
+from ._models import CreatedWidgetKey, OriginReportRow, RateLimits, UsageDay, WidgetKey
 from ._transport import Transport
 
 _KEYS = "/api/v1/widget-keys"
@@ -29,7 +29,8 @@ class _Unset:
 
 
 UNSET = _Unset()
-"""Leaves ``agent_id`` or ``expires_at`` as it is in ``update`` (where None means: unpin, never expire)."""
+"""Leaves ``agent_id``, ``expires_at`` or ``rate_limits`` as it is in ``update`` (where None means: unpin,
+never expire, the gateway's default limits)."""
 
 
 class WidgetKeys:
@@ -47,12 +48,13 @@ class WidgetKeys:
 
     def create(self, name: str, domain_allowlist: Optional[Sequence[str]] = None,
                agent_id: Optional[str] = None, expires_at: Optional[str] = None,
-               mode: Optional[str] = None) -> CreatedWidgetKey:
+               mode: Optional[str] = None, rate_limits: Optional[RateLimits] = None) -> CreatedWidgetKey:
         """``POST /api/v1/widget-keys``: mints a key. The result holds the plaintext ``key``, the only
         time it is shown. Never retried: a repeat could mint a second key.
 
         :param expires_at: an RFC 3339 time in the future from which the key is refused (default: never)
         :param mode: ``enforce`` (the default) or ``report``
+        :param rate_limits: the key's own limits (default: the gateway's)
         """
         body: Dict[str, Any] = {"name": name}
         if domain_allowlist is not None:
@@ -63,11 +65,14 @@ class WidgetKeys:
             body["expires_at"] = expires_at
         if mode is not None:
             body["mode"] = mode
+        if rate_limits is not None:
+            body["rate_limits"] = rate_limits.to_json()
         return CreatedWidgetKey.from_json(self._http.request("POST", _KEYS, body=body))
 
     def update(self, id: str, *, name: Optional[str] = None, domain_allowlist: Optional[Sequence[str]] = None,
                agent_id: Union[str, None, _Unset] = UNSET, disabled: Optional[bool] = None,
-               expires_at: Union[str, None, _Unset] = UNSET, mode: Optional[str] = None) -> None:
+               expires_at: Union[str, None, _Unset] = UNSET, mode: Optional[str] = None,
+               rate_limits: Union[RateLimits, None, _Unset] = UNSET) -> None:
         """``PATCH /api/v1/widget-keys/{id}``: changes the fields given; the others stay as they are.
 
         :param domain_allowlist: replaces the whole allowlist
@@ -75,6 +80,7 @@ class WidgetKeys:
         :param disabled: True revokes the key (idempotent), False re-enables it
         :param expires_at: a new expiry (an RFC 3339 time in the future); None un-expires the key
         :param mode: ``enforce`` or ``report``
+        :param rate_limits: replaces both limits; None returns both to the gateway's defaults
         """
         body: Dict[str, Any] = {}
         if name is not None:
@@ -89,6 +95,8 @@ class WidgetKeys:
             body["expires_at"] = expires_at
         if mode is not None:
             body["mode"] = mode
+        if not isinstance(rate_limits, _Unset):
+            body["rate_limits"] = None if rate_limits is None else rate_limits.to_json()
         self._http.request("PATCH", _key_path(id), body=body)
 
     def delete(self, id: str) -> None:

@@ -67,6 +67,10 @@ final class WidgetKeyJson {
         writeTimestamp(json, "last_used_at", key.lastUsedAt());
         writeTimestamp(json, "expires_at", key.expiresAt());
         json.writeStringField("mode", key.mode().wire());
+        json.writeObjectFieldStart("rate_limits");
+        writeLimit(json, "per_client_per_minute", key.rateLimits().perClientPerMinute());
+        writeLimit(json, "per_key_per_minute", key.rateLimits().perKeyPerMinute());
+        json.writeEndObject();
         writeId(json, "rotated_from", key.rotatedFrom());
         writeId(json, "replaced_by", key.replacedBy());
         if (plaintextKey != null) {
@@ -80,6 +84,14 @@ final class WidgetKeyJson {
             json.writeNullField(field);
         } else {
             json.writeStringField(field, timestamp(instant));
+        }
+    }
+
+    private static void writeLimit(JsonGenerator json, String field, Integer limit) throws IOException {
+        if (limit == null) {
+            json.writeNullField(field);
+        } else {
+            json.writeNumberField(field, limit);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.widgetedge.core.origin.InvalidOriginException;
 import dev.widgetedge.core.origin.OriginPattern;
 import dev.widgetedge.core.widget.KeyMode;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses and validates the JSON bodies of create, update and rotate into domain values. Every
@@ -40,6 +42,7 @@ final class WidgetKeyRequests {
     static final Duration DEFAULT_GRACE = Duration.ofDays(1);
 
     private static final String UTF8_BOM = "\uFEFF";
+    private static final Set<String> RATE_LIMIT_FIELDS = Set.of("per_client_per_minute", "per_key_per_minute");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -65,7 +68,8 @@ final class WidgetKeyRequests {
                 fields.has("agent_id") ? fields.agentId(fields.node("agent_id")) : null,
                 fields.has("domain_allowlist") ? fields.allowlist(fields.node("domain_allowlist")) : List.of(),
                 fields.has("expires_at") ? fields.expiresAt(fields.node("expires_at"), now) : null,
-                fields.has("mode") ? fields.mode(fields.node("mode")) : KeyMode.ENFORCE);
+                fields.has("mode") ? fields.mode(fields.node("mode")) : KeyMode.ENFORCE,
+                fields.has("rate_limits") ? fields.rateLimits(fields.node("rate_limits")) : RateLimits.DEFAULTS);
     }
 
     /**
@@ -90,6 +94,9 @@ final class WidgetKeyRequests {
         }
         if (fields.has("mode")) {
             changes.mode(fields.mode(fields.node("mode")));
+        }
+        if (fields.has("rate_limits")) {
+            changes.rateLimits(fields.rateLimits(fields.node("rate_limits")));
         }
         if (fields.has("disabled")) {
             changes.disabled(fields.disabled(fields.node("disabled")));
@@ -298,6 +305,40 @@ final class WidgetKeyRequests {
                 throw invalid("mode must be \"enforce\" or \"report\"");
             }
             return mode;
+        }
+
+        /**
+         * The whole object replaces the key's limits: a limit it leaves out, or sets to
+         * {@code null}, is the gateway's default, and so is every limit when the object itself is
+         * {@code null}. A name that is not one of the two limits is refused rather than ignored,
+         * since a misspelt limit would otherwise reset the real one to the default unseen.
+         */
+        RateLimits rateLimits(JsonNode node) {
+            if (node.isNull()) {
+                return RateLimits.DEFAULTS;
+            }
+            if (!node.isObject()) {
+                throw invalid("rate_limits must be an object or null");
+            }
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (!RATE_LIMIT_FIELDS.contains(field.getKey())) {
+                    throw invalid("rate_limits has an unknown field (expected per_client_per_minute, per_key_per_minute)");
+                }
+            }
+            return new RateLimits(limit(node, "per_client_per_minute"), limit(node, "per_key_per_minute"));
+        }
+
+        private Integer limit(JsonNode limits, String field) {
+            JsonNode node = limits.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < RateLimits.MIN
+                    || node.intValue() > RateLimits.MAX) {
+                throw invalid("rate_limits." + field + " must be an integer " + RateLimits.MIN + "-" + RateLimits.MAX
+                        + " or null");
+            }
+            return node.intValue();
         }
 
         Boolean disabled(JsonNode node) {

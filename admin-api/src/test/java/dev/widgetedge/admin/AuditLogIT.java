@@ -93,7 +93,7 @@ class AuditLogIT {
         JsonNode key = session.create("{\"name\":\"shop\",\"domain_allowlist\":[\"https://acme.com\"]}");
         String id = key.get("id").asText();
         String path = "/api/v1/widget-keys/" + id;
-        session.call("PATCH", path, "{\"name\":\"shop 2\",\"mode\":\"report\"}");
+        session.call("PATCH", path, "{\"name\":\"shop 2\",\"mode\":\"report\",\"rate_limits\":{\"per_client_per_minute\":120}}");
         session.call("PATCH", path, "{\"name\":\"shop 2\"}");
         session.call("PATCH", path, "{\"disabled\":true}");
         session.call("PATCH", path, "{\"disabled\":false}");
@@ -114,7 +114,9 @@ class AuditLogIT {
         assertThat(updated.get("key_id").asText()).isEqualTo(id);
         assertThat(updated.get("key_last8").asText()).isEqualTo(key.get("key_last8").asText());
         assertThat(updated.get("changes").toString()).isEqualTo("{\"name\":{\"from\":\"shop\",\"to\":\"shop 2\"},"
-                + "\"mode\":{\"from\":\"enforce\",\"to\":\"report\"}}");
+                + "\"mode\":{\"from\":\"enforce\",\"to\":\"report\"},"
+                + "\"rate_limits\":{\"from\":{\"per_client_per_minute\":null,\"per_key_per_minute\":null},"
+                + "\"to\":{\"per_client_per_minute\":120,\"per_key_per_minute\":null}}}");
         assertThat(events.get(5).get("changes").get("disabled_at").get("from").isNull()).isTrue();
         assertThat(events.get(4).get("changes").get("disabled_at").get("to").isNull()).isTrue();
         JsonNode rotated = events.get(3);

@@ -38,6 +38,8 @@ class KeyLifecycleApiIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
+    private static final String DEFAULT_LIMITS = "{\"per_client_per_minute\":null,\"per_key_per_minute\":null}";
+
     static AdminApiFixture api;
     static String token;
     static String otherAccountToken;
@@ -119,12 +121,61 @@ class KeyLifecycleApiIT {
         assertThat(session.listed(key.get("id").asText()).get("expires_at").isNull()).isTrue();
     }
 
+    // ---- rate_limits -----------------------------------------------------------------------------------
+
+    @Test
+    void rateLimits_areSetOnCreate_replacedByPatch_andNullReturnsBothToTheDefaults() {
+        JsonNode plain = session.create("{\"name\":\"plain\"}");
+        JsonNode limited = session.create("{\"name\":\"limited\",\"rate_limits\":{\"per_client_per_minute\":120,"
+                + "\"per_key_per_minute\":6000}}");
+        String id = limited.get("id").asText();
+        String path = "/api/v1/widget-keys/" + id;
+
+        assertThat(plain.get("rate_limits").toString()).isEqualTo(DEFAULT_LIMITS);
+        assertThat(limited.get("rate_limits").toString())
+                .isEqualTo("{\"per_client_per_minute\":120,\"per_key_per_minute\":6000}");
+        assertThat(session.listed(id).get("rate_limits")).isEqualTo(limited.get("rate_limits"));
+        assertThat(session.call("PATCH", path, "{\"rate_limits\":{\"per_key_per_minute\":10}}").status()).isEqualTo(204);
+        assertThat(session.listed(id).get("rate_limits").toString())
+                .as("the object replaces both limits").isEqualTo("{\"per_client_per_minute\":null,\"per_key_per_minute\":10}");
+        assertThat(session.call("PATCH", path, "{\"name\":\"renamed\"}").status()).isEqualTo(204);
+        assertThat(session.listed(id).get("rate_limits").get("per_key_per_minute").asInt()).as("left out, kept")
+                .isEqualTo(10);
+        assertThat(session.call("PATCH", path, "{\"rate_limits\":null}").status()).isEqualTo(204);
+        assertThat(session.listed(id).get("rate_limits").toString()).isEqualTo(DEFAULT_LIMITS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"rate_limits\":{\"per_client_per_minute\":0}}|rate_limits.per_client_per_minute must be an integer 1-1000000 or null",
+            "{\"rate_limits\":{\"per_key_per_minute\":1000001}}|rate_limits.per_key_per_minute must be an integer 1-1000000 or null",
+            "{\"rate_limits\":{\"per_key_per_minute\":\"60\"}}|rate_limits.per_key_per_minute must be an integer 1-1000000 or null",
+            "{\"rate_limits\":60}|rate_limits must be an object or null",
+            "{\"rate_limits\":{\"per_minute\":60}}|rate_limits has an unknown field (expected per_client_per_minute, per_key_per_minute)",
+    })
+    void aBadRateLimit_isA400NamingTheField_onCreateAndPatch_andChangesNothing(String caseText) {
+        String[] parts = caseText.split("\\|");
+        JsonNode key = session.create("{\"name\":\"n\",\"rate_limits\":{\"per_client_per_minute\":5}}");
+        String createBody = "{\"name\":\"n\"," + parts[0].substring(1);
+
+        AdminApiFixture.Response created = session.call("POST", "/api/v1/widget-keys", createBody);
+        AdminApiFixture.Response patched = session.call("PATCH", "/api/v1/widget-keys/" + key.get("id").asText(), parts[0]);
+
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.body()).isEqualTo("Invalid body or name required: " + parts[1]);
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.body()).isEqualTo("Invalid body: " + parts[1]);
+        assertThat(session.call("GET", "/api/v1/widget-keys", null).json()).as("nothing created").hasSize(1);
+        assertThat(session.listed(key.get("id").asText()).get("rate_limits")).isEqualTo(key.get("rate_limits"));
+    }
+
     // ---- rotation --------------------------------------------------------------------------------------
 
     @Test
     void rotate_mintsANewKeyWithTheSameSettings_andTheOldOneExpiresAfterTheGrace() throws InterruptedException {
         JsonNode old = session.create("{\"name\":\"site\",\"agent_id\":\"agent_9\",\"mode\":\"report\","
-                + "\"domain_allowlist\":[\"https://acme.com\"],\"expires_at\":\"2099-01-01T00:00:00Z\"}");
+                + "\"domain_allowlist\":[\"https://acme.com\"],\"expires_at\":\"2099-01-01T00:00:00Z\","
+                + "\"rate_limits\":{\"per_client_per_minute\":30}}");
         String oldId = old.get("id").asText();
         api.published.clear();
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -138,7 +189,7 @@ class KeyLifecycleApiIT {
         assertThat(rotated.header("Location")).isEqualTo("/api/v1/widget-keys/" + newId);
         assertThat(successor.get("key").asText()).isNotEqualTo(old.get("key").asText());
         assertThat(KeyDigest.keyId(successor.get("key").asText()).toString()).isEqualTo(newId);
-        for (String field : List.of("name", "agent_id", "domain_allowlist", "mode")) {
+        for (String field : List.of("name", "agent_id", "domain_allowlist", "mode", "rate_limits")) {
             assertThat(successor.get(field)).as(field).isEqualTo(old.get(field));
         }
         assertThat(successor.get("rotated_from").asText()).isEqualTo(oldId);

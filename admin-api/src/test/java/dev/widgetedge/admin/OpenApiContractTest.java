@@ -126,12 +126,15 @@ class OpenApiContractTest {
         ObjectNode words = widgetKey().put("created_at", "yesterday");
         ObjectNode thirteenthMonth = widgetKey().put("created_at", "2026-13-24T05:51:00.123Z");
 
-        assertThatThrownBy(() -> assertResponseMatches("GET", KEYS, 200, JSON, array(words).toString()))
+        assertListItemFails(words, "body/0/created_at:");
+        assertListItemFails(thirteenthMonth, "body/0/created_at: does not match the date-time pattern");
+    }
+
+    /** A list holding {@code item} fails the list's 200 schema with a message containing {@code expected}. */
+    private void assertListItemFails(ObjectNode item, String expected) {
+        assertThatThrownBy(() -> assertResponseMatches("GET", KEYS, 200, JSON, array(item).toString()))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("body/0/created_at:");
-        assertThatThrownBy(() -> assertResponseMatches("GET", KEYS, 200, JSON, array(thirteenthMonth).toString()))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("body/0/created_at: does not match the date-time pattern");
+                .hasMessageContaining(expected);
     }
 
     @Test
@@ -150,6 +153,17 @@ class OpenApiContractTest {
         assertThatThrownBy(() -> assertResponseMatches("GET", KEYS, 200, JSON, array(item).toString()))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("body/0/id:");
+    }
+
+    @Test
+    void a_list_item_whose_rate_limits_are_incomplete_or_out_of_range_fails() {
+        ObjectNode missing = widgetKey();
+        ((ObjectNode) missing.get("rate_limits")).remove("per_key_per_minute");
+        ObjectNode zero = widgetKey();
+        ((ObjectNode) zero.get("rate_limits")).put("per_client_per_minute", 0);
+
+        assertListItemFails(missing, "body/0/rate_limits: required property 'per_key_per_minute'");
+        assertListItemFails(zero, "body/0/rate_limits/per_client_per_minute:");
     }
 
     @Test
@@ -353,6 +367,23 @@ class OpenApiContractTest {
     }
 
     @Test
+    void the_request_schemas_take_rate_limits_as_the_server_does() {
+        for (String schema : List.of("CreateWidgetKeyRequest", "UpdateWidgetKeyRequest")) {
+            assertRequestSchemaAccepts(schema, "{\"name\":\"x\",\"rate_limits\":null}");
+            assertRequestSchemaAccepts(schema, "{\"name\":\"x\",\"rate_limits\":{}}");
+            assertRequestSchemaAccepts(schema,
+                    "{\"name\":\"x\",\"rate_limits\":{\"per_client_per_minute\":1,\"per_key_per_minute\":1000000}}");
+            assertRequestSchemaAccepts(schema, "{\"name\":\"x\",\"rate_limits\":{\"per_key_per_minute\":null}}");
+
+            assertRequestSchemaRejects(schema, "{\"name\":\"x\",\"rate_limits\":{\"per_client_per_minute\":0}}");
+            assertRequestSchemaRejects(schema, "{\"name\":\"x\",\"rate_limits\":{\"per_key_per_minute\":1000001}}");
+            assertRequestSchemaRejects(schema, "{\"name\":\"x\",\"rate_limits\":{\"per_key_per_minute\":1.5}}");
+            assertRequestSchemaRejects(schema, "{\"name\":\"x\",\"rate_limits\":{\"per_client_per_min\":10}}");
+            assertRequestSchemaRejects(schema, "{\"name\":\"x\",\"rate_limits\":10}");
+        }
+    }
+
+    @Test
     void a_request_schema_helper_fails_clearly_for_an_unknown_schema_or_a_wrong_verdict() {
         assertThatThrownBy(() -> assertRequestSchemaAccepts("NoSuchRequest", "{}"))
                 .isInstanceOf(AssertionError.class)
@@ -385,14 +416,15 @@ class OpenApiContractTest {
                 .put("name", "acme.com production")
                 .put("agent_id", "agent_01HZ2N7G3K8M0Q5R7T9V2X4Y6Z");
         key.putArray("domain_allowlist").add("https://acme.com").add("https://www.acme.com");
-        return key.put("key_last8", "x3Kq9ZpA")
+        key.put("key_last8", "x3Kq9ZpA")
                 .put("created_at", "2026-11-24T05:51:00.123Z")
                 .put("updated_at", "2026-11-24T05:51:00.123Z")
                 .putNull("disabled_at")
                 .putNull("last_used_at")
                 .putNull("expires_at")
                 .put("mode", "enforce")
-                .putNull("rotated_from")
+                .set("rate_limits", mapper.createObjectNode().putNull("per_client_per_minute").putNull("per_key_per_minute"));
+        return key.putNull("rotated_from")
                 .putNull("replaced_by");
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.widgetedge.core.widget.KeyMode;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ class WidgetKeyJsonTest {
             + "\"last_used_at\":null,"
             + "\"expires_at\":null,"
             + "\"mode\":\"enforce\","
+            + "\"rate_limits\":{\"per_client_per_minute\":null,\"per_key_per_minute\":null},"
             + "\"rotated_from\":null,"
             + "\"replaced_by\":null"
             + "}";
@@ -44,7 +46,7 @@ class WidgetKeyJsonTest {
     /** The seed's fields in the seed's order, then the lifecycle fields. */
     private static final List<String> SPEC_FIELD_ORDER = List.of("id", "account_id", "name", "agent_id",
             "domain_allowlist", "key_last8", "created_at", "updated_at", "disabled_at", "last_used_at",
-            "expires_at", "mode", "rotated_from", "replaced_by");
+            "expires_at", "mode", "rate_limits", "rotated_from", "replaced_by");
 
     private static final String PLAINTEXT = "pk_live_ZlV9vZQvUdhbjGIBE6rR0S90Vbn3nJ24A67T";
 
@@ -131,6 +133,18 @@ class WidgetKeyJsonTest {
         assertThat(json.get("mode").asText()).isEqualTo("report");
         assertThat(json.get("rotated_from").asText()).isEqualTo(from.toString());
         assertThat(json.get("replaced_by").asText()).isEqualTo(to.toString());
+    }
+
+    @Test
+    void rateLimits_areAlwaysAnObjectWithBothLimits_ownOrNull() throws IOException {
+        WidgetKey limited = withTimes(Instant.EPOCH, Instant.EPOCH, null, null);
+        limited = new WidgetKey(limited.id(), limited.accountId(), limited.keyLast8(),
+                limited.settings().withRateLimits(new RateLimits(120, null)), Instant.EPOCH, Instant.EPOCH, null, null,
+                null, null);
+
+        JsonNode json = parse(WidgetKeyJson.list(List.of(limited))).get(0);
+
+        assertThat(json.get("rate_limits").toString()).isEqualTo("{\"per_client_per_minute\":120,\"per_key_per_minute\":null}");
     }
 
     @Test

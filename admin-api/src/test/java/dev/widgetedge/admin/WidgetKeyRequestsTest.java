@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -312,6 +313,71 @@ class WidgetKeyRequestsTest {
 
             assertThat(create("{\"name\":\"n\",\"domain_allowlist\":" + list + "}").domainAllowlist())
                     .containsExactly("https://b.example", "https://acme.com", "http://acme.com");
+        }
+    }
+
+    @Nested
+    class Limits {
+
+        @Test
+        void absentRateLimits_onCreate_areTheGatewayDefaults_andOnUpdate_areLeftAsIs() {
+            assertThat(create("{\"name\":\"n\"}").rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+            assertThat(update("{\"name\":\"n\"}").rateLimits()).isNull();
+        }
+
+        @Test
+        void rateLimits_areReadOnCreateAndUpdate() {
+            String body = "{\"name\":\"n\",\"rate_limits\":{\"per_client_per_minute\":120,\"per_key_per_minute\":6000}}";
+            assertThat(create(body).rateLimits()).isEqualTo(new RateLimits(120, 6000));
+            assertThat(update(body).rateLimits()).isEqualTo(new RateLimits(120, 6000));
+        }
+
+        @Test
+        void theObjectReplacesBothLimits_aLimitLeftOutOrNullIsTheDefault() {
+            assertThat(update("{\"rate_limits\":{\"per_key_per_minute\":10}}").rateLimits())
+                    .isEqualTo(new RateLimits(null, 10));
+            assertThat(update("{\"rate_limits\":{\"per_client_per_minute\":5,\"per_key_per_minute\":null}}")
+                    .rateLimits()).isEqualTo(new RateLimits(5, null));
+            assertThat(update("{\"rate_limits\":{}}").rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+        }
+
+        @Test
+        void nullRateLimits_returnBothToTheDefaults() {
+            assertThat(create("{\"name\":\"n\",\"rate_limits\":null}").rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+            assertThat(update("{\"rate_limits\":null}").rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+        }
+
+        @Test
+        void theBoundsOfALimit_areAccepted() {
+            assertThat(update("{\"rate_limits\":{\"per_client_per_minute\":1,\"per_key_per_minute\":1000000}}")
+                    .rateLimits()).isEqualTo(new RateLimits(1, 1_000_000));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1", "1000001", "2147483648", "1.5", "1e3", "\"10\"", "true", "[]", "{}"})
+        void limitOutOfRangeOrNotAnInteger_isRejected_namingIt(String value) {
+            for (String limit : List.of("per_client_per_minute", "per_key_per_minute")) {
+                createAndUpdateRefuse("\"rate_limits\":{\"" + limit + "\":" + value + "}",
+                        "rate_limits." + limit + " must be an integer 1-1000000 or null");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"10", "\"default\"", "[]", "true"})
+        void rateLimitsThatAreNotAnObject_areRejected(String value) {
+            createAndUpdateRefuse("\"rate_limits\":" + value, "rate_limits must be an object or null");
+        }
+
+        @Test
+        void aMisspeltLimit_isRejected_ratherThanResettingTheRealOneUnseen() {
+            createAndUpdateRefuse("\"rate_limits\":{\"per_client_per_min\":10}",
+                    "rate_limits has an unknown field (expected per_client_per_minute, per_key_per_minute)");
+        }
+
+        /** Both create (with a name) and update refuse a body with {@code field} with {@code detail}. */
+        private void createAndUpdateRefuse(String field, String detail) {
+            assertThat(createError("{\"name\":\"n\"," + field + "}")).isEqualTo(CREATE + detail);
+            assertThat(updateError("{" + field + "}")).isEqualTo(UPDATE + detail);
         }
     }
 

@@ -146,7 +146,13 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     Key createKey(String... allowlist) {
-        StringBuilder body = new StringBuilder("{\"name\":\"gateway test\",\"agent_id\":\"agent_7\",\"domain_allowlist\":[");
+        return createKeyWithLimits("null", allowlist);
+    }
+
+    /** A key created through the admin API with {@code rateLimits} (the JSON of its {@code rate_limits}). */
+    Key createKeyWithLimits(String rateLimits, String... allowlist) {
+        StringBuilder body = new StringBuilder("{\"name\":\"gateway test\",\"agent_id\":\"agent_7\",\"rate_limits\":")
+                .append(rateLimits).append(",\"domain_allowlist\":[");
         for (int i = 0; i < allowlist.length; i++) {
             body.append(i == 0 ? "" : ",").append('"').append(allowlist[i]).append('"');
         }

@@ -34,6 +34,11 @@ class SharedRateLimitIT {
 
     private static final Duration WINDOW = Duration.ofSeconds(6);
     private static final String ORIGIN = "https://acme.com";
+    /**
+     * How soon a change reaches every gateway: an invalidation takes milliseconds, one lost on the
+     * channel comes through the change log in about a second; the rest is slack for a busy machine.
+     */
+    private static final Duration PROPAGATION = Duration.ofSeconds(2);
 
     private GatewayFixture fixture;
 
@@ -49,7 +54,10 @@ class SharedRateLimitIT {
     }
 
     private GatewayFixture.Key keyCachedOnEveryGateway() {
-        GatewayFixture.Key key = fixture.createKey(ORIGIN);
+        return cachedOnEveryGateway(fixture.createKey(ORIGIN));
+    }
+
+    private GatewayFixture.Key cachedOnEveryGateway(GatewayFixture.Key key) {
         for (int i = 0; i < fixture.gatewayCount(); i++) {
             // A foreign origin is refused before any limit counts: the key is cached, nothing is counted.
             assertThat(fixture.bootstrap(i, key.plaintext(), "https://evil.example").status()).isEqualTo(403);
@@ -63,10 +71,13 @@ class SharedRateLimitIT {
     }
 
     @Test
-    void perKeyLimit_twiceExceededAtASteadyRateOverTwoGateways_admitsTheLimitWithinTenPercent() throws Exception {
-        // 120 per window; 4 requests per (compressed) second, i.e. 40 a second here: 240 in one window.
-        fixture = GatewayFixture.start(REDIS.server(), compressed().keyRateLimit(120).clientRateLimit(0).build(), 2);
-        GatewayFixture.Key key = keyCachedOnEveryGateway();
+    void perKeyLimitSetByTheApi_twiceExceededAtASteadyRateOverTwoGateways_admitsTheLimitWithinTenPercent()
+            throws Exception {
+        // 120 per window, the key's own (the gateways' default is unlimited); 4 requests per
+        // (compressed) second, i.e. 40 a second here: 240 in one window.
+        fixture = GatewayFixture.start(REDIS.server(), compressed().keyRateLimit(0).clientRateLimit(0).build(), 2);
+        GatewayFixture.Key key = cachedOnEveryGateway(
+                fixture.createKeyWithLimits("{\"per_key_per_minute\":120}", ORIGIN));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<CompletableFuture<HttpResponse<Void>>> responses = new ArrayList<>();
         AtomicInteger sent = new AtomicInteger();
@@ -100,6 +111,37 @@ class SharedRateLimitIT {
         assertThat(admitted).as("admitted of 240 under a limit of 120 across two gateways").isBetween(108, 132);
         assertThat(fixture.counter(0, "widget.gateway.rate.limited", "limit", "key")
                 + fixture.counter(1, "widget.gateway.rate.limited", "limit", "key")).isEqualTo(limited);
+    }
+
+    @Test
+    void limitChangedByPatch_appliesOnEveryGateway_withinThePropagationBound() {
+        fixture = GatewayFixture.start(REDIS.server(), compressed().keyRateLimit(0).clientRateLimit(0).build(), 2);
+        GatewayFixture.Key key = cachedOnEveryGateway(
+                fixture.createKeyWithLimits("{\"per_key_per_minute\":1000000}", ORIGIN));
+        for (int i = 0; i < 4; i++) {
+            assertThat(fixture.bootstrap(i % 2, key.plaintext(), ORIGIN).status()).isEqualTo(200);
+        }
+
+        assertThat(fixture.admin("PATCH", "/api/v1/widget-keys/" + key.id(),
+                "{\"rate_limits\":{\"per_key_per_minute\":2}}").status()).isEqualTo(204);
+        for (int gateway = 0; gateway < 2; gateway++) {
+            int g = gateway;
+            // The four requests counted before the change are over the new limit at once.
+            await().atMost(PROPAGATION).untilAsserted(() -> {
+                GatewayFixture.Response refused = fixture.bootstrap(g, key.plaintext(), ORIGIN);
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.header("RateLimit-Policy")).isEqualTo("\"key\";q=2;w=6");
+            });
+        }
+
+        assertThat(fixture.admin("PATCH", "/api/v1/widget-keys/" + key.id(), "{\"rate_limits\":null}").status())
+                .isEqualTo(204);
+        for (int gateway = 0; gateway < 2; gateway++) {
+            int g = gateway;
+            await().atMost(PROPAGATION).untilAsserted(() ->
+                    assertThat(fixture.bootstrap(g, key.plaintext(), ORIGIN).status())
+                            .as("back to the gateways' default, unlimited").isEqualTo(200));
+        }
     }
 
     /** Requests from {@code forwardedFor(i)} until the first 429 (at most {@code max}): the admitted ones and the 429. */

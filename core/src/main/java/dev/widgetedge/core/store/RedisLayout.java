@@ -15,6 +15,7 @@ import dev.widgetedge.core.token.AccountScope;
 import dev.widgetedge.core.token.AdminToken;
 import dev.widgetedge.core.widget.KeyMode;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,10 +50,12 @@ import java.util.UUID;
  * <p>Widget key hash fields: {@code id, account_id, name, agent_id, domain_allowlist} (JSON
  * array), {@code key_last8, digest} (SHA-256 hex of the key), {@code created_at, updated_at,
  * disabled_at, last_used_at, expires_at} (epoch milliseconds; empty string for null), {@code mode}
- * ({@code enforce} or {@code report}), {@code rotated_from, replaced_by} (key ids, empty for null)
- * and {@code version}. A field added to the record later is optional: a record written before it
- * existed reads as the field's default ({@code expires_at}, {@code rotated_from} and
- * {@code replaced_by} null, {@code mode} enforce), so the layout stays {@code v1}.
+ * ({@code enforce} or {@code report}), {@code rate_limit_client, rate_limit_key} (the key's own
+ * limits per minute, empty for the gateway's default), {@code rotated_from, replaced_by} (key ids,
+ * empty for null) and {@code version}. A field added to the record later is optional: a record
+ * written before it existed reads as the field's default ({@code expires_at}, {@code rotated_from}
+ * and {@code replaced_by} null, {@code mode} enforce, the rate limits the gateway's), so the layout
+ * stays {@code v1}.
  *
  * <p>Audit log entries have two fields: {@code key_id} and {@code event}, the event as JSON
  * ({@code at} in epoch ms, {@code account_id}, {@code actor {token_id, token_name}},
@@ -106,6 +109,8 @@ final class RedisLayout {
     static final String F_LAST_USED_AT = "last_used_at";
     static final String F_EXPIRES_AT = "expires_at";
     static final String F_MODE = "mode";
+    static final String F_RATE_LIMIT_CLIENT = "rate_limit_client";
+    static final String F_RATE_LIMIT_KEY = "rate_limit_key";
     static final String F_ROTATED_FROM = "rotated_from";
     static final String F_REPLACED_BY = "replaced_by";
     static final String F_VERSION = "version";
@@ -207,6 +212,8 @@ final class RedisLayout {
         fields.put(F_ALLOWLIST, toJson(settings.domainAllowlist()));
         fields.put(F_EXPIRES_AT, millis(settings.expiresAt()));
         fields.put(F_MODE, settings.mode().wire());
+        fields.put(F_RATE_LIMIT_CLIENT, nullable(settings.rateLimits().perClientPerMinute()));
+        fields.put(F_RATE_LIMIT_KEY, nullable(settings.rateLimits().perKeyPerMinute()));
         fields.put(F_UPDATED_AT, millis(key.updatedAt()));
         fields.put(F_DISABLED_AT, millis(key.disabledAt()));
         fields.put(F_ROTATED_FROM, nullable(key.rotatedFrom()));
@@ -239,7 +246,8 @@ final class RedisLayout {
                 emptyToNull(hash.get(F_AGENT_ID)),
                 fromJson(hash.get(F_ALLOWLIST)),
                 instant(hash.get(F_EXPIRES_AT)),
-                mode == null || mode.isEmpty() ? KeyMode.ENFORCE : parseMode(mode));
+                mode == null || mode.isEmpty() ? KeyMode.ENFORCE : parseMode(mode),
+                rateLimits(hash.get(F_RATE_LIMIT_CLIENT), hash.get(F_RATE_LIMIT_KEY)));
         WidgetKey key = new WidgetKey(
                 UUID.fromString(hash.get(F_ID)),
                 hash.get(F_ACCOUNT_ID),
@@ -260,6 +268,19 @@ final class RedisLayout {
             throw new StoreException("corrupt mode in Redis record: " + wire);
         }
         return mode;
+    }
+
+    private static RateLimits rateLimits(String perClient, String perKey) {
+        try {
+            return new RateLimits(limit(perClient), limit(perKey));
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("corrupt rate limit in Redis record: " + e.getMessage());
+        }
+    }
+
+    /** A stored limit; {@code null} (the gateway's default) for an absent or empty field. */
+    private static Integer limit(String value) {
+        return value == null || value.isEmpty() ? null : Integer.valueOf(value);
     }
 
     /** An audit event as the JSON of its log entry (without its id, which is the entry's). */

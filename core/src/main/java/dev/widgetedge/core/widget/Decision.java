@@ -13,17 +13,36 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
      * Allowed: the key exists, is enabled and unexpired, and the origin is on its allowlist, or
      * the key is in report mode and the origin is served although it is not ({@code reported}).
      * A cached key holds one instance of each kind it can give, so deciding allocates nothing.
+     * The key's own rate limits ride along as two ints rather than a {@link RateLimits}: a
+     * million cached keys would otherwise hold a million small objects (or boxed numbers).
+     *
+     * @param perClientPerMinute the key's own per-client limit, or {@link #GATEWAY_DEFAULT}
+     * @param perKeyPerMinute    the key's own per-key limit, or {@link #GATEWAY_DEFAULT}
      */
-    record Allowed(UUID keyId, String accountId, String agentId, boolean reported) implements Decision {
+    record Allowed(UUID keyId, String accountId, String agentId, boolean reported, int perClientPerMinute,
+            int perKeyPerMinute) implements Decision {
+
+        /** A limit the key leaves to the gateway's default (keys can only set 1 and more). */
+        public static final int GATEWAY_DEFAULT = 0;
 
         public Allowed {
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(accountId, "accountId");
         }
 
+        /** A key's decision under the gateway's default limits. */
+        public Allowed(UUID keyId, String accountId, String agentId, boolean reported) {
+            this(keyId, accountId, agentId, reported, GATEWAY_DEFAULT, GATEWAY_DEFAULT);
+        }
+
+        /** A key's decision under its own {@code limits}. */
+        public Allowed(UUID keyId, String accountId, String agentId, boolean reported, RateLimits limits) {
+            this(keyId, accountId, agentId, reported, limits.perClient(GATEWAY_DEFAULT), limits.perKey(GATEWAY_DEFAULT));
+        }
+
         /** The same key's decision for an origin served in report mode. */
         public Allowed asReported() {
-            return new Allowed(keyId, accountId, agentId, true);
+            return new Allowed(keyId, accountId, agentId, true, perClientPerMinute, perKeyPerMinute);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  * @param id          the key's id, derived from the key (see {@code KeyDigest#keyId})
  * @param accountId   the owning account
  * @param keyLast8    the last 8 characters of the plaintext key
- * @param settings    name, agent, allowlist, expiry and mode
+ * @param settings    name, agent, allowlist, expiry, mode and rate limits
  * @param createdAt   creation time, millisecond precision
  * @param updatedAt   time of the last change a user made (a rotation included)
  * @param disabledAt  when the key was disabled, or {@code null} while enabled
@@ -66,6 +66,10 @@ public record WidgetKey(
 
     public KeyMode mode() {
         return settings.mode();
+    }
+
+    public RateLimits rateLimits() {
+        return settings.rateLimits();
     }
 
     /** Whether the key is disabled (revoked); a disabled key is refused by the gateway. */

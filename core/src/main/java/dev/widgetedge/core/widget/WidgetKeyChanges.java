@@ -15,10 +15,12 @@ import java.util.List;
  * @param expiresAtSet    whether the request named {@code expires_at} at all
  * @param expiresAt       the new expiry, {@code null} for never; ignored unless {@code expiresAtSet}
  * @param mode            the new mode, or {@code null} to keep it
+ * @param rateLimits      the new rate limits (both replaced; {@link RateLimits#DEFAULTS} for the
+ *                        gateway's), or {@code null} to keep them
  * @param disabled        {@code true} disables, {@code false} re-enables, {@code null} keeps
  */
 public record WidgetKeyChanges(String name, List<String> domainAllowlist, boolean agentIdSet, String agentId,
-        boolean expiresAtSet, Instant expiresAt, KeyMode mode, Boolean disabled) {
+        boolean expiresAtSet, Instant expiresAt, KeyMode mode, RateLimits rateLimits, Boolean disabled) {
 
     /** No change at all. */
     public static final WidgetKeyChanges NONE = builder().build();
@@ -41,7 +43,8 @@ public record WidgetKeyChanges(String name, List<String> domainAllowlist, boolea
                 agentIdSet ? agentId : settings.agentId(),
                 domainAllowlist != null ? domainAllowlist : settings.domainAllowlist(),
                 expiresAtSet ? expiresAt : settings.expiresAt(),
-                mode != null ? mode : settings.mode());
+                mode != null ? mode : settings.mode(),
+                rateLimits != null ? rateLimits : settings.rateLimits());
     }
 
     /** Collects changes one field at a time. */
@@ -54,6 +57,7 @@ public record WidgetKeyChanges(String name, List<String> domainAllowlist, boolea
         private boolean expiresAtSet;
         private Instant expiresAt;
         private KeyMode mode;
+        private RateLimits rateLimits;
         private Boolean disabled;
 
         private Builder() {
@@ -88,6 +92,11 @@ public record WidgetKeyChanges(String name, List<String> domainAllowlist, boolea
             return this;
         }
 
+        public Builder rateLimits(RateLimits value) {
+            rateLimits = value;
+            return this;
+        }
+
         public Builder disabled(Boolean value) {
             disabled = value;
             return this;
@@ -95,7 +104,7 @@ public record WidgetKeyChanges(String name, List<String> domainAllowlist, boolea
 
         public WidgetKeyChanges build() {
             return new WidgetKeyChanges(name, domainAllowlist, agentIdSet, agentId, expiresAtSet, expiresAt, mode,
-                    disabled);
+                    rateLimits, disabled);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.KeyMode;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import java.time.Duration;
@@ -150,10 +151,10 @@ abstract class WidgetKeyStoreContract {
         assertThat(join(store().versionOf(id))).as("a use is no change").hasValue(2);
         StoredWidgetKey v2 = read(id);
         WidgetKeyChanges lifecycle = WidgetKeyChanges.builder().disabled(false).expiresAt(T0.plusSeconds(60))
-                .mode(KeyMode.REPORT).build();
+                .mode(KeyMode.REPORT).rateLimits(new RateLimits(null, 10)).build();
         assertThat(join(store().replace(v2, v2.key().apply(lifecycle, T0.plusSeconds(3)), T0.plusSeconds(3), null)))
                 .isTrue();
-        assertThat(join(store().versionOf(id))).as("expiry and mode are changes").hasValue(3);
+        assertThat(join(store().versionOf(id))).as("expiry, mode and rate limits are changes").hasValue(3);
         StoredWidgetKey v3 = read(id);
         Inserted minted = mint(v3.key().accountId(), T0.plusSeconds(4));
         assertThat(join(store().rotate(v3, v3.key().rotatedTo(minted.key().id(), T0.plusSeconds(4), Duration.ZERO),
@@ -191,7 +192,8 @@ abstract class WidgetKeyStoreContract {
         Inserted inserted = insertNew(freshAccount(), T0);
         StoredWidgetKey current = read(inserted.key().id());
         WidgetKey renamed = current.key().apply(WidgetKeyChanges.builder().name("renamed").agentId("agent_1")
-                .disabled(true).expiresAt(T0.plusSeconds(60)).mode(KeyMode.REPORT).build(), T0.plusSeconds(5));
+                .disabled(true).expiresAt(T0.plusSeconds(60)).mode(KeyMode.REPORT)
+                .rateLimits(new RateLimits(120, 1_000_000)).build(), T0.plusSeconds(5));
 
         assertThat(join(store().replace(current, renamed, T0.plusSeconds(5), null))).isTrue();
 

@@ -1,6 +1,7 @@
 package dev.widgetedge.core.widget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,26 @@ class WidgetKeyTest {
         assertThat(KEY.mode()).isEqualTo(KeyMode.ENFORCE);
         assertThat(KEY.apply(WidgetKeyChanges.builder().mode(KeyMode.REPORT).build(), LATER).mode())
                 .isEqualTo(KeyMode.REPORT);
+    }
+
+    @Test
+    void rateLimits_areTheGatewayDefaultsByDefault_andChangeAsAWhole() {
+        assertThat(KEY.rateLimits()).isEqualTo(RateLimits.DEFAULTS);
+        WidgetKey limited = KEY.apply(WidgetKeyChanges.builder().rateLimits(new RateLimits(10, null)).build(), LATER);
+        assertThat(limited.rateLimits()).isEqualTo(new RateLimits(10, null));
+        assertThat(limited.updatedAt()).isEqualTo(LATER);
+        assertThat(limited.apply(WidgetKeyChanges.builder().rateLimits(new RateLimits(10, null)).build(),
+                LATER.plusSeconds(1))).as("the same limits again are no change").isSameAs(limited);
+        assertThat(limited.apply(WidgetKeyChanges.builder().name("renamed").build(), LATER).rateLimits())
+                .as("a change that does not name them keeps them").isEqualTo(new RateLimits(10, null));
+    }
+
+    @Test
+    void rateLimits_outOfRange_areRefusedNamingTheLimit() {
+        assertThatThrownBy(() -> new RateLimits(0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("per_client_per_minute");
+        assertThatThrownBy(() -> new RateLimits(null, 1_000_001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("per_key_per_minute");
     }
 
     @Test

@@ -97,7 +97,8 @@ public final class CachedKey {
     static CachedKey of(UUID id, StoredWidgetKey stored, long loadedAtNanos, int epoch) {
         WidgetKey key = stored.key();
         String agent = key.agentId() == null ? null : IDS.intern(key.agentId());
-        Decision.Allowed allowed = new Decision.Allowed(id, IDS.intern(key.accountId()), agent, false);
+        Decision.Allowed allowed = new Decision.Allowed(id, IDS.intern(key.accountId()), agent, false,
+                key.rateLimits());
         return new CachedKey(id, stored.version(), KeyTerms.of(key, allowed), allowed, compile(key), loadedAtNanos,
                 epoch);
     }

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.RateCountStore;
-import dev.widgetedge.core.widget.RateLimits;
+import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.gateway.RateLimitSettings;
 import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
@@ -91,15 +91,17 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
     }
 
     /**
-     * Admits an allowed request for {@code keyId} from {@code client} under the key's limits (its
+     * Admits a request {@code allowed} for its key from {@code client} under the key's limits (its
      * own, else the gateway's defaults): the per-client limit first, then the per-key limit. A
-     * request counts against both or neither.
+     * request counts against both or neither. A limit changed on the key applies from the first
+     * request that carries the new decision, to the counts the old limit left.
      *
      * @return {@code null} when admitted, else what refused it
      */
-    public Refusal admit(UUID keyId, RateLimits limits, ClientAddress client) {
-        int perClient = limits.perClient(clientDefault);
-        int perKey = limits.perKey(keyDefault);
+    public Refusal admit(Decision.Allowed allowed, ClientAddress client) {
+        UUID keyId = allowed.keyId();
+        int perClient = orDefault(allowed.perClientPerMinute(), clientDefault);
+        int perKey = orDefault(allowed.perKeyPerMinute(), keyDefault);
         if (perClient == 0 && perKey == 0) {
             return null;
         }
@@ -122,6 +124,10 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static int orDefault(int own, int gatewayDefault) {
+        return own == Decision.Allowed.GATEWAY_DEFAULT ? gatewayDefault : own;
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.widgetedge.gateway.pipeline;
 
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
-import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.client.ClientAddressResolver;
 import dev.widgetedge.gateway.client.ProxyProtocolHandler;
@@ -402,7 +401,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         exchange.allow(allowed);
         if (exchange.route() != GatewayRoute.PREFLIGHT) {
             // A preflight is not counted: the request it clears the way for is.
-            Refusal overLimit = parts.limits().admit(allowed.keyId(), RateLimits.DEFAULTS, exchange.client());
+            Refusal overLimit = parts.limits().admit(allowed, exchange.client());
             if (overLimit != null) {
                 answer(rateLimited(overLimit, ResponseDecorator.mayReadTheAnswer(exchange)));
                 return;

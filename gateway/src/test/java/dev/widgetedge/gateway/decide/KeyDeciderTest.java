@@ -10,6 +10,7 @@ import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.DenialReason;
 import dev.widgetedge.core.widget.KeyMode;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
@@ -134,6 +135,26 @@ class KeyDeciderTest {
         ticker.advance(Duration.ofSeconds(2));
 
         assertThat(reason(decide(key, ORIGIN))).isEqualTo(DenialReason.KEY_DISABLED);
+    }
+
+    @Test
+    void allowedDecisions_carryTheKeysOwnRateLimits_reportedOnesToo_andAChangeReplacesThem() {
+        String key = createKey(KeySettings.of("n", null, List.of(ORIGIN)).withMode(KeyMode.REPORT)
+                .withRateLimits(new RateLimits(120, null)));
+
+        Decision.Allowed allowed = (Decision.Allowed) decide(key, ORIGIN);
+        Decision.Allowed reported = (Decision.Allowed) decide(key, "https://evil.example");
+
+        assertThat(allowed.perClientPerMinute()).isEqualTo(120);
+        assertThat(allowed.perKeyPerMinute()).isEqualTo(Decision.Allowed.GATEWAY_DEFAULT);
+        assertThat(reported.reported()).isTrue();
+        assertThat(reported.perClientPerMinute()).isEqualTo(120);
+        assertThat(decide(key, ORIGIN)).as("one decision per cached key, no allocation").isSameAs(allowed);
+
+        change(key, WidgetKeyChanges.builder().rateLimits(new RateLimits(null, 5000)).build());
+        Decision.Allowed changed = (Decision.Allowed) decide(key, ORIGIN);
+        assertThat(changed.perClientPerMinute()).isEqualTo(Decision.Allowed.GATEWAY_DEFAULT);
+        assertThat(changed.perKeyPerMinute()).isEqualTo(5000);
     }
 
     @Test

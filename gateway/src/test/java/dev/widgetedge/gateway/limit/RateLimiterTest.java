@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.widgetedge.core.store.RateCountStore;
+import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.gateway.RateLimitSettings;
 import dev.widgetedge.gateway.client.ClientAddress;
@@ -49,6 +50,11 @@ class RateLimiterTest {
                 Duration.ofSeconds(2), wall::get, nanos::get, metrics);
     }
 
+    /** An allowed decision for {@code keyId} under {@code limits}. */
+    private static Decision.Allowed allowed(UUID keyId, RateLimits limits) {
+        return new Decision.Allowed(keyId, "acct_123", null, false, limits);
+    }
+
     private RateLimiter limiter(RateLimitSettings settings, CountSharing sync) {
         return RateLimiter.forTest(settings, sync, wall::get, metrics);
     }
@@ -58,16 +64,16 @@ class RateLimiterTest {
         RateLimiter limiter = limiter(settings(3, 0, 0), null);
         ClientAddress a = client("192.0.2.1");
         for (int i = 0; i < 3; i++) {
-            assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, a));
+            assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a));
         }
-        Refusal refusal = limiter.admit(KEY, RateLimits.DEFAULTS, a);
+        Refusal refusal = limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a);
         assertNotNull(refusal);
         assertEquals(LimitKind.CLIENT, refusal.kind());
         assertEquals(3, refusal.limit());
         assertEquals(60, refusal.windowSeconds());
         assertEquals(List.of(LimitKind.CLIENT), metrics.rateLimited());
-        assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("192.0.2.2")), "another client has its own count");
-        assertNull(limiter.admit(UUID.randomUUID(), RateLimits.DEFAULTS, a), "another key has its own count");
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("192.0.2.2")), "another client has its own count");
+        assertNull(limiter.admit(allowed(UUID.randomUUID(), RateLimits.DEFAULTS), a), "another key has its own count");
     }
 
     @Test
@@ -75,10 +81,10 @@ class RateLimiterTest {
         RateLimiter limiter = limiter(settings(100, 0, 0), null);
         ClientAddress a = client("192.0.2.1");
         RateLimits own = new RateLimits(1, 2);
-        assertNull(limiter.admit(KEY, own, a));
-        assertEquals(LimitKind.CLIENT, limiter.admit(KEY, own, a).kind());
-        assertNull(limiter.admit(KEY, own, client("192.0.2.2")));
-        Refusal byKey = limiter.admit(KEY, own, client("192.0.2.3"));
+        assertNull(limiter.admit(allowed(KEY, own), a));
+        assertEquals(LimitKind.CLIENT, limiter.admit(allowed(KEY, own), a).kind());
+        assertNull(limiter.admit(allowed(KEY, own), client("192.0.2.2")));
+        Refusal byKey = limiter.admit(allowed(KEY, own), client("192.0.2.3"));
         assertEquals(LimitKind.KEY, byKey.kind());
         assertEquals(2, byKey.limit());
     }
@@ -87,9 +93,9 @@ class RateLimiterTest {
     void requestRefusedByTheKeyLimit_doesNotCountAgainstItsClient() {
         RateLimiter limiter = limiter(settings(2, 1, 0), null);
         ClientAddress a = client("192.0.2.1");
-        assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, a));
-        assertEquals(LimitKind.KEY, limiter.admit(KEY, RateLimits.DEFAULTS, a).kind());
-        assertEquals(LimitKind.KEY, limiter.admit(KEY, RateLimits.DEFAULTS, a).kind(),
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a));
+        assertEquals(LimitKind.KEY, limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a).kind());
+        assertEquals(LimitKind.KEY, limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a).kind(),
                 "still the key's limit: the refused request was not counted for the client");
     }
 
@@ -97,7 +103,7 @@ class RateLimiterTest {
     void zero_isUnlimited() {
         RateLimiter limiter = limiter(settings(0, 0, 0), null);
         for (int i = 0; i < 10_000; i++) {
-            assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("192.0.2.1")));
+            assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("192.0.2.1")));
         }
         assertEquals(0, limiter.subjects(), "nothing is counted for limits that are off");
     }
@@ -105,10 +111,10 @@ class RateLimiterTest {
     @Test
     void ipv6Clients_countByTheirSlash64() {
         RateLimiter limiter = limiter(settings(2, 0, 0), null);
-        assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("2001:db8:1:2::1")));
-        assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("2001:db8:1:2::2")));
-        assertNotNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("2001:db8:1:2:ffff::3")));
-        assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, client("2001:db8:1:3::1")));
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("2001:db8:1:2::1")));
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("2001:db8:1:2::2")));
+        assertNotNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("2001:db8:1:2:ffff::3")));
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("2001:db8:1:3::1")));
     }
 
     @Test
@@ -145,14 +151,14 @@ class RateLimiterTest {
         // Near its limit a subject is queued for the next round.
         store.add("k:" + KEY, bucket, 5);
         for (int i = 0; i < 5; i++) {
-            assertNull(limiter.admit(KEY, RateLimits.DEFAULTS, a));
+            assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a));
         }
         store.clock(wall.get() + 40);
         sync.round();
         RateCountStore.Request request = store.requests().get(0);
         assertEquals(List.of("k:" + KEY), request.subjects().stream().map(RateCountStore.Push::subject).toList());
         assertEquals(10, store.count("k:" + KEY, bucket));
-        assertNotNull(limiter.admit(KEY, RateLimits.DEFAULTS, a), "the other gateway's five count here now");
+        assertNotNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a), "the other gateway's five count here now");
         assertEquals(40, sync.storeMillis() - wall.get(), "the store's clock is 40 ms ahead");
     }
 
@@ -173,7 +179,7 @@ class RateLimiterTest {
         nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500));
         assertTrue(limiter.degraded());
         int admitted = 0;
-        while (limiter.admit(KEY, RateLimits.DEFAULTS, a) == null) {
+        while (limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a) == null) {
             admitted++;
         }
         assertEquals(50, admitted, "half of the limit: its share with two gateways, never unlimited, never zero");

@@ -5,6 +5,7 @@ import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.widget.Decision;
 import dev.widgetedge.core.widget.KeySettings;
+import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.GatewaySettings;
@@ -64,14 +65,28 @@ final class DeciderFixture {
         return key;
     }
 
+    /** A new enabled key with its own rate {@code limits}, allowing {@code allowlist}. */
+    String createKeyWithLimits(RateLimits limits, String... allowlist) {
+        String key = WidgetKeyFormat.mint();
+        WidgetKey widgetKey = WidgetKey.created(KeyDigest.keyId(key), ACCOUNT, WidgetKeyFormat.last8(key),
+                KeySettings.of("test key", AGENT, List.of(allowlist)).withRateLimits(limits), NOW, null);
+        store.insert(widgetKey, KeyDigest.sha256Hex(key), NOW, null).toCompletableFuture().join();
+        return key;
+    }
+
+    /** Changes {@code key} as a PATCH would (its invalidation reaches the decider at once). */
+    void change(String key, WidgetKeyChanges changes) {
+        StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
+        store.replace(current, current.key().apply(changes, NOW), NOW, null).toCompletableFuture().join();
+    }
+
     /** A well-formed key the store does not have. */
     String unknownKey() {
         return WidgetKeyFormat.mint();
     }
 
     void disable(String key) {
-        StoredWidgetKey current = store.findById(KeyDigest.keyId(key)).toCompletableFuture().join().orElseThrow();
-        store.replace(current, current.key().apply(WidgetKeyChanges.DISABLE, NOW), NOW, null).toCompletableFuture().join();
+        change(key, WidgetKeyChanges.DISABLE);
     }
 
     /** Loads {@code key} into the cache, so that the next decision for it needs no store read. */

@@ -5,6 +5,8 @@ import static dev.widgetedge.gateway.pipeline.Http.EVIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.widget.RateLimits;
+import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.RateLimitSettings;
 import dev.widgetedge.gateway.limit.RateLimiter;
 import dev.widgetedge.gateway.metrics.LimitKind;
@@ -97,6 +99,32 @@ class RateLimitPipelineTest {
         assertThat(metrics.requests).containsExactly(RequestOutcome.ALLOWED, RequestOutcome.ALLOWED,
                 RequestOutcome.RATE_LIMITED);
         assertThat(metrics.rateLimited).containsExactly(LimitKind.CLIENT);
+    }
+
+    @Test
+    void aKeysOwnLimits_replaceTheGatewayDefaults_andAChangeAppliesToTheNextRequest() {
+        String key = fixture.createKeyWithLimits(new RateLimits(3, 4), ACME);
+        for (int i = 0; i < 4; i++) {
+            send(request("GET", "/v1/widget/bootstrap?key=" + key, ACME));
+        }
+        List<RawResponse> own = responses();
+        assertThat(own).extracting(RawResponse::status).containsExactly(200, 200, 200, 429);
+        assertThat(own.get(3).header("ratelimit-policy")).isEqualTo("\"client\";q=3;w=60");
+
+        fixture.change(key, WidgetKeyChanges.builder().rateLimits(new RateLimits(10, 4)).build());
+        send(request("GET", "/v1/widget/bootstrap?key=" + key, ACME));
+        send(request("GET", "/v1/widget/bootstrap?key=" + key, ACME));
+        List<RawResponse> raised = responses();
+        assertThat(raised).extracting(RawResponse::status).as("the counts so far stay: 3 of the key's 4")
+                .containsExactly(200, 429);
+        assertThat(raised.get(1).header("ratelimit-policy")).isEqualTo("\"key\";q=4;w=60");
+
+        fixture.change(key, WidgetKeyChanges.builder().rateLimits(RateLimits.DEFAULTS).build());
+        send(request("GET", "/v1/widget/bootstrap?key=" + key, ACME));
+        RawResponse defaults = responses().get(0);
+        assertThat(defaults.status()).as("back to the default of 2 per client, which 4 counted exceed").isEqualTo(429);
+        assertThat(defaults.header("ratelimit-policy")).isEqualTo("\"client\";q=2;w=60");
+        assertThat(metrics.rateLimited).containsExactly(LimitKind.CLIENT, LimitKind.KEY, LimitKind.CLIENT);
     }
 
     @Test
