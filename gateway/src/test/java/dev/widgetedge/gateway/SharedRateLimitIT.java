@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.gateway.client.TrustedProxies;
 import dev.widgetedge.testing.RedisServerExtension;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -141,6 +147,36 @@ class SharedRateLimitIT {
             await().atMost(PROPAGATION).untilAsserted(() ->
                     assertThat(fixture.bootstrap(g, key.plaintext(), ORIGIN).status())
                             .as("back to the gateways' default, unlimited").isEqualTo(200));
+        }
+    }
+
+    @Test
+    void aRequestOnlyTheCapRefuses_waitsForTheNextRound_ratherThanGettingA429() {
+        // A per-key limit of 10 on two gateways: each may hold 1 request no round has reported back.
+        fixture = GatewayFixture.start(REDIS.server(), compressed().keyRateLimit(10).clientRateLimit(0).build(), 2);
+        GatewayFixture.Key key = keyCachedOnEveryGateway();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fixture.gateway(0).rateLimits().gateways() == 2 && fixture.gateway(1).rateLimits().gateways() == 2);
+        // Every round's script now waits for the pause to end: the first request stays unreported.
+        pauseWrites(Duration.ofMillis(500));
+
+        GatewayFixture.Response first = fixture.bootstrap(0, key.plaintext(), ORIGIN);
+        GatewayFixture.Response second = fixture.bootstrap(0, key.plaintext(), ORIGIN);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).as("2 of 10: the window has room, only the cap stood in the way until a round")
+                .isEqualTo(200);
+        assertThat(fixture.counter(0, "widget.gateway.rate.limited")).isZero();
+    }
+
+    /** {@code CLIENT PAUSE <duration> WRITE} on the fixture's Redis: reads go on, writes and scripts wait. */
+    private static void pauseWrites(Duration duration) {
+        RedisClient client = RedisClient.create(REDIS.server().uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(duration.toMillis()).add("WRITE"));
+        } finally {
+            client.shutdown();
         }
     }
 

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ final class CountSharing implements AutoCloseable {
     private final String gatewayId = UUID.randomUUID().toString();
     private final Queue<SlidingWindow> due = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    /** Completed when the round that starts next has ended, whatever its result; replaced as each round starts. */
+    private final AtomicReference<CompletableFuture<Void>> nextRound = new AtomicReference<>(new CompletableFuture<>());
     private volatile long offsetMillis;
     private volatile boolean urgent;
     private volatile boolean closed;
@@ -89,6 +93,19 @@ final class CountSharing implements AutoCloseable {
         return wallMillis.getAsLong() + offsetMillis;
     }
 
+    /**
+     * A stage completed once a round that starts after this call has ended (reported back or
+     * failed), on the sync thread; completed already once the sharing is closed. Callers that wait
+     * for it also {@link #wake} the sync, or the round starts at the next tick.
+     */
+    CompletableFuture<Void> nextRound() {
+        CompletableFuture<Void> next = nextRound.get();
+        if (closed) {
+            next.complete(null);
+        }
+        return next;
+    }
+
     /** Queues a window for the next round (it queues itself once until that round takes it). */
     void enqueue(SlidingWindow window) {
         due.add(window);
@@ -122,6 +139,15 @@ final class CountSharing implements AutoCloseable {
     }
 
     private void round(boolean leaving) {
+        CompletableFuture<Void> ending = nextRound.getAndSet(new CompletableFuture<>());
+        try {
+            exchange(leaving);
+        } finally {
+            ending.complete(null);
+        }
+    }
+
+    private void exchange(boolean leaving) {
         long localMillis = wallMillis.getAsLong();
         long storeNow = localMillis + offsetMillis;
         long bucket = Math.floorDiv(storeNow, bucketMillis);
@@ -197,5 +223,6 @@ final class CountSharing implements AutoCloseable {
             return;
         }
         round(true);
+        nextRound.get().complete(null);
     }
 }

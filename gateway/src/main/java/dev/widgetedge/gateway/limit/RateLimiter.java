@@ -12,6 +12,7 @@ import dev.widgetedge.gateway.metrics.LimitKind;
 import dev.widgetedge.gateway.metrics.RateLimitState;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -96,9 +97,18 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
      * request counts against both or neither. A limit changed on the key applies from the first
      * request that carries the new decision, to the counts the old limit left.
      *
-     * @return {@code null} when admitted, else what refused it
+     * @return {@code null} when admitted, else what refused it (counted in the metrics)
      */
     public Refusal admit(Decision.Allowed allowed, ClientAddress client) {
+        return admit(allowed, client, false);
+    }
+
+    /**
+     * {@link #admit(Decision.Allowed, ClientAddress)}, where a caller that will wait for the
+     * {@linkplain #nextRound next round} and ask again ({@code mayWait}) gets a refusal that is
+     * only the cap's ({@link Refusal#capped()}) uncounted: it is not an answer yet.
+     */
+    public Refusal admit(Decision.Allowed allowed, ClientAddress client, boolean mayWait) {
         UUID keyId = allowed.keyId();
         int perClient = orDefault(allowed.perClientPerMinute(), clientDefault);
         int perKey = orDefault(allowed.perKeyPerMinute(), keyDefault);
@@ -110,20 +120,43 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         SlidingWindow byClient = null;
         if (perClient > 0) {
             byClient = window(Subject.client(keyId, client));
-            if (!acquire(byClient, perClient, bucket)) {
-                return refused(LimitKind.CLIENT, byClient, perClient, now);
+            SlidingWindow.Admission admission = acquire(byClient, perClient, bucket);
+            if (!admission.admitted()) {
+                return refused(LimitKind.CLIENT, byClient, perClient, now, admission.capped(), mayWait);
             }
         }
         if (perKey > 0) {
             SlidingWindow byKey = window(Subject.key(keyId));
-            if (!acquire(byKey, perKey, bucket)) {
+            SlidingWindow.Admission admission = acquire(byKey, perKey, bucket);
+            if (!admission.admitted()) {
                 if (byClient != null) {
                     byClient.release(bucket);
                 }
-                return refused(LimitKind.KEY, byKey, perKey, now);
+                return refused(LimitKind.KEY, byKey, perKey, now, admission.capped(), mayWait);
             }
         }
         return null;
+    }
+
+    /**
+     * A stage completed once a sharing round that starts now has ended (reported back or failed),
+     * on the sync thread, and a round asked to start at once; complete already without sharing.
+     */
+    public CompletableFuture<Void> nextRound() {
+        if (sync == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> next = sync.nextRound();
+        sync.wake();
+        return next;
+    }
+
+    /**
+     * How long in all a request refused only by the cap may wait for rounds before it is refused
+     * for good: one sync interval, by when the next regular round would have reported anyway.
+     */
+    public Duration capWait() {
+        return settings.syncInterval();
     }
 
     private static int orDefault(int own, int gatewayDefault) {
@@ -149,7 +182,7 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         if (!misses.full(limit, Math.floorDiv(now, bucketMillis), sharing)) {
             return null;
         }
-        return refused(LimitKind.MISS, misses, limit, now);
+        return refused(LimitKind.MISS, misses, limit, now, false, false);
     }
 
     /** Counts one request of {@code client} whose key was missing, invalid or unknown. */
@@ -178,7 +211,7 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         return sharing != null && sharing.degraded();
     }
 
-    private boolean acquire(SlidingWindow window, int limit, long bucket) {
+    private SlidingWindow.Admission acquire(SlidingWindow window, int limit, long bucket) {
         SlidingWindow.Admission admission = window.tryAcquire(limit, bucket, sharing);
         if (admission.enqueue()) {
             sync.enqueue(window);
@@ -186,13 +219,16 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         if (admission.wake()) {
             sync.wake();
         }
-        return admission.admitted();
+        return admission;
     }
 
-    private Refusal refused(LimitKind kind, SlidingWindow window, int limit, long now) {
-        metrics.rateLimited(kind);
+    private Refusal refused(LimitKind kind, SlidingWindow window, int limit, long now, boolean capped,
+            boolean mayWait) {
+        if (!(capped && mayWait)) {
+            metrics.rateLimited(kind);
+        }
         long retryMillis = window.retryAfterMillis(limit, now, bucketMillis);
-        return new Refusal(kind, limit, windowSeconds, Math.max(1, (retryMillis + 999) / 1000));
+        return new Refusal(kind, limit, windowSeconds, Math.max(1, (retryMillis + 999) / 1000), capped);
     }
 
     private SlidingWindow window(Subject subject) {

@@ -9,6 +9,9 @@ import dev.widgetedge.gateway.metrics.LimitKind;
  * @param limit             that limit, in requests per window
  * @param windowSeconds     the window's length
  * @param retryAfterSeconds when a request would fit again, at the soonest (at least 1)
+ * @param capped            refused only because this gateway's requests that no sharing round has
+ *                          reported back yet reached its cap, not because the window is full: the
+ *                          next round may admit the request ({@link RateLimiter#nextRound})
  */
-public record Refusal(LimitKind kind, int limit, long windowSeconds, long retryAfterSeconds) {
+public record Refusal(LimitKind kind, int limit, long windowSeconds, long retryAfterSeconds, boolean capped) {
 }

@@ -62,6 +62,11 @@ final class SlidingWindow {
             return wake;
         }
 
+        /** Refused only for the cap: once a round has reported this gateway's counts back, it may fit. */
+        boolean capped() {
+            return !admitted && wake;
+        }
+
         static Admission of(boolean admitted, boolean enqueue, boolean wake) {
             if (admitted) {
                 return enqueue ? (wake ? ADMITTED_URGENT : ADMITTED_QUEUE) : (wake ? ADMITTED_WAKE : ADMITTED);

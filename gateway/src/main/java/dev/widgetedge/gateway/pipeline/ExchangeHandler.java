@@ -73,7 +73,9 @@ import org.slf4j.LoggerFactory;
  *       preflight needs no decision.</li>
  *   <li><b>Rate limits.</b> An allowed bootstrap or proxied request counts against its key's
  *       per-client and per-key limits ({@link RateLimiter#admit}); over one, {@code 429}
- *       ({@link RateLimitResponses}) with the allowed origin's CORS headers.</li>
+ *       ({@link RateLimitResponses}) with the allowed origin's CORS headers. One refused only by
+ *       the cap of what other gateways cannot know yet waits for the next sharing round instead,
+ *       unread like a decision that waits for the store, and is asked again.</li>
  *   <li><b>Answer.</b> Allowed: the bootstrap ({@link BootstrapResponder}), the preflight
  *       ({@link PreflightResponder}), or the proxy ({@link ProxyExchange}, which asks for the body
  *       part by part and writes the upstream's response through a {@link ProxyClient}); 404 when no
@@ -136,6 +138,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private ResponseTimer responseTimer;
     /** The connection's peer, once known: the TCP peer, or the PROXY protocol header's source. */
     private ClientAddress peer;
+    /** The current request waits, or waited, for sharing rounds because only the cap refused it; since when. */
+    private boolean capWaiting;
+    private long capWaitStartedNanos;
 
     ExchangeHandler(GatewayParts parts) {
         this.parts = parts;
@@ -251,6 +256,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         requestEnded = false;
         requestBroken = false;
         drainedBytes = 0;
+        capWaiting = false;
         if (head.decoderResult().isFailure()) {
             refuse(HttpResponses.malformed(ctx.alloc(), head.decoderResult()), started);
             return;
@@ -401,8 +407,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         exchange.allow(allowed);
         if (exchange.route() != GatewayRoute.PREFLIGHT) {
             // A preflight is not counted: the request it clears the way for is.
-            Refusal overLimit = parts.limits().admit(allowed, exchange.client());
+            boolean mayWait = !capWaiting
+                    || System.nanoTime() - capWaitStartedNanos < parts.limits().capWait().toNanos();
+            Refusal overLimit = parts.limits().admit(allowed, exchange.client(), mayWait);
             if (overLimit != null) {
+                if (overLimit.capped() && mayWait) {
+                    awaitRound(head, allowed);
+                    return;
+                }
                 answer(rateLimited(overLimit, ResponseDecorator.mayReadTheAnswer(exchange)));
                 return;
             }
@@ -412,6 +424,20 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             case PREFLIGHT -> answer(parts.preflight().respond(exchange, head, ctx.alloc()));
             default -> proxy(head);
         }
+    }
+
+    /**
+     * Refused only by the cap (the window has room, but this gateway's requests that no round has
+     * reported back yet are as many as it may hold): waits for the next sharing round, a store round
+     * trip, as a store read is waited for, and asks again; for a while at most ({@code capWait}),
+     * then the refusal stands.
+     */
+    private void awaitRound(HttpRequest head, Decision.Allowed allowed) {
+        if (!capWaiting) {
+            capWaiting = true;
+            capWaitStartedNanos = System.nanoTime();
+        }
+        await(parts.limits().nextRound().<Decision>thenApply(round -> allowed), head);
     }
 
     // --- answers ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,49 @@ class RateLimiterTest {
         assertEquals(10, store.count("k:" + KEY, bucket));
         assertNotNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a), "the other gateway's five count here now");
         assertEquals(40, sync.storeMillis() - wall.get(), "the store's clock is 40 ms ahead");
+    }
+
+    @Test
+    void aRefusalOnlyTheCapMakes_isUncountedForAWaitingCaller_andTheNextRoundAdmitsTheRequest() {
+        // A per-key limit of 10 with two gateways live: a cap of 1 unreported request.
+        RateLimitSettings settings = settings(0, 10, 0);
+        CountSharing sync = sharing(settings);
+        RateLimiter limiter = limiter(settings, sync);
+        ClientAddress a = client("192.0.2.1");
+        store.clock(wall.get());
+        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of(), false));
+        sync.round();
+        assertEquals(2, limiter.gateways());
+
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true));
+        Refusal capped = limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true);
+        assertNotNull(capped);
+        assertTrue(capped.capped(), "the window has room: only the cap refused");
+        assertEquals(List.of(), metrics.rateLimited(), "not an answer yet: the caller waits");
+        CompletableFuture<Void> round = limiter.nextRound();
+        assertFalse(round.isDone());
+
+        sync.round();
+
+        assertTrue(round.isDone(), "the round that reports the first request back ends the wait");
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true));
+        Refusal again = limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, false);
+        assertTrue(again.capped());
+        assertEquals(List.of(LimitKind.KEY), metrics.rateLimited(), "a caller that does not wait is answered 429");
+    }
+
+    @Test
+    void aFullWindow_isNeverTheCapsRefusal() {
+        RateLimiter limiter = limiter(settings(0, 2, 0), null);
+        ClientAddress a = client("192.0.2.1");
+        limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true);
+        limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true);
+
+        Refusal full = limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true);
+
+        assertFalse(full.capped());
+        assertEquals(List.of(LimitKind.KEY), metrics.rateLimited());
+        assertTrue(limiter.nextRound().isDone(), "alone by construction, there is no round to wait for");
     }
 
     @Test
