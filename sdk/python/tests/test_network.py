@@ -19,7 +19,9 @@ KEY_ID = "0b6f2c1e-8e7c-4a53-9d7e-3f1b2a4c5d6e"
 CREATED = json.dumps({"id": KEY_ID, "account_id": "a", "name": "n", "agent_id": None, "domain_allowlist": [],
                       "key_last8": "nJ24A67T", "created_at": "2026-11-24T05:51:00.123Z",
                       "updated_at": "2026-11-24T05:51:00.123Z", "disabled_at": None, "last_used_at": None,
-                      "expires_at": None, "mode": "enforce", "rotated_from": None, "replaced_by": None,
+                      "expires_at": None, "mode": "enforce",
+                      "rate_limits": {"per_client_per_minute": None, "per_key_per_minute": None},
+                      "rotated_from": None, "replaced_by": None,
                       "key": "pk_live_ZlV9vZQvUdhbjGIBE6rR0S90Vbn3nJ24A67T", "a_field_from_a_newer_server": 1})
 
 

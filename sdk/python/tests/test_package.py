@@ -65,12 +65,13 @@ class SourceTest(unittest.TestCase):
                          "(base_url: 'str', token: 'str', account_id: 'Optional[str]' = None, "
                          "timeout: 'float' = 10.0, max_retries: 'int' = 2) -> 'None'")
         self.assertEqual(list(inspect.signature(WidgetKeys.create).parameters),
-                         ["self", "name", "domain_allowlist", "agent_id", "expires_at", "mode"])
+                         ["self", "name", "domain_allowlist", "agent_id", "expires_at", "mode", "rate_limits"])
         update = inspect.signature(WidgetKeys.update).parameters
         self.assertEqual(list(update), ["self", "id", "name", "domain_allowlist", "agent_id", "disabled", "expires_at",
-                                        "mode"])
+                                        "mode", "rate_limits"])
         self.assertTrue(all(update[name].kind is inspect.Parameter.KEYWORD_ONLY
-                            for name in ("name", "domain_allowlist", "agent_id", "disabled", "expires_at", "mode")))
+                            for name in ("name", "domain_allowlist", "agent_id", "disabled", "expires_at", "mode",
+                                         "rate_limits")))
         self.assertEqual(list(inspect.signature(WidgetKeys.delete).parameters), ["self", "id"])
         self.assertEqual(list(inspect.signature(WidgetKeys.rotate).parameters), ["self", "id", "grace_seconds"])
         self.assertEqual(list(inspect.signature(WidgetKeys.origins).parameters), ["self", "id", "hours"])
