@@ -10,6 +10,8 @@ public enum ReportOutcome {
     REPORTED("reported", UsageClass.ALLOWED),
     ORIGIN_NOT_ALLOWED("origin_not_allowed", UsageClass.DENIED),
     ORIGIN_MISSING("origin_missing", UsageClass.DENIED),
+    /** Allowed by the key and origin, then refused {@code 429} by a rate limit. */
+    RATE_LIMITED("rate_limited", UsageClass.RATE_LIMITED),
     KEY_DISABLED("key_disabled", UsageClass.DENIED),
     KEY_EXPIRED("key_expired", UsageClass.DENIED);
 

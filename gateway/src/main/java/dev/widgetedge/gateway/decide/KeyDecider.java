@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.report.ReportOutcome;
 import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
 import dev.widgetedge.core.store.StoredWidgetKey;
@@ -287,6 +288,16 @@ public final class KeyDecider implements InvalidationListener {
                     ? decideWith(stale, origin, decidedAt, null)
                     : Decision.Denied.of(DenialReason.STORE_UNAVAILABLE);
         });
+    }
+
+    /**
+     * A request {@code allowed} decided, with this {@code Origin} header, that a rate limit then
+     * refused: the origin report counts it as {@code rate_limited} rather than served. Called on
+     * the refusing thread, off the hot path (refusals only).
+     */
+    public void rateLimited(Decision.Allowed allowed, CharSequence origin) {
+        traffic.rateLimited(allowed.keyId(), origin, allowed.reported() ? ReportOutcome.REPORTED : ReportOutcome.ALLOWED,
+                ticker.wallMillis());
     }
 
     private Decision decideWith(CachedKey cached, CharSequence origin, long now, RecentKeys.Entry entry) {

@@ -17,6 +17,9 @@ interface Decisions {
     /** The decision, reading the store when it must; already complete when no read is needed. */
     CompletionStage<Decision> decide(String key, CharSequence origin);
 
+    /** A rate limit refused a request that {@code allowed} let through, with this {@code Origin}. */
+    void rateLimited(Decision.Allowed allowed, CharSequence origin);
+
     static Decisions of(KeyDecider decider) {
         return new Decisions() {
             @Override
@@ -27,6 +30,11 @@ interface Decisions {
             @Override
             public CompletionStage<Decision> decide(String key, CharSequence origin) {
                 return decider.decide(key, origin);
+            }
+
+            @Override
+            public void rateLimited(Decision.Allowed allowed, CharSequence origin) {
+                decider.rateLimited(allowed, origin);
             }
         };
     }

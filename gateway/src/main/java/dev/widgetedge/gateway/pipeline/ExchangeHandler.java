@@ -415,6 +415,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     awaitRound(head, allowed);
                     return;
                 }
+                parts.decisions().rateLimited(allowed, exchange.origin());
                 answer(rateLimited(overLimit, ResponseDecorator.mayReadTheAnswer(exchange)));
                 return;
             }

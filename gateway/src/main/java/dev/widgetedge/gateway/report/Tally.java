@@ -87,6 +87,22 @@ public final class Tally {
         counterOf(me, nowMillis).add(nowMillis);
     }
 
+    /**
+     * Takes back one request counted in this chain (on the calling thread's own counter, which may
+     * go below zero: the chain's sum is what is flushed, and a sum that is not positive is not).
+     */
+    void uncount(long nowMillis) {
+        Thread me = Thread.currentThread();
+        for (Tally counter = this; counter != null; counter = counter.next) {
+            if (counter.owner == me) {
+                REQUESTS.setOpaque(counter, counter.requests - 1);
+                return;
+            }
+        }
+        Tally counter = counterOf(me, nowMillis);
+        REQUESTS.setOpaque(counter, counter.requests - 1);
+    }
+
     private void add(long nowMillis) {
         REQUESTS.setOpaque(this, requests + 1);
         if (nowMillis > lastSeen) {

@@ -140,6 +140,27 @@ public final class TrafficRecorder implements AutoCloseable {
     }
 
     /**
+     * Moves one request of {@code keyId} with this {@code Origin} header, already counted as
+     * {@code counted} (its decision allowed it), to {@code rate_limited}: a rate limit refused it
+     * after all. A request whose count went into the window before this one (a flush between the
+     * decision and the refusal, a moment's race) stays counted there as well.
+     */
+    public void rateLimited(UUID keyId, CharSequence header, ReportOutcome counted, long nowMillis) {
+        KeyTraffic key = keyTraffic(keyId);
+        if (key == null) {
+            return;
+        }
+        String label = header == null || header.length() == 0 ? null : header.toString();
+        Tally allowed = label == null ? null : key.find(label, counted);
+        if (allowed == null) {
+            label = label(header, Origin.parseHeaderOrNull(header));
+            allowed = key.findOrAdd(label, counted, nowMillis);
+        }
+        allowed.uncount(nowMillis);
+        key.findOrAdd(allowed.label, ReportOutcome.RATE_LIMITED, nowMillis).count(nowMillis);
+    }
+
+    /**
      * The report's name for an {@code Origin} header: its normalized serialization (the header
      * itself when a browser sent it, as browsers send it normalized), or a fixed label.
      */

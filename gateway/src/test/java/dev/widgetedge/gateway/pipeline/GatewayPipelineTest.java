@@ -601,6 +601,11 @@ class GatewayPipelineTest {
             next = null;
             return stage;
         }
+
+        @Override
+        public void rateLimited(Decision.Allowed allowed, CharSequence origin) {
+            real.rateLimited(allowed, origin);
+        }
     }
 
     /** Counts the flushes that reach the head of the pipeline. */

@@ -5,6 +5,7 @@ import static dev.widgetedge.gateway.pipeline.Http.EVIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.widget.RateLimits;
 import dev.widgetedge.core.widget.WidgetKeyChanges;
 import dev.widgetedge.gateway.RateLimitSettings;
@@ -18,6 +19,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +127,22 @@ class RateLimitPipelineTest {
         assertThat(defaults.status()).as("back to the default of 2 per client, which 4 counted exceed").isEqualTo(429);
         assertThat(defaults.header("ratelimit-policy")).isEqualTo("\"client\";q=2;w=60");
         assertThat(metrics.rateLimited).containsExactly(LimitKind.CLIENT, LimitKind.KEY, LimitKind.CLIENT);
+    }
+
+    @Test
+    void theOriginReport_countsA429AsRateLimited_notAsServed() {
+        String key = fixture.createKey(ACME);
+        for (int i = 0; i < 3; i++) {
+            send(request("GET", "/v1/widget/bootstrap?key=" + key, ACME));
+        }
+        assertThat(responses()).extracting(RawResponse::status).containsExactly(200, 200, 429);
+
+        fixture.traffic.flush().join();
+
+        assertThat(fixture.store.originCounts(KeyDigest.keyId(key),
+                List.of(DeciderFixture.NOW.truncatedTo(ChronoUnit.HOURS))).toCompletableFuture().join())
+                .extracting(row -> row.outcome().wire() + " " + row.origin() + " " + row.requests())
+                .containsExactlyInAnyOrder("allowed " + ACME + " 2", "rate_limited " + ACME + " 1");
     }
 
     @Test

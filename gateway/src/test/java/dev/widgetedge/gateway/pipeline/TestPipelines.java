@@ -34,6 +34,10 @@ public final class TestPipelines {
             public CompletionStage<Decision> decide(String key, CharSequence origin) {
                 return CompletableFuture.completedFuture(decision.get());
             }
+
+            @Override
+            public void rateLimited(Decision.Allowed allowed, CharSequence origin) {
+            }
         };
         return new GatewayInitializer(settings, allowAll, metrics, upstream, inFlight, AccessLog.shared(),
                 localLimits(settings, metrics));

@@ -18,6 +18,7 @@ import dev.widgetedge.gateway.decide.FakeTicker;
 import dev.widgetedge.gateway.metrics.NoopGatewayMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +120,35 @@ class TrafficRecorderTest {
                 new TrafficCount("https://evil.example", ReportOutcome.ORIGIN_NOT_ALLOWED, 1, START.plusSeconds(2),
                         START.plusSeconds(2)));
         assertThat(metrics.written.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestARateLimitRefusedAfterItsDecision_movesFromServedToRateLimited_evenCountedOnAnotherThread()
+            throws Exception {
+        UUID id = newKey();
+        // The decisions of a key that had to be read are counted on the store's thread, the refusal
+        // on an event loop, whose own counter of the tally then goes below zero.
+        ExecutorService storeThread = Executors.newSingleThreadExecutor();
+        try {
+            storeThread.submit(() -> {
+                traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+                traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+            }).get(10, TimeUnit.SECONDS);
+        } finally {
+            storeThread.shutdownNow();
+        }
+        traffic.countUnparsed(id, "not an origin", ReportOutcome.REPORTED, now());
+
+        traffic.rateLimited(id, ACME, ReportOutcome.ALLOWED, now());
+        traffic.rateLimited(id, "not an origin", ReportOutcome.REPORTED, now());
+        flush();
+
+        assertThat(report(id)).containsExactlyInAnyOrder(
+                new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, START, START),
+                new TrafficCount(ACME, ReportOutcome.RATE_LIMITED, 1, START, START),
+                new TrafficCount(OriginLabels.INVALID, ReportOutcome.RATE_LIMITED, 1, START, START));
+        assertThat(store.usageDays(id, List.of(START.atZone(ZoneOffset.UTC).toLocalDate())).toCompletableFuture().join())
+                .extracting(day -> day.allowed() + " " + day.rateLimited()).containsExactly("1 2");
     }
 
     @Test
