@@ -56,6 +56,14 @@ class RateLimiterTest {
         return new Decision.Allowed(keyId, "acct_123", null, false, limits);
     }
 
+    /** Another gateway has made a round, and {@code sync}'s round after it counts two gateways live. */
+    private void anotherGatewayLive(RateLimitSettings settings, CountSharing sync) {
+        store.clock(wall.get());
+        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of(), false));
+        sync.round();
+        assertEquals(2, sync.sharing().peers());
+    }
+
     private RateLimiter limiter(RateLimitSettings settings, CountSharing sync) {
         return RateLimiter.forTest(settings, sync, wall::get, metrics);
     }
@@ -170,10 +178,7 @@ class RateLimiterTest {
         CountSharing sync = sharing(settings);
         RateLimiter limiter = limiter(settings, sync);
         ClientAddress a = client("192.0.2.1");
-        store.clock(wall.get());
-        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of(), false));
-        sync.round();
-        assertEquals(2, limiter.gateways());
+        anotherGatewayLive(settings, sync);
 
         assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true));
         Refusal capped = limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a, true);
@@ -212,11 +217,7 @@ class RateLimiterTest {
         CountSharing sync = sharing(settings);
         RateLimiter limiter = limiter(settings, sync);
         ClientAddress a = client("192.0.2.1");
-        store.clock(wall.get());
-        // Two gateways were live at the last round.
-        store.sync(new RateCountStore.Request("other", 2000, wall.get(), settings.bucketMillis(), 30, List.of(), false));
-        sync.round();
-        assertEquals(2, limiter.gateways());
+        anotherGatewayLive(settings, sync);
         store.down(true);
         sync.round();
         assertFalse(limiter.degraded(), "one failed round is not yet an outage");
