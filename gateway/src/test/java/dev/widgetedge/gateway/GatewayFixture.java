@@ -42,6 +42,7 @@ final class GatewayFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventLoops loops = EventLoops.create();
+    private final RedisServer redis;
     private final RedisConnector adminRedis;
     private final HttpServer admin;
     private final String adminToken = AdminTokenFormat.mintToken();
@@ -51,6 +52,7 @@ final class GatewayFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayFixture(RedisServer redis, GatewaySettings settings, int gatewayCount) {
+        this.redis = redis;
         adminRedis = RedisConnector.start(redis.uri(), Duration.ofSeconds(2));
         RedisAdminTokenStore tokens = new RedisAdminTokenStore(adminRedis);
         admin = AdminServer.start(loops, "127.0.0.1", 0, new RedisWidgetKeyStore(adminRedis), tokens,
@@ -61,19 +63,33 @@ final class GatewayFixture implements AutoCloseable {
             return true;
         });
         for (int i = 0; i < gatewayCount; i++) {
-            RedisConnector connector = RedisConnector.start(redis.uri(), settings.storeTimeout());
-            PrometheusMeterRegistry registry = Metrics.newRegistry();
-            gatewayRedis.add(connector);
-            registries.add(registry);
-            gateways.add(Gateway.start(loops, "127.0.0.1", 0, settings, new RedisWidgetKeyStore(connector),
-                    registry, Clock.systemUTC()));
+            startGateway(settings);
         }
         for (RedisConnector connector : gatewayRedis) {
             await().atMost(Duration.ofSeconds(20)).until(connector::isConnected);
         }
-        for (Gateway gateway : gateways) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.existenceFilter().isTrusted());
+        for (int i = 0; i < gatewayCount; i++) {
+            awaitTrusted(i);
         }
+    }
+
+    /**
+     * Starts one more gateway on the fixture's Redis, without waiting for it to connect or to
+     * trust its existence filter (it may be unreachable); returns its index.
+     */
+    int startGateway(GatewaySettings settings) {
+        RedisConnector connector = RedisConnector.start(redis.uri(), settings.storeTimeout());
+        PrometheusMeterRegistry registry = Metrics.newRegistry();
+        gatewayRedis.add(connector);
+        registries.add(registry);
+        gateways.add(Gateway.start(loops, "127.0.0.1", 0, settings, new RedisWidgetKeyStore(connector),
+                registry, Clock.systemUTC()));
+        return gateways.size() - 1;
+    }
+
+    /** Waits until gateway {@code index} trusts its existence filter. */
+    void awaitTrusted(int index) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> gateways.get(index).existenceFilter().isTrusted());
     }
 
     static GatewayFixture start(RedisServer redis, GatewaySettings settings, int gatewayCount) {

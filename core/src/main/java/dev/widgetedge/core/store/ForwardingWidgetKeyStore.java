@@ -109,6 +109,11 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     }
 
     @Override
+    public KeyFilterSnapshots keyFilterSnapshots() {
+        return delegate.keyFilterSnapshots();
+    }
+
+    @Override
     public Subscription subscribe(InvalidationListener listener) {
         return delegate.subscribe(listener);
     }

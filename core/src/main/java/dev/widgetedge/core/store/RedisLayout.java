@@ -45,6 +45,9 @@ import java.util.UUID;
  * we:v1:invalidations                          pub/sub channel of {@link Invalidation}s
  * we:v1:changes                               STREAM  the change log: one entry per mutation, field m = the
  *                                              same message as the publish, kept {@link WidgetKeyStore#CHANGE_LOG_RETENTION}
+ * we:v1:keyfilter                             STRING  the gateways' shared existence-filter snapshot (their binary
+ *                                              format, docs/redis.md), with the change-log position it covers
+ * we:v1:keyfilter:lease                        STRING  held (SET NX PX) by the gateway refreshing that snapshot this minute
  * </pre>
  *
  * <p>Widget key hash fields: {@code id, account_id, name, agent_id, domain_allowlist} (JSON
@@ -84,6 +87,10 @@ final class RedisLayout {
     /** STREAM of every mutation's invalidation message, field {@link #F_CHANGE}. */
     static final String CHANGES = PREFIX + "changes";
     static final String F_CHANGE = "m";
+    /** STRING: the gateways' existence-filter snapshot, in the gateway's binary format. */
+    static final String KEY_FILTER = PREFIX + "keyfilter";
+    /** STRING held by the gateway that refreshes {@link #KEY_FILTER} in the current period. */
+    static final String KEY_FILTER_LEASE = KEY_FILTER + ":lease";
     /** SET of every account that has (or had) a key: where a scan of all key ids starts. */
     static final String ACCOUNTS = PREFIX + "accounts";
     /** HASH of facts about the layout itself. */

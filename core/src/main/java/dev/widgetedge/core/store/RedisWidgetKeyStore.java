@@ -302,6 +302,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
     private final RedisConnector redis;
     private final RedisKeyIdScan scan;
+    private final RedisKeyFilterSnapshots snapshots;
     private final AuditLimits auditLimits;
     private final RedisRateCountStore rateCounts;
 
@@ -314,6 +315,7 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
     public RedisWidgetKeyStore(RedisConnector redis, AuditLimits auditLimits) {
         this.redis = redis;
         this.scan = new RedisKeyIdScan(redis);
+        this.snapshots = new RedisKeyFilterSnapshots(redis);
         this.auditLimits = auditLimits;
         this.rateCounts = new RedisRateCountStore(redis);
     }
@@ -616,6 +618,12 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
                     }
                     return new ChangeBatch(changes, next, reply.size() - 3 < max, false);
                 });
+    }
+
+    /** One string key, {@code we:v1:keyfilter}, with a lease key beside it (see {@link RedisKeyFilterSnapshots}). */
+    @Override
+    public KeyFilterSnapshots keyFilterSnapshots() {
+        return snapshots;
     }
 
     @Override

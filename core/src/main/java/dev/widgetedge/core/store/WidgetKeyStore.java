@@ -162,6 +162,14 @@ public interface WidgetKeyStore {
     CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max);
 
     /**
+     * Where the gateways share their existence filter's snapshot. A store that keeps none (the
+     * in-memory store: building from memory is instant) answers {@link KeyFilterSnapshots#NONE}.
+     */
+    default KeyFilterSnapshots keyFilterSnapshots() {
+        return KeyFilterSnapshots.NONE;
+    }
+
+    /**
      * Delivers every invalidation published from now on to {@code listener} until the returned
      * handle is closed.
      */

@@ -192,4 +192,50 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
         assertThat(deleted).hasSize(51);
         assertThat(scanned).containsAll(ids.stream().filter(id -> !deleted.contains(id.toString())).toList());
     }
+
+    @Test
+    void keyFilterSnapshot_keepsEveryByte_andTheLastSaveWins() {
+        KeyFilterSnapshots snapshots = store.keyFilterSnapshots();
+        redis.call(commands -> commands.del(RedisLayout.KEY_FILTER)).toCompletableFuture().join();
+        assertThat(snapshots.load().toCompletableFuture().join()).isEmpty();
+        byte[] everyByte = new byte[3 * 256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+
+        snapshots.save(new byte[] {1, 2, 3}).toCompletableFuture().join();
+        snapshots.save(everyByte).toCompletableFuture().join();
+
+        assertThat(snapshots.load().toCompletableFuture().join()).hasValueSatisfying(
+                loaded -> assertThat(loaded).isEqualTo(everyByte));
+        assertThat(snapshots.name()).isEqualTo("we:v1:keyfilter");
+    }
+
+    @Test
+    void keyFilterSnapshot_ofAnotherType_readsAsNone_andASaveReplacesIt() {
+        KeyFilterSnapshots snapshots = store.keyFilterSnapshots();
+        redis.call(commands -> commands.del(RedisLayout.KEY_FILTER)
+                .thenCompose(deleted -> commands.rpush(RedisLayout.KEY_FILTER, "not", "bytes")))
+                .toCompletableFuture().join();
+
+        assertThat(snapshots.load().toCompletableFuture().join()).isEmpty();
+
+        snapshots.save(new byte[] {42}).toCompletableFuture().join();
+        assertThat(snapshots.load().toCompletableFuture().join()).hasValueSatisfying(
+                loaded -> assertThat(loaded).containsExactly(42));
+    }
+
+    @Test
+    void keyFilterSnapshotClaim_isGrantedToOneCallerPerPeriod() {
+        KeyFilterSnapshots snapshots = store.keyFilterSnapshots();
+        KeyFilterSnapshots otherGateway = new RedisWidgetKeyStore(redis).keyFilterSnapshots();
+        redis.call(commands -> commands.del(RedisLayout.KEY_FILTER_LEASE)).toCompletableFuture().join();
+
+        assertThat(snapshots.claim(Duration.ofMillis(300)).toCompletableFuture().join()).isTrue();
+        assertThat(otherGateway.claim(Duration.ofMillis(300)).toCompletableFuture().join()).isFalse();
+        assertThat(snapshots.claim(Duration.ofMillis(300)).toCompletableFuture().join()).isFalse();
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> otherGateway.claim(Duration.ofMinutes(1)).toCompletableFuture().join());
+    }
 }

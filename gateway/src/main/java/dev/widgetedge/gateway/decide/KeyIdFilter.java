@@ -23,6 +23,8 @@ final class KeyIdFilter {
 
     static final double FALSE_POSITIVE_RATE = 0.01;
     static final double DESIGN_RATE = 0.008;
+    /** More probes than any sizing here makes (7 at the design rate): a restored filter is refused past it. */
+    static final int MAX_PROBES = 32;
 
     private final AtomicLongArray words;
     private final long bits;
@@ -30,17 +32,12 @@ final class KeyIdFilter {
     private final long capacity;
     private final AtomicLong added = new AtomicLong();
 
-    private KeyIdFilter(long capacity) {
+    private KeyIdFilter(long capacity, AtomicLongArray words, int probes, long added) {
         this.capacity = capacity;
-        double ln2 = Math.log(2);
-        long wanted = (long) Math.ceil(-capacity * Math.log(DESIGN_RATE) / (ln2 * ln2));
-        long wordCount = Math.max(1, (wanted + 63) / 64);
-        if (wordCount > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("capacity: " + capacity + " (expected: at most about 1.4e11)");
-        }
-        this.words = new AtomicLongArray((int) wordCount);
-        this.bits = wordCount * 64;
-        this.probes = Math.max(1, (int) Math.round(bits / (double) capacity * ln2));
+        this.words = words;
+        this.bits = words.length() * 64L;
+        this.probes = probes;
+        this.added.set(added);
     }
 
     /** An empty filter for up to {@code capacity} ids at the target false-positive rate. */
@@ -48,7 +45,27 @@ final class KeyIdFilter {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
         }
-        return new KeyIdFilter(capacity);
+        double ln2 = Math.log(2);
+        long wanted = (long) Math.ceil(-capacity * Math.log(DESIGN_RATE) / (ln2 * ln2));
+        long wordCount = Math.max(1, (wanted + 63) / 64);
+        if (wordCount > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: at most about 1.4e11)");
+        }
+        int probes = Math.max(1, (int) Math.round(wordCount * 64 / (double) capacity * ln2));
+        return new KeyIdFilter(capacity, new AtomicLongArray((int) wordCount), probes, 0);
+    }
+
+    /**
+     * The filter whose state {@link #capacity}, {@link #probes}, {@link #word} and
+     * {@link #approximateCount} read out: how a snapshot is restored. The probes are derived from
+     * the id as they always are here, so only bits written by this class's {@link #add} make sense.
+     */
+    static KeyIdFilter restored(long capacity, int probes, long[] words, long added) {
+        if (capacity < 1 || probes < 1 || probes > MAX_PROBES || words.length == 0 || added < 0) {
+            throw new IllegalArgumentException("capacity " + capacity + ", " + probes + " probes, " + words.length
+                    + " words, " + added + " ids (expected: all positive, at most " + MAX_PROBES + " probes)");
+        }
+        return new KeyIdFilter(capacity, new AtomicLongArray(words), probes, added);
     }
 
     /** Adds {@code id}. */
@@ -99,6 +116,24 @@ final class KeyIdFilter {
      */
     long approximateCount() {
         return added.get();
+    }
+
+    /** How many bits an id sets. */
+    int probes() {
+        return probes;
+    }
+
+    /** How many 64-bit words hold the bits. */
+    int wordCount() {
+        return words.length();
+    }
+
+    /**
+     * Word {@code index} of the bits, as it is now: read word by word while ids are added, the
+     * words hold at least every id added before the first was read.
+     */
+    long word(int index) {
+        return words.get(index);
     }
 
     /** The heap the bits take. */

@@ -31,8 +31,14 @@ public interface GatewayMetrics {
     /** The existence filter answered for a key not in the cache: {@code absent} (refused without a read) or maybe. */
     void keyFilterChecked(boolean absent);
 
-    /** One existence-filter build ended: trusted ({@code true}) or failed. */
-    void keyFilterBuilt(boolean success);
+    /** One existence-filter build ended with a filter in use, built from {@code source}. */
+    void keyFilterBuilt(KeyFilterSource source);
+
+    /** One existence-filter build failed (the store did not answer): it is retried. */
+    void keyFilterBuildFailed();
+
+    /** One write of the existence filter's snapshot to the store: saved, or failed. */
+    void keyFilterSnapshotSaved(boolean success);
 
     /** One origin-report write of one key's counts: written, or failed (kept for the next flush). */
     void reportWrite(boolean success);
@@ -77,6 +83,24 @@ public interface GatewayMetrics {
         private final String label;
 
         ChangeLogRead(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** Where a trusted existence filter came from. */
+    enum KeyFilterSource {
+        /** The snapshot another gateway (or this one) left in the store, brought up to date from the change log. */
+        SNAPSHOT("snapshot"),
+        /** A scan of the store's key index. */
+        SCAN("scan");
+
+        private final String label;
+
+        KeyFilterSource(String label) {
             this.label = label;
         }
 

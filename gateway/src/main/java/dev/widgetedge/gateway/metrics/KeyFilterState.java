@@ -12,6 +12,9 @@ public interface KeyFilterState {
     /** About how many key ids the filter in use holds, 0 when none. */
     long approximateCount();
 
-    /** How long the last completed build took, scanning the store included; 0 before the first. */
+    /**
+     * How long the last completed build took, reading the store's snapshot or scanning its key index
+     * included; 0 before the first.
+     */
     double lastBuildSeconds();
 }

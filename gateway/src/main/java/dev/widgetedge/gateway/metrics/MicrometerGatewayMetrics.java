@@ -35,8 +35,10 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Map<ChangeLogRead, Counter> changeLogReads = new EnumMap<>(ChangeLogRead.class);
     private final Counter keyFilterAbsent;
     private final Counter keyFilterMaybe;
-    private final Counter keyFilterBuilt;
+    private final Map<KeyFilterSource, Counter> keyFilterBuilt = new EnumMap<>(KeyFilterSource.class);
     private final Counter keyFilterBuildFailed;
+    private final Counter keyFilterSnapshotSaved;
+    private final Counter keyFilterSnapshotFailed;
     private final Counter reportWritten;
     private final Counter reportWriteFailed;
     private final Counter reportDropped;
@@ -83,8 +85,12 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
                 .register(registry);
         keyFilterAbsent = keyFilterCounter(registry, "absent");
         keyFilterMaybe = keyFilterCounter(registry, "maybe");
-        keyFilterBuilt = keyFilterBuildCounter(registry, "success");
-        keyFilterBuildFailed = keyFilterBuildCounter(registry, "failure");
+        for (KeyFilterSource source : KeyFilterSource.values()) {
+            keyFilterBuilt.put(source, keyFilterBuildCounter(registry, "success", source.label()));
+        }
+        keyFilterBuildFailed = keyFilterBuildCounter(registry, "failure", "none");
+        keyFilterSnapshotSaved = keyFilterSnapshotCounter(registry, "success");
+        keyFilterSnapshotFailed = keyFilterSnapshotCounter(registry, "failure");
         reportWritten = reportWriteCounter(registry, "success");
         reportWriteFailed = reportWriteCounter(registry, "failure");
         reportDropped = Counter.builder("widget.gateway.report.dropped.requests")
@@ -135,9 +141,18 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
                 .register(registry);
     }
 
-    private static Counter keyFilterBuildCounter(MeterRegistry registry, String result) {
+    private static Counter keyFilterBuildCounter(MeterRegistry registry, String result, String source) {
         return Counter.builder("widget.gateway.key.filter.builds")
-                .description("Existence-filter builds from the store, by result")
+                .description("Existence-filter builds, by result and by where the filter came from: the store's "
+                        + "snapshot or a scan of its key index (none for a failed build)")
+                .tag("result", result)
+                .tag("source", source)
+                .register(registry);
+    }
+
+    private static Counter keyFilterSnapshotCounter(MeterRegistry registry, String result) {
+        return Counter.builder("widget.gateway.key.filter.snapshot.writes")
+                .description("Writes of the existence filter's snapshot to the store, by result")
                 .tag("result", result)
                 .register(registry);
     }
@@ -219,8 +234,18 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
-    public void keyFilterBuilt(boolean success) {
-        (success ? keyFilterBuilt : keyFilterBuildFailed).increment();
+    public void keyFilterBuilt(KeyFilterSource source) {
+        keyFilterBuilt.get(source).increment();
+    }
+
+    @Override
+    public void keyFilterBuildFailed() {
+        keyFilterBuildFailed.increment();
+    }
+
+    @Override
+    public void keyFilterSnapshotSaved(boolean success) {
+        (success ? keyFilterSnapshotSaved : keyFilterSnapshotFailed).increment();
     }
 
     @Override

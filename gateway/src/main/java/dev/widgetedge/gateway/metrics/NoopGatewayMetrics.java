@@ -36,7 +36,15 @@ public class NoopGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
-    public void keyFilterBuilt(boolean success) {
+    public void keyFilterBuilt(KeyFilterSource source) {
+    }
+
+    @Override
+    public void keyFilterBuildFailed() {
+    }
+
+    @Override
+    public void keyFilterSnapshotSaved(boolean success) {
     }
 
     @Override

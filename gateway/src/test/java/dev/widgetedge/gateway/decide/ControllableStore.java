@@ -7,6 +7,7 @@ import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.store.Invalidation;
 import dev.widgetedge.core.store.InvalidationListener;
+import dev.widgetedge.core.store.KeyFilterSnapshots;
 import dev.widgetedge.core.store.StoreException;
 import dev.widgetedge.core.store.StoredWidgetKey;
 import dev.widgetedge.core.store.Subscription;
@@ -39,6 +40,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
     private volatile boolean holdReads;
     private volatile boolean dropMessages;
     private volatile Runnable duringRead;
+    private volatile KeyFilterSnapshots snapshots = KeyFilterSnapshots.NONE;
 
     public ControllableStore() {
         this(System::nanoTime);
@@ -48,6 +50,16 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
     public ControllableStore(LongSupplier nanoClock) {
         super(new InMemoryWidgetKeyStore());
         this.nanoClock = nanoClock;
+    }
+
+    /** From now on the store keeps existence-filter snapshots in {@code kept} (it keeps none by default). */
+    public void keepSnapshots(KeyFilterSnapshots kept) {
+        snapshots = kept;
+    }
+
+    @Override
+    public KeyFilterSnapshots keyFilterSnapshots() {
+        return snapshots;
     }
 
     /** While set, every gateway read and scan, usage write and ping fails. */

@@ -1,5 +1,6 @@
 package dev.widgetedge.gateway.decide;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final List<Runnable> delayed = new ArrayList<>();
-    private final List<Runnable> periodic = new ArrayList<>();
+    private final List<Periodic> periodic = new ArrayList<>();
     private boolean shutdown;
 
     /** Runs every task that is ready, including those that running them makes ready. */
@@ -53,11 +54,24 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     /** Runs one round of every periodic task, then what is ready. */
     public void runPeriodic() {
-        List<Runnable> round;
+        List<Periodic> round;
         synchronized (this) {
             round = List.copyOf(periodic);
         }
-        round.forEach(Runnable::run);
+        round.forEach(task -> task.command().run());
+        runReady();
+    }
+
+    /** Runs one round of the periodic tasks scheduled {@code every} this long, then what is ready. */
+    public void runPeriodic(Duration every) {
+        List<Periodic> round;
+        synchronized (this) {
+            round = periodic.stream().filter(task -> task.delayNanos() == every.toNanos()).toList();
+        }
+        if (round.isEmpty()) {
+            throw new IllegalStateException("no task runs every " + every);
+        }
+        round.forEach(task -> task.command().run());
         runReady();
     }
 
@@ -97,16 +111,20 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     @Override
     public synchronized ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
             TimeUnit unit) {
-        periodic.add(command);
-        return new Handle(() -> removePeriodic(command));
+        Periodic task = new Periodic(command, unit.toNanos(delay));
+        periodic.add(task);
+        return new Handle(() -> removePeriodic(task));
     }
 
     private synchronized void removeDelayed(Runnable command) {
         delayed.remove(command);
     }
 
-    private synchronized void removePeriodic(Runnable command) {
-        periodic.remove(command);
+    private synchronized void removePeriodic(Periodic task) {
+        periodic.remove(task);
+    }
+
+    private record Periodic(Runnable command, long delayNanos) {
     }
 
     @Override
