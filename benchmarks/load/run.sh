@@ -21,6 +21,9 @@ python3 on the PATH. Everything listens on free loopback ports and is stopped on
   --systems LIST      restrict to some of gw-dev,gw-base,gw-redis,gw-limits,gw-nolimits,bare-netty,nginx,upstream
   --zipf-keys N       distinct valid keys of the zipf scenario (default 1000000)
   --zipf-s S          Zipf exponent (default 1.0)
+  --zipf-warmup D     zipf scenario: the warm-up run after the sweep (default: --warmup); "once warm"
+                      means the sweep's million entries have reached the old generation, which takes
+                      G1 about fifteen young collections: 150s here (see benchmarks/README.md)
   --cold-duration D   coldstart scenario: how long the new gateway is driven (default 60s)
   --cold-opts "OPTS"  coldstart scenario: extra gateway options, e.g. "--cache-ttl 10m" to see the warm-up
                       without the revalidations a 30 s TTL brings over a million keys
@@ -82,6 +85,7 @@ THREADS=2
 SCENARIOS=hit,zipf,coldstart,unknown,invalid,proxy,paced,open
 COLD_DURATION=60s
 COLD_OPTS=
+ZIPF_WARMUP=
 SYSTEMS_FILTER=gw-dev,gw-base,gw-redis,gw-limits,gw-nolimits,bare-netty,nginx,upstream
 BASELINE_JAR=
 ZIPF_KEYS=1000000
@@ -108,6 +112,7 @@ while [[ $# -gt 0 ]]; do
     --zipf-s) ZIPF_S=$2; shift 2 ;;
     --cold-duration) COLD_DURATION=$2; shift 2 ;;
     --cold-opts) COLD_OPTS=$2; shift 2 ;;
+    --zipf-warmup) ZIPF_WARMUP=$2; shift 2 ;;
     --app-jar) APP_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --baseline-jar) BASELINE_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     --paced-fraction) PACED_FRACTION=$2; shift 2 ;;
@@ -214,7 +219,7 @@ REDIS_URI=redis://127.0.0.1:$REDIS_PORT
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "nginx: $(nginx -v 2>&1)"
   echo "redis: $(redis-server --version)"
-  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
+  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE} ${ZIPF_WARMUP:+ --zipf-warmup $ZIPF_WARMUP} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
   [[ -n $BASELINE_JAR ]] && echo "baseline jar (gw-base): $BASELINE_JAR, built $(stat -c '%y' "$BASELINE_JAR" | cut -d. -f1)"
   echo "app jar: $APP_JAR, built $(stat -c '%y' "$APP_JAR" | cut -d. -f1); harness git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
 } | tee "$OUT/machine.txt"
@@ -584,8 +589,10 @@ for scenario in "${SCENARIO_LIST[@]}"; do
       [[ -n $(ops_of "$system") ]] && sweep_keys "$system"
     done
   fi
-  if [[ $WARMUP != 0 && $WARMUP != 0s ]]; then
-    for system in "${systems[@]}"; do run_one "$scenario" "$system" 0 warmup "$WARMUP"; done
+  warmup=$WARMUP
+  [[ $scenario == zipf && -n $ZIPF_WARMUP ]] && warmup=$ZIPF_WARMUP
+  if [[ $warmup != 0 && $warmup != 0s ]]; then
+    for system in "${systems[@]}"; do run_one "$scenario" "$system" 0 warmup "$warmup"; done
   fi
   for round in $(seq 1 "$ROUNDS"); do
     for system in "${systems[@]}"; do
