@@ -219,7 +219,7 @@ REDIS_URI=redis://127.0.0.1:$REDIS_PORT
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "nginx: $(nginx -v 2>&1)"
   echo "redis: $(redis-server --version)"
-  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE} ${ZIPF_WARMUP:+ --zipf-warmup $ZIPF_WARMUP} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
+  echo "command: benchmarks/load/run.sh --duration $DURATION --warmup $WARMUP --rounds $ROUNDS --connections $CONNECTIONS --threads $THREADS --scenarios $SCENARIOS --systems $SYSTEMS_FILTER --zipf-keys $ZIPF_KEYS --zipf-s $ZIPF_S --paced-fraction $PACED_FRACTION${RATE:+ --rate $RATE}${ZIPF_WARMUP:+ --zipf-warmup $ZIPF_WARMUP} --cold-duration $COLD_DURATION${COLD_OPTS:+ --cold-opts \"$COLD_OPTS\"}"
   [[ -n $BASELINE_JAR ]] && echo "baseline jar (gw-base): $BASELINE_JAR, built $(stat -c '%y' "$BASELINE_JAR" | cut -d. -f1)"
   echo "app jar: $APP_JAR, built $(stat -c '%y' "$APP_JAR" | cut -d. -f1); harness git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (work tree modified)')"
 } | tee "$OUT/machine.txt"
