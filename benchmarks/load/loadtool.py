@@ -357,13 +357,13 @@ def cmd_report(args):
         if ratios:
             out.append("  ratios: " + " | ".join(ratios))
         if scenario == "hit":
-            out.append("  goal (issue 11): throughput >= 0.95x bare-netty and >= 1.0x nginx")
+            out.append("  goal: throughput >= 0.95x bare-netty and >= 1.0x nginx")
         if scenario == "proxy":
             verdicts = [f"{g} {summary[g]['rps'] / summary['nginx']['rps']:.2f}x "
                         f"{'met' if summary[g]['rps'] >= 0.9 * summary['nginx']['rps'] else 'missed'}"
                         for g in GATEWAYS if g in summary and summary.get("nginx", {}).get("rps")]
             if verdicts:
-                out.append("  goal (issue 11): throughput >= 0.9x nginx proxy_pass: " + ", ".join(verdicts))
+                out.append("  goal: throughput >= 0.9x nginx proxy_pass: " + ", ".join(verdicts))
         if scenario == "zipf":
             hit = median([r["rps"] for r in rows if r["scenario"] == "hit" and r["system"] == "gw-redis"])
             if hit and "gw-redis" in summary:
@@ -383,11 +383,11 @@ def cmd_report(args):
                            "unknown-key request: " + ", ".join(verdicts))
         if scenario == "limits" and summary.get("gw-nolimits", {}).get("rps") and "gw-limits" in summary:
             ratio = summary["gw-limits"]["rps"] / summary["gw-nolimits"]["rps"]
-            out.append(f"  goal (issue 12): limits configured but never hit >= 0.95x without limits: "
+            out.append(f"  goal: limits configured but never hit >= 0.95x without limits: "
                        f"{ratio:.3f}x {'met' if ratio >= 0.95 else 'missed'}")
         if scenario == "flood" and "gw-limits" in summary:
             g = summary["gw-limits"]
-            out.append(f"  goal (issue 12): the other clients unaffected: success {g.get('clients_success', 0):.2%}, "
+            out.append(f"  goal: the other clients unaffected: success {g.get('clients_success', 0):.2%}, "
                        f"p99 {g.get('clients_p99_ratio', float('nan')):.2f}x of their run without the flood")
         if scenario in ("paced", "open"):
             verdicts = [f"{g} {'met' if summary[g]['p99_us'] <= 1000 else 'missed'}"
