@@ -11,12 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +32,22 @@ import org.slf4j.LoggerFactory;
  * store call with the requests counted since the last write. It writes each closed window once
  * more at the next flush, to pick up counts that raced the switch, and keeps a window whose
  * writes failed (store down) to retry it at every flush, {@link #MAX_RETAINED_WINDOWS} times at
- * most; so no count is written twice and none is lost while the store comes back in time.
+ * most; so no count is written twice and none is lost while the store comes back in time. The
+ * next window closes {@code flushEvery} after the last pass of writes completed, never while one
+ * runs.
+ *
+ * <p><b>Store load.</b> At most {@value #WRITES_IN_FLIGHT} writes are in flight at once, one key
+ * each: with a million keys in use a window holds hundreds of thousands of keys, and sending them
+ * all at once queued every other store call of the gateway (misses, the change log, rate-limit
+ * sharing) behind them until they timed out, which failed the writes too and kept their windows.
  *
  * <p><b>Bounds.</b> A window tracks at most {@code maxKeys} keys (the gateway's
  * {@code --cache-max-keys}: it decides no more keys than it caches) and, per key, at most 100
  * distinct origins (the rest as {@code (other)}); requests beyond are dropped and counted in the
- * metrics. Memory is therefore bounded by the windows kept, whatever origins hostile
- * traffic sends, and the store's own cap keeps the report bounded across gateways.
+ * metrics. The closed windows kept for writing hold at most {@code maxKeys} keys in all: when the
+ * store cannot keep up, the oldest are given up (their requests counted as dropped) before the
+ * newest. Memory is therefore bounded by twice {@code maxKeys} keys' tallies, whatever origins
+ * hostile traffic sends, and the store's own cap keeps the report bounded across gateways.
  *
  * <p><b>Cost.</b> A request for an origin already counted in the window costs the lookups of its
  * key and tally (none for the origin a cached key remembers) and a plain increment of the counting
@@ -48,6 +59,8 @@ public final class TrafficRecorder implements AutoCloseable {
 
     /** How many flushes a closed window whose writes fail is kept for; then it is dropped. */
     static final int MAX_RETAINED_WINDOWS = 30;
+    /** Report writes in flight at once: enough to keep a round trip's worth busy, few enough to queue nothing else behind. */
+    static final int WRITES_IN_FLIGHT = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrafficRecorder.class);
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
@@ -206,7 +219,10 @@ public final class TrafficRecorder implements AutoCloseable {
     /** Writes every closed window once; called when the pass before it is complete. */
     private synchronized CompletableFuture<Void> pass() {
         while (!closed.isEmpty() && closed.peekFirst().passes >= MAX_RETAINED_WINDOWS) {
-            drop(closed.removeFirst());
+            drop(closed.removeFirst(), MAX_RETAINED_WINDOWS + " flushes");
+        }
+        while (closed.size() > 1 && keysKept() > maxKeys) {
+            drop(closed.removeFirst(), "newer windows holding " + maxKeys + " keys");
         }
         reportDropped();
         List<TrafficWindow> windows = List.copyOf(closed);
@@ -232,39 +248,94 @@ public final class TrafficRecorder implements AutoCloseable {
         });
     }
 
-    /** Writes what {@code window} counted since its last write, one store call per key. */
+    /** The keys of the closed windows, in all. */
+    private long keysKept() {
+        long keys = 0;
+        for (TrafficWindow window : closed) {
+            keys += window.keys.size();
+        }
+        return keys;
+    }
+
+    /**
+     * Writes what {@code window} counted since its last write, one store call per key, at most
+     * {@value #WRITES_IN_FLIGHT} at a time; completes with whether every write succeeded.
+     */
     private CompletableFuture<Boolean> write(TrafficWindow window) {
-        List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-        for (KeyTraffic key : window.keys.values()) {
-            List<Tally> tallies = key.tallies();
-            List<TrafficCount> rows = new ArrayList<>(tallies.size());
-            List<Tally> counted = new ArrayList<>(tallies.size());
-            for (Tally tally : tallies) {
-                Tally.Unwritten unwritten = tally.unwritten();
-                if (unwritten != null) {
-                    counted.add(tally);
-                    rows.add(new TrafficCount(tally.label, tally.outcome, unwritten.requests(),
-                            Instant.ofEpochMilli(unwritten.firstSeen()), Instant.ofEpochMilli(unwritten.lastSeen())));
-                }
+        Iterator<KeyTraffic> keys = window.keys.values().iterator();
+        AtomicBoolean allWritten = new AtomicBoolean(true);
+        CompletableFuture<?>[] lanes = new CompletableFuture<?>[WRITES_IN_FLIGHT];
+        for (int i = 0; i < lanes.length; i++) {
+            CompletableFuture<Void> lane = new CompletableFuture<>();
+            writeNext(window.hour, keys, allWritten, lane);
+            lanes[i] = lane;
+        }
+        return CompletableFuture.allOf(lanes).thenApply(done -> allWritten.get());
+    }
+
+    /**
+     * One lane of {@link #write}: writes the next key with unwritten counts, and the next when that
+     * write completes, until none is left. Loops rather than recursing while writes complete at
+     * once (an in-memory store), so that a window of a million keys cannot overflow the stack.
+     */
+    private void writeNext(Instant hour, Iterator<KeyTraffic> keys, AtomicBoolean allWritten,
+            CompletableFuture<Void> lane) {
+        while (true) {
+            KeyTraffic key;
+            synchronized (keys) {
+                key = keys.hasNext() ? keys.next() : null;
             }
-            if (rows.isEmpty()) {
+            if (key == null) {
+                lane.complete(null);
+                return;
+            }
+            CompletableFuture<Boolean> written = writeKey(hour, key);
+            if (written == null) {
                 continue;
             }
-            writes.add(store.recordTraffic(key.keyId, window.hour, rows).toCompletableFuture().handle((ok, error) -> {
-                metrics.reportWrite(error == null);
-                if (error != null) {
-                    return false;
-                }
-                counted.forEach(Tally::written);
-                return true;
-            }));
+            if (!written.isDone()) {
+                written.thenAccept(ok -> {
+                    if (!ok) {
+                        allWritten.set(false);
+                    }
+                    writeNext(hour, keys, allWritten, lane);
+                });
+                return;
+            }
+            if (!written.join()) {
+                allWritten.set(false);
+            }
         }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                .thenApply(done -> writes.stream().allMatch(CompletableFuture::join));
+    }
+
+    /** Writes one key's unwritten counts; {@code null} when it has none. Never completes exceptionally. */
+    private CompletableFuture<Boolean> writeKey(Instant hour, KeyTraffic key) {
+        List<Tally> tallies = key.tallies();
+        List<TrafficCount> rows = new ArrayList<>(tallies.size());
+        List<Tally> counted = new ArrayList<>(tallies.size());
+        for (Tally tally : tallies) {
+            Tally.Unwritten unwritten = tally.unwritten();
+            if (unwritten != null) {
+                counted.add(tally);
+                rows.add(new TrafficCount(tally.label, tally.outcome, unwritten.requests(),
+                        Instant.ofEpochMilli(unwritten.firstSeen()), Instant.ofEpochMilli(unwritten.lastSeen())));
+            }
+        }
+        if (rows.isEmpty()) {
+            return null;
+        }
+        return store.recordTraffic(key.keyId, hour, rows).toCompletableFuture().handle((ok, error) -> {
+            metrics.reportWrite(error == null);
+            if (error != null) {
+                return false;
+            }
+            counted.forEach(Tally::written);
+            return true;
+        });
     }
 
     /** Gives up on a window the store would not take: its unwritten requests are counted as dropped. */
-    private void drop(TrafficWindow window) {
+    private void drop(TrafficWindow window, String why) {
         long lost = 0;
         for (KeyTraffic key : window.keys.values()) {
             for (Tally tally : key.tallies()) {
@@ -273,8 +344,7 @@ public final class TrafficRecorder implements AutoCloseable {
             }
         }
         metrics.reportDropped(lost);
-        LOG.warn("dropped {} requests of the origin report: the store did not take them for {} flushes", lost,
-                MAX_RETAINED_WINDOWS);
+        LOG.warn("dropped {} requests of the origin report: the store did not take them before {}", lost, why);
     }
 
     private void reportDropped() {

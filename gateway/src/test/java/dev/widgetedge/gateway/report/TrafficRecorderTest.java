@@ -12,6 +12,7 @@ import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.store.ForwardingWidgetKeyStore;
 import dev.widgetedge.core.store.InMemoryWidgetKeyStore;
 import dev.widgetedge.core.store.StoreException;
+import dev.widgetedge.core.store.WidgetKeyStore;
 import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.decide.FakeTicker;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -280,6 +282,72 @@ class TrafficRecorderTest {
         }
 
         assertThat(metrics.dropped.get()).isEqualTo(1);
+    }
+
+    @Test
+    void windowsTheStoreCannotTake_keepAtMostMaxKeysInAll_givingUpTheOldestFirst() {
+        int perWindow = MAX_KEYS * 3 / 5;
+        List<UUID> first = new ArrayList<>();
+        List<UUID> second = new ArrayList<>();
+        for (int i = 0; i < perWindow; i++) {
+            first.add(newKey());
+            second.add(newKey());
+        }
+        store.failing.set(true);
+        first.forEach(id -> traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now()));
+        flush();
+        second.forEach(id -> traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now()));
+        flush();
+
+        assertThat(metrics.dropped.get()).as("the first window, given up for the second").isEqualTo(perWindow);
+        store.failing.set(false);
+        flush();
+        flush();
+        assertThat(report(first.get(0))).isEmpty();
+        assertThat(report(second.get(0))).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, START, START));
+    }
+
+    @Test
+    void aFlushOfManyKeys_keepsAtMostItsLimitOfWritesInFlight_andWritesEveryKey() {
+        HeldStore held = new HeldStore(store);
+        TrafficRecorder recorder = TrafficRecorder.manual(held, MAX_KEYS, clock, metrics);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            UUID id = newKey();
+            ids.add(id);
+            recorder.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        }
+
+        CompletableFuture<Void> flushed = recorder.flush();
+        int released = 0;
+        while (!held.waiting.isEmpty()) {
+            assertThat(held.waiting).hasSizeLessThanOrEqualTo(TrafficRecorder.WRITES_IN_FLIGHT);
+            held.waiting.poll().run();
+            released++;
+        }
+
+        assertThat(flushed).isCompleted();
+        assertThat(released).isEqualTo(ids.size());
+        assertThat(held.mostInFlight).isEqualTo(TrafficRecorder.WRITES_IN_FLIGHT);
+        assertThat(ids).allSatisfy(id -> assertThat(report(id)).hasSize(1));
+    }
+
+    /** A store whose report writes wait until the test lets them through, one at a time. */
+    private static final class HeldStore extends ForwardingWidgetKeyStore {
+        final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        int mostInFlight;
+
+        HeldStore(WidgetKeyStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            waiting.add(() -> super.recordTraffic(keyId, hour, counts).whenComplete((ok, error) -> written.complete(null)));
+            mostInFlight = Math.max(mostInFlight, waiting.size());
+            return written;
+        }
     }
 
     @Test
