@@ -9,6 +9,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,12 @@ final class RedisKeyFilterSnapshots implements KeyFilterSnapshots {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisKeyFilterSnapshots.class);
 
+    /**
+     * The longest snapshot read: 64 MiB, a filter of about 30 million keys at the gateway's sizing.
+     * A store with more keys builds from its key index at every start.
+     */
+    static final long MAX_BYTES = 64L << 20;
+
     private final RedisConnector redis;
 
     RedisKeyFilterSnapshots(RedisConnector redis) {
@@ -34,9 +41,30 @@ final class RedisKeyFilterSnapshots implements KeyFilterSnapshots {
         return RedisLayout.KEY_FILTER;
     }
 
-    /** A key of another type is reported (once per load) and read as no snapshot: the next save replaces it. */
+    /**
+     * A key of another type is reported (once per load) and read as no snapshot: the next save
+     * replaces it. So is a value longer than {@link #MAX_BYTES}, which is never read: its length is
+     * asked first, so that whatever the key holds, a load costs bounded memory and holds the shared
+     * connection for a bounded time.
+     */
     @Override
     public CompletionStage<Optional<byte[]>> load() {
+        return redis.call(commands -> commands.strlen(RedisLayout.KEY_FILTER)).handle((length, error) -> {
+            if (error != null && !isWrongType(error)) {
+                throw RedisConnector.asStoreException(error);
+            }
+            return error != null ? Long.valueOf(0) : length;
+        }).thenCompose(length -> {
+            if (length > MAX_BYTES) {
+                LOG.warn("ignoring {}: {} bytes, more than the {} a key filter snapshot may have", RedisLayout.KEY_FILTER,
+                        length, MAX_BYTES);
+                return CompletableFuture.completedFuture(Optional.<byte[]>empty());
+            }
+            return read();
+        });
+    }
+
+    private CompletionStage<Optional<byte[]>> read() {
         return redis.call(commands -> commands.dispatch(CommandType.GET, new ByteArrayOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).addKey(RedisLayout.KEY_FILTER)).handle((bytes, error) -> {
                     if (error == null) {

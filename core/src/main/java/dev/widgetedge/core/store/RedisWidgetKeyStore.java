@@ -613,7 +613,11 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
                         try {
                             changes.add(Invalidations.decode((String) message));
                         } catch (IllegalArgumentException e) {
-                            LOG.warn("ignoring a malformed entry in {}: {}", RedisLayout.CHANGES, e.getMessage());
+                            // Skipping it would vouch for a change nobody read (a newer writer's
+                            // format, say): the reader must treat the log as broken here.
+                            LOG.warn("an entry in {} cannot be read ({}): reported as a gap", RedisLayout.CHANGES,
+                                    e.getMessage());
+                            return ChangeBatch.gapBefore(next);
                         }
                     }
                     return new ChangeBatch(changes, next, reply.size() - 3 < max, false);

@@ -226,6 +226,35 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
     }
 
     @Test
+    void keyFilterSnapshot_longerThanASnapshotMayBe_isNeverRead_andReadsAsNone() {
+        KeyFilterSnapshots snapshots = store.keyFilterSnapshots();
+        // A value one byte past the bound (SETRANGE pads with zeros): no GET of it ever comes.
+        redis.call(commands -> commands.del(RedisLayout.KEY_FILTER)
+                .thenCompose(deleted -> commands.setrange(RedisLayout.KEY_FILTER, RedisKeyFilterSnapshots.MAX_BYTES, "x")))
+                .toCompletableFuture().join();
+        try {
+            assertThat(snapshots.load().toCompletableFuture().join()).isEmpty();
+        } finally {
+            redis.call(commands -> commands.del(RedisLayout.KEY_FILTER)).toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void aChangeLogEntryThatCannotBeRead_isReportedAsAGap_notSkipped() {
+        ChangeCursor start = store.changesSince(null, 10).toCompletableFuture().join().next();
+        String entry = redis.call(commands -> commands.xadd(RedisLayout.CHANGES,
+                Map.of(RedisLayout.F_CHANGE, "v2 a newer writer's entry"))).toCompletableFuture().join();
+        try {
+            ChangeBatch batch = store.changesSince(start, 10).toCompletableFuture().join();
+
+            assertThat(batch.gap()).isTrue();
+            assertThat(batch.changes()).isEmpty();
+        } finally {
+            redis.call(commands -> commands.xdel(RedisLayout.CHANGES, entry)).toCompletableFuture().join();
+        }
+    }
+
+    @Test
     void keyFilterSnapshotClaim_isGrantedToOneCallerPerPeriod() {
         KeyFilterSnapshots snapshots = store.keyFilterSnapshots();
         KeyFilterSnapshots otherGateway = new RedisWidgetKeyStore(redis).keyFilterSnapshots();

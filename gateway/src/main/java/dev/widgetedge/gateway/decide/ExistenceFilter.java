@@ -370,6 +370,26 @@ public final class ExistenceFilter implements KeyFilterState, AutoCloseable {
         afterBuild(!current || isOverCapacity(filter));
     }
 
+    /**
+     * The periodic refresh found that the change log no longer holds every change since
+     * {@code filter} was last brought up to date (a gap): if the subscription dropped unnoticed
+     * meanwhile, creates it missed reached this gateway only through the log, so the filter is not
+     * trusted again until it is rebuilt.
+     */
+    private void distrustAfterGap(KeyIdFilter filter) {
+        synchronized (lock) {
+            if (trusted != filter) {
+                return;
+            }
+            subscription++;
+            trusted = null;
+            covered = null;
+        }
+        LOG.warn("the change log no longer holds every change since the key filter was brought up to date: "
+                + "rebuilding it; unknown keys take the store path until then");
+        requestBuild();
+    }
+
     private static boolean isOverCapacity(KeyIdFilter filter) {
         return filter.approximateCount() > filter.capacity();
     }
@@ -399,8 +419,13 @@ public final class ExistenceFilter implements KeyFilterState, AutoCloseable {
                 requestBuild();
             }
             if (end == null) {
-                LOG.info("the change log no longer holds every change since the key filter was built: no snapshot "
-                        + "is written from it until it is rebuilt");
+                if (claimFirst) {
+                    distrustAfterGap(filter);
+                } else {
+                    // Right after a build from the index, which is complete by itself: only no snapshot now.
+                    LOG.info("the change log cannot be read from where the key filter's build began: no snapshot "
+                            + "is written from this build");
+                }
                 return CompletableFuture.completedFuture(null);
             }
             CompletionStage<Boolean> mayWrite = claimFirst ? attempt(() -> snapshots.claim(SNAPSHOT_EVERY))

@@ -35,6 +35,8 @@ final class CountSharing implements AutoCloseable {
     private static final Duration MIN_LIVE = Duration.ofSeconds(2);
     /** Rounds missed before the gateway stops trusting the last totals (at least one second). */
     private static final int ROUNDS_BEFORE_DEGRADED = 4;
+    /** What a round may take beyond the store timeout before it is given up. */
+    private static final Duration ROUND_SLACK = Duration.ofMillis(500);
 
     private final RateCountStore store;
     private final long bucketMillis;
@@ -102,8 +104,12 @@ final class CountSharing implements AutoCloseable {
         CompletableFuture<Void> next = nextRound.get();
         if (closed) {
             next.complete(null);
+            return next;
         }
-        return next;
+        // A waiter's own copy, completed after a round's longest time at the latest: a request
+        // waiting for a round never waits longer than the round could take, whatever the rounds do.
+        return next.copy().completeOnTimeout(null, intervalNanos + timeout.toNanos() + ROUND_SLACK.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /** Queues a window for the next round (it queues itself once until that round takes it). */
@@ -129,7 +135,12 @@ final class CountSharing implements AutoCloseable {
             }
             urgent = false;
             next = System.nanoTime() + intervalNanos;
-            round();
+            try {
+                round();
+            } catch (RuntimeException e) {
+                // A bug in one round must not end the rounds: the limits would stay degraded for good.
+                LOG.error("rate-limit sharing round failed", e);
+            }
         }
     }
 
@@ -168,7 +179,7 @@ final class CountSharing implements AutoCloseable {
         RateCountStore.Reply reply;
         try {
             reply = store.sync(new RateCountStore.Request(gatewayId, liveMillis, storeNow, bucketMillis, buckets,
-                    pushes, leaving)).toCompletableFuture().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+                    pushes, leaving)).toCompletableFuture().get(timeout.plus(ROUND_SLACK).toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             for (int i = 0; i < windows.size(); i++) {
                 windows.get(i).unreported(taken.get(i));

@@ -140,7 +140,8 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
 
     /**
      * A stage completed once a sharing round that starts now has ended (reported back or failed),
-     * on the sync thread, and a round asked to start at once; complete already without sharing.
+     * on the sync thread, or after the longest a round may take, whichever comes first; a round is
+     * asked to start at once. Complete already without sharing.
      */
     public CompletableFuture<Void> nextRound() {
         if (sync == null) {

@@ -39,6 +39,7 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
     private volatile boolean down;
     private volatile boolean holdReads;
     private volatile boolean dropMessages;
+    private volatile boolean logGaps;
     private volatile Runnable duringRead;
     private volatile KeyFilterSnapshots snapshots = KeyFilterSnapshots.NONE;
 
@@ -183,8 +184,17 @@ public final class ControllableStore extends ForwardingWidgetKeyStore {
 
     @Override
     public CompletionStage<ChangeBatch> changesSince(ChangeCursor after, int max) {
-        return down ? CompletableFuture.failedFuture(new StoreException("store is down (test)"))
+        if (down) {
+            return CompletableFuture.failedFuture(new StoreException("store is down (test)"));
+        }
+        return logGaps && after != null
+                ? super.changesSince(null, max).thenApply(start -> ChangeBatch.gapBefore(start.next()))
                 : super.changesSince(after, max);
+    }
+
+    /** While on, every read of the change log from a cursor reports a gap (as when the cursor is older than the log keeps). */
+    public void logGaps(boolean on) {
+        logGaps = on;
     }
 
     @Override

@@ -270,4 +270,20 @@ class ExistenceFilterSnapshotTest {
         assertThat(second.metrics.saved).isEqualTo(1);
         assertThat(second.mayHave(missed)).as("caught up from the log").isTrue();
     }
+
+    @Test
+    void aGapInTheChangeLog_atThePeriodicRefresh_rebuildsTheFilterFromTheIndex() {
+        Gateway gateway = new Gateway().started();
+        store.dropMessages(true);
+        UUID missed = createKey();
+        store.dropMessages(false);
+        store.logGaps(true);
+
+        gateway.builds.runPeriodic(ExistenceFilter.SNAPSHOT_EVERY);
+
+        assertThat(warnings()).anyMatch(warning -> warning.contains("rebuilding it"));
+        assertThat(gateway.metrics.built).as("the first build, then the rebuild the gap asked for")
+                .containsExactly(KeyFilterSource.SCAN, KeyFilterSource.SCAN);
+        assertThat(gateway.mayHave(missed)).as("the create the subscription missed").isTrue();
+    }
 }

@@ -198,6 +198,24 @@ class RateLimiterTest {
     }
 
     @Test
+    void aWaitForARoundThatNeverComes_endsAfterTheLongestARoundMayTake() throws Exception {
+        // A per-key limit of 10 with two gateways live: a cap of 1 unreported request.
+        RateLimitSettings settings = settings(0, 10, 0);
+        CountSharing sync = sharing(settings);
+        RateLimiter limiter = limiter(settings, sync);
+        anotherGatewayLive(settings, sync);
+        assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("192.0.2.1"), true));
+        assertTrue(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), client("192.0.2.1"), true).capped());
+
+        long started = System.nanoTime();
+        // No round runs (the sync thread is the test's, and it never calls one).
+        limiter.nextRound().get(10, TimeUnit.SECONDS);
+
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(waitedMillis >= 2_000, "not before the store timeout: waited " + waitedMillis + " ms");
+    }
+
+    @Test
     void aFullWindow_isNeverTheCapsRefusal() {
         RateLimiter limiter = limiter(settings(0, 2, 0), null);
         ClientAddress a = client("192.0.2.1");
