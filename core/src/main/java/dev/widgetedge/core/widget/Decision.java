@@ -19,30 +19,40 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
      * @param perClientPerMinute the key's own per-client limit, or {@link #GATEWAY_DEFAULT}
      * @param perKeyPerMinute    the key's own per-key limit, or {@link #GATEWAY_DEFAULT}
      */
-    record Allowed(UUID keyId, String accountId, String agentId, boolean reported, int perClientPerMinute,
-            int perKeyPerMinute) implements Decision {
+    record Allowed(UUID keyId, String accountId, String agentId, boolean reported, RateLimits limits)
+            implements Decision {
 
         /** A limit the key leaves to the gateway's default (keys can only set 1 and more). */
         public static final int GATEWAY_DEFAULT = 0;
 
+        /**
+         * The key's own limits, shared: a key that sets none holds {@link RateLimits#DEFAULTS}, so
+         * a cached key pays one reference for its limits, not their values.
+         */
         public Allowed {
             Objects.requireNonNull(keyId, "keyId");
             Objects.requireNonNull(accountId, "accountId");
+            limits = limits == null || limits.equals(RateLimits.DEFAULTS) ? RateLimits.DEFAULTS : limits;
         }
 
         /** A key's decision under the gateway's default limits. */
         public Allowed(UUID keyId, String accountId, String agentId, boolean reported) {
-            this(keyId, accountId, agentId, reported, GATEWAY_DEFAULT, GATEWAY_DEFAULT);
+            this(keyId, accountId, agentId, reported, RateLimits.DEFAULTS);
         }
 
-        /** A key's decision under its own {@code limits}. */
-        public Allowed(UUID keyId, String accountId, String agentId, boolean reported, RateLimits limits) {
-            this(keyId, accountId, agentId, reported, limits.perClient(GATEWAY_DEFAULT), limits.perKey(GATEWAY_DEFAULT));
+        /** The key's per-client limit, or {@link #GATEWAY_DEFAULT}. */
+        public int perClientPerMinute() {
+            return limits.perClient(GATEWAY_DEFAULT);
+        }
+
+        /** The key's per-key limit, or {@link #GATEWAY_DEFAULT}. */
+        public int perKeyPerMinute() {
+            return limits.perKey(GATEWAY_DEFAULT);
         }
 
         /** The same key's decision for an origin served in report mode. */
         public Allowed asReported() {
-            return new Allowed(keyId, accountId, agentId, true, perClientPerMinute, perKeyPerMinute);
+            return new Allowed(keyId, accountId, agentId, true, limits);
         }
     }
 
