@@ -6,11 +6,7 @@
 package.path = (os.getenv("LOAD_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
 
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("thread_id", counter)
-end
+setup = common.number_threads
 
 local requests = {}
 local pool

@@ -17,6 +17,14 @@ int clock_gettime(int clk_id, we_timespec *tp);
 ]]
 local ts = ffi.new("we_timespec")
 
+-- wrk's setup(thread) for a script whose threads need to tell themselves apart: numbers them
+-- 1, 2, ... in the order wrk creates them, as the global thread_id of each thread's Lua state.
+local thread_count = 0
+function common.number_threads(thread)
+  thread_count = thread_count + 1
+  thread:set("thread_id", thread_count)
+end
+
 -- Monotonic time in milliseconds (fractional).
 function common.now_ms()
   ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC

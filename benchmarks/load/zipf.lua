@@ -8,11 +8,7 @@ package.path = (os.getenv("LOAD_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
 local ffi = require("ffi")
 
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("thread_id", counter)
-end
+setup = common.number_threads
 
 local keys, cdf, n
 
