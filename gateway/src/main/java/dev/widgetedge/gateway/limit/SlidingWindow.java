@@ -25,9 +25,9 @@ final class SlidingWindow {
     /** What {@link #tryAcquire} did, and what it asks of the sync. */
     enum Admission {
         ADMITTED(true, false, false),
-        /** Admitted; the window wants the next round (it is near its limit): queue it. */
+        /** Admitted; the window wants the next round (near its limit, or half its cap unsent): queue it. */
         ADMITTED_QUEUE(true, true, false),
-        /** Admitted; what is unsent is near the cap: queue it and run a round now. */
+        /** Admitted; what is unsent is close to the cap: queue it and run a round now. */
         ADMITTED_URGENT(true, true, true),
         /** Admitted; near the cap, already queued: run a round now. */
         ADMITTED_WAKE(true, false, true),
@@ -135,10 +135,12 @@ final class SlidingWindow {
         if (sharing == null) {
             return Admission.ADMITTED;
         }
-        boolean urgent = unsent + 1 >= Sharing.syncThreshold(limit, sharing.peers());
+        long unsentNow = unsent + 1L;
+        boolean due = unsentNow >= Sharing.syncThreshold(limit, sharing.peers());
+        boolean urgent = unsentNow >= Sharing.urgentThreshold(limit, sharing.peers());
         // Near its limit a subject's view must be fresh: the other gateways' counts decide it.
         boolean hot = 2L * total >= limit;
-        return Admission.of(true, (urgent || hot) && queue(), urgent);
+        return Admission.of(true, (due || urgent || hot) && queue(), urgent);
     }
 
     /** Puts the window in the sync queue's care: whether it must be added (it was not queued). */

@@ -114,13 +114,35 @@ class SlidingWindowTest {
     }
 
     @Test
-    void halfTheCapUnsent_asksForARoundNow_once() {
+    void halfTheCapUnsent_queuesForTheNextRound_threeQuartersAskForARoundNow() {
         Sharing two = sharing(2);
+        // A cap of 10: queued at 5 unsent, a round now from 8 on.
         for (int i = 0; i < 4; i++) {
             assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two));
         }
-        assertEquals(SlidingWindow.Admission.ADMITTED_URGENT, window.tryAcquire(100, 0, two));
+        assertEquals(SlidingWindow.Admission.ADMITTED_QUEUE, window.tryAcquire(100, 0, two));
+        assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two), "queued already");
+        assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two));
         assertEquals(SlidingWindow.Admission.ADMITTED_WAKE, window.tryAcquire(100, 0, two));
+    }
+
+    @Test
+    void threeQuartersOfTheCapUnsent_beforeAnyQueueing_queueAndAskForARoundNow() {
+        Sharing nine = sharing(9);
+        // 20 / 8 gateways: a cap of max(1, 0.25) = 1, and the first unsent request fills it.
+        assertEquals(SlidingWindow.Admission.ADMITTED_URGENT, window.tryAcquire(20, 0, nine));
+    }
+
+    @Test
+    void aloneFarFromItsLimit_neverAsksForARoundNow() {
+        Sharing alone = sharing(1);
+        SlidingWindow.Admission last = null;
+        for (int i = 0; i < 40; i++) {
+            last = window.tryAcquire(100, 0, alone);
+            assertFalse(last.wake(), "admission " + i);
+        }
+        assertTrue(last.admitted());
+        assertEquals(40, window.total(0));
     }
 
     @Test
