@@ -13,11 +13,10 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
      * Allowed: the key exists, is enabled and unexpired, and the origin is on its allowlist, or
      * the key is in report mode and the origin is served although it is not ({@code reported}).
      * A cached key holds one instance of each kind it can give, so deciding allocates nothing.
-     * The key's own rate limits ride along as two ints rather than a {@link RateLimits}: a
-     * million cached keys would otherwise hold a million small objects (or boxed numbers).
+     * The key's own rate limits ride along as one shared reference: every key that sets none
+     * holds {@link RateLimits#DEFAULTS}.
      *
-     * @param perClientPerMinute the key's own per-client limit, or {@link #GATEWAY_DEFAULT}
-     * @param perKeyPerMinute    the key's own per-key limit, or {@link #GATEWAY_DEFAULT}
+     * @param limits the key's own limits ({@link RateLimits#DEFAULTS} when it sets none)
      */
     record Allowed(UUID keyId, String accountId, String agentId, boolean reported, RateLimits limits)
             implements Decision {

@@ -33,25 +33,31 @@ public final class CachedKey {
     private static final Interner<String> IDS = Interner.newWeakInterner();
     private static final int DETACHED = 1;
     private static final int REFRESHING = 2;
-    private static final VarHandle FLAGS;
+    private static final int FLAG_BITS = 2;
+    private static final VarHandle STATE;
 
     static {
         try {
-            FLAGS = MethodHandles.lookup().findVarHandle(CachedKey.class, "flags", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(CachedKey.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final UUID id;
-    private final long version;
+    /**
+     * The store's version, saturated at {@link Integer#MAX_VALUE} (a key changed two billion
+     * times): an {@code int} keeps the object at 56 bytes. A saturated version never matches the
+     * store's or an announcement's again, so such a key is read whole at every revalidation:
+     * slower, never staler.
+     */
+    private final int version;
     /** The key's own answer before any origin: refused and why, or served until when and how. */
     private final KeyTerms terms;
     private final Decision.Allowed allowed;
     private final Allowlist allowlist;
     /** When the store last confirmed this state: the load, or a later revalidation that found it unchanged. */
     private volatile long checkedAtNanos;
-    private volatile int epoch;
     /*
      * The last origin this key allowed, in the exact form the browser sent it. Browsers send the
      * same few values over and over; comparing the header with the last one, character by
@@ -65,22 +71,25 @@ public final class CachedKey {
     /** The usage-flush window in which this key was last marked used; see UsageRecorder. */
     private volatile int usageWindow = Integer.MIN_VALUE;
     /**
-     * {@link #DETACHED}: this is no longer the decision cache's entry for its key (replaced,
-     * removed by an invalidation, or evicted), so holders of a reference outside the cache must
-     * look again. {@link #REFRESHING}: a use has started this entry's early revalidation. One int
-     * for both, because a separate flag would push the object past 64 bytes.
+     * The subscription epoch the entry was loaded or last confirmed in, shifted left by two bits,
+     * and two flags in the low bits. {@link #DETACHED}: this is no longer the decision cache's
+     * entry for its key (replaced, removed by an invalidation, or evicted), so holders of a
+     * reference outside the cache must look again. {@link #REFRESHING}: a use has started this
+     * entry's early revalidation. One int for the three, changed by compare-and-set only,
+     * because a million of these are cached and every four bytes of this object count. Epochs
+     * count resubscriptions from zero and stay below 2^29 for any real uptime.
      */
-    private volatile int flags;
+    private volatile int state;
 
     private CachedKey(UUID id, long version, KeyTerms terms, Decision.Allowed allowed, Allowlist allowlist,
             long loadedAtNanos, int epoch) {
         this.id = id;
-        this.version = version;
+        this.version = (int) Math.min(version, Integer.MAX_VALUE);
         this.terms = terms;
         this.allowed = allowed;
         this.allowlist = allowlist;
         this.checkedAtNanos = loadedAtNanos;
-        this.epoch = epoch;
+        this.state = epoch << FLAG_BITS;
     }
 
     /** A key the store does not have. */
@@ -232,20 +241,20 @@ public final class CachedKey {
      * different moments; either mix only makes the entry look stale, never fresher than it is.
      */
     void renew(long checkedAt, int newEpoch) {
-        epoch = newEpoch;
-        checkedAtNanos = checkedAt;
-        int current = flags;
-        while ((current & REFRESHING) != 0) {
-            int witness = (int) FLAGS.compareAndExchange(this, current, current & ~REFRESHING);
+        int current = state;
+        while (true) {
+            int renewed = (newEpoch << FLAG_BITS) | (current & DETACHED);
+            int witness = (int) STATE.compareAndExchange(this, current, renewed);
             if (witness == current) {
-                return;
+                break;
             }
             current = witness;
         }
+        checkedAtNanos = checkedAt;
     }
 
     int epoch() {
-        return epoch;
+        return state >>> FLAG_BITS;
     }
 
     /** {@code true} for the first caller only: that one starts this entry's early revalidation. */
@@ -255,9 +264,9 @@ public final class CachedKey {
 
     /** Sets {@code flag}; whether this call set it (it was clear before). */
     private boolean setFlag(int flag) {
-        int current = flags;
+        int current = state;
         while ((current & flag) == 0) {
-            int witness = (int) FLAGS.compareAndExchange(this, current, current | flag);
+            int witness = (int) STATE.compareAndExchange(this, current, current | flag);
             if (witness == current) {
                 return true;
             }
@@ -268,7 +277,7 @@ public final class CachedKey {
 
     /** Whether this entry left the decision cache; see {@link RecentKeys}. */
     boolean isDetached() {
-        return (flags & DETACHED) != 0;
+        return (state & DETACHED) != 0;
     }
 
     /** Marks this entry as no longer the decision cache's. Permanent. */
