@@ -104,8 +104,9 @@ public class DecidePathBenchmark {
     /** Loads every key afresh, so that no entry goes stale or expires within the iteration. */
     @Setup(Level.Iteration)
     public void loadKeys() throws InterruptedException {
-        // As every --report-flush does: a new traffic window, so each iteration also pays for the
-        // first count of every key and origin in a window (one tally each), not only for increments.
+        // As every --report-flush does: writes what the last iteration counted. The tallies live for
+        // the hour, so an iteration measures what a request costs once its key and origin have been
+        // counted in the hour: increments, not the first count's allocation (once per hour).
         traffic.flush().join();
         // As after a reconnection: every entry stale, the existence filter rebuilt.
         decider.onResubscribed();

@@ -99,7 +99,7 @@ public final class CacheMemory {
         decider.cache().invalidateAll();
         decider.cache().cleanUp();
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
-        flushTwice(wiring);
+        closeReportHour(wiring);
 
         long before = usedHeapAfterGc(memory);
         Map<String, long[]> histogramBefore = classHistogram();
@@ -110,9 +110,11 @@ public final class CacheMemory {
         double fillSeconds = (System.nanoTime() - started) / 1e9;
         // Let the usage recorder write its marks (its pending map empties) and Caffeine catch up.
         Thread.sleep(2 * settings.usageFlush().toMillis() + 100);
-        flushTwice(wiring);
+        wiring.traffic().flush().join();
         decider.cache().cleanUp();
         long cached = decider.cache().estimatedSize();
+        long withReport = usedHeapAfterGc(memory);
+        closeReportHour(wiring);
         long after = usedHeapAfterGc(memory);
         Map<String, long[]> histogramAfter = classHistogram();
 
@@ -121,6 +123,8 @@ public final class CacheMemory {
         System.out.printf(Locale.ROOT, "  used heap after GC: before %,d B, after %,d B, difference %,d B%n",
                 before, after, after - before);
         System.out.printf(Locale.ROOT, "  heap per cached key (MemoryMXBean): %.1f B%n", (after - before) / (double) cached);
+        System.out.printf(Locale.ROOT, "  and the origin report's tallies of the hour, while it lasts: %.1f B per key in use%n",
+                (withReport - after) / (double) cached);
         if (histogramBefore != null && histogramAfter != null) {
             printHistogramDifference(histogramBefore, histogramAfter, cached);
         }
@@ -143,12 +147,14 @@ public final class CacheMemory {
     }
 
     /**
-     * Closes the origin report's window and writes it twice, as two flushes do, so that its per-key
-     * counters (what a window holds while it is current, bounded by the keys active in it) are gone
-     * and what remains is what stays with the cache.
+     * Closes the origin report's hour and writes it twice, as the end of an hour and the flush after
+     * it do, so that its per-key tallies (which live the hour, bounded by the keys in use in it) are
+     * gone and what remains is what stays with the cache. {@code close} closes the window (and stops
+     * the recorder's schedule: from here on it writes when this calls it); the flush writes it the
+     * second time.
      */
-    private static void flushTwice(GatewayWiring wiring) {
-        wiring.traffic().flush().join();
+    private static void closeReportHour(GatewayWiring wiring) {
+        wiring.traffic().close();
         wiring.traffic().flush().join();
     }
 

@@ -3,20 +3,22 @@ package dev.widgetedge.gateway.report;
 import dev.widgetedge.core.report.OriginLabels;
 import dev.widgetedge.core.report.ReportLimits;
 import dev.widgetedge.core.report.ReportOutcome;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * One key's tallies in one flush window: an open-addressing table by (origin label, outcome),
- * read without a lock (the table is an immutable-once-published array, replaced whole on growth)
- * and written under this object's lock, which only a request with a new origin or outcome for the
- * window takes. At most {@link ReportLimits#MAX_ORIGINS_PER_HOUR} distinct origins get a tally of
+ * One key's tallies in one UTC hour: an open-addressing table by (origin label, outcome), read
+ * without a lock (the table is an immutable-once-published array, replaced whole on growth) and
+ * written under this object's lock, which only a request with a new origin or outcome for the hour
+ * takes. At most {@link ReportLimits#MAX_ORIGINS_PER_HOUR} distinct origins get a tally of
  * their own; the rest are counted as {@link OriginLabels#OTHER}, so a key's table stays small
  * whatever origins hostile traffic sends, and once it is full a new origin finds the
  * {@code (other)} tally without the lock too.
+ *
+ * <p>The recorder may {@linkplain #retire() retire} a key whose counts are all written, to make room
+ * in a full window; its tallies, and any added to it later by a request that raced the retirement,
+ * then refuse {@link Tally#countIfCurrent}.
  */
 final class KeyTraffic {
 
@@ -31,6 +33,8 @@ final class KeyTraffic {
     private final Set<String> origins = new HashSet<>();
     /** Set (under the lock) once {@link #origins} is full: from then on it is read without the lock. */
     private volatile boolean full;
+    /** Set under the lock by {@link #retire()}; every tally made after it is born retired. */
+    private boolean retired;
 
     KeyTraffic(UUID keyId, TrafficRecorder recorder, long generation) {
         this.keyId = keyId;
@@ -81,6 +85,9 @@ final class KeyTraffic {
             return found;
         }
         Tally tally = new Tally(recorder, generation, kept, outcome, nowMillis);
+        if (retired) {
+            tally.retire();
+        }
         Tally[] table = slots;
         if ((size + 1) * 2 > table.length) {
             table = grown(table);
@@ -93,15 +100,22 @@ final class KeyTraffic {
         return tally;
     }
 
-    /** Every tally, for the flusher. */
-    List<Tally> tallies() {
-        List<Tally> all = new ArrayList<>(size);
+    /**
+     * The table of tallies, for the flusher to walk without copying it (it is never written once
+     * published); its empty slots are {@code null}.
+     */
+    Tally[] table() {
+        return slots;
+    }
+
+    /** Takes this key out of counting: every tally of it, now and later, refuses {@link Tally#countIfCurrent}. */
+    synchronized void retire() {
+        retired = true;
         for (Tally tally : slots) {
             if (tally != null) {
-                all.add(tally);
+                tally.retire();
             }
         }
-        return all;
     }
 
     private static Tally[] grown(Tally[] table) {

@@ -5,17 +5,20 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The requests of one flush window for one key, origin and outcome, as one chain of counters:
+ * The requests of one UTC hour for one key, origin and outcome, as one chain of counters:
  * one per thread that counts (the gateway's event loops, the store's threads for answers that
  * waited for a read), each written by its own thread alone. Counting one is a plain increment of
  * the counting thread's own counter and, at most once per clock tick, a write of its last-seen
  * time: no lock, no atomic instruction, no allocation. Only a thread's first count in a chain adds
  * its counter (under the chain's lock); the chain is as long as the number of threads that decide.
  *
- * <p>A tally belongs to the window it was made in. Once the {@link TrafficRecorder} has started
- * the next window, {@link #countIfCurrent} refuses, and the caller asks the recorder for the new
- * window's tally; a count that races that switch still lands here and is flushed with the next
- * window's (the recorder reads every closed window twice).
+ * <p>A tally lives as long as its hour's window: made once per key, origin and outcome (and thread)
+ * in the hour, it is written many times, each flush taking only what was counted since the last
+ * write ({@link #unwritten()}, {@link #written()}), so it is promoted once instead of being made
+ * again every flush. Once the {@link TrafficRecorder} has started the next hour's window, or has
+ * retired this tally's key to make room for others, {@link #countIfCurrent} refuses, and the caller
+ * asks the recorder for the current tally; a count that races that switch still lands here and is
+ * written at the next flush (the recorder writes every closed window and retired key twice).
  */
 public final class Tally {
 
@@ -48,6 +51,12 @@ public final class Tally {
     private long lastSeen;
     /** The next thread's counter of the same key, origin and outcome; appended under the head's lock. */
     private volatile Tally next;
+    /**
+     * Set (under its key's lock) when the recorder retires this tally's key from the hour's window:
+     * from then on {@link #countIfCurrent} refuses, so a remembered tally never counts into a key the
+     * recorder no longer writes. Read on the head of the chain only, the tally callers hold.
+     */
+    private volatile boolean retired;
     /** How many of {@link #requests} are in the store, and the count the current write takes; the flusher's alone. */
     private long flushed;
     private long writing;
@@ -63,16 +72,23 @@ public final class Tally {
     }
 
     /**
-     * Counts one request at {@code nowMillis} if this tally's window is still the current one.
+     * Counts one request at {@code nowMillis} if this tally's window is still the current one and
+     * its key still in it.
      *
-     * @return {@code false} when the window has passed: count with {@link TrafficRecorder} instead
+     * @return {@code false} when the hour has passed or the key was retired: count with
+     *         {@link TrafficRecorder} instead
      */
     public boolean countIfCurrent(long nowMillis) {
-        if (generation != recorder.generation()) {
+        if (retired || generation != recorder.generation()) {
             return false;
         }
         count(nowMillis);
         return true;
+    }
+
+    /** Makes {@link #countIfCurrent} refuse from now on; its key's, under the key's lock. */
+    void retire() {
+        retired = true;
     }
 
     /** Counts one request of the calling thread, in its own counter of this chain. */
@@ -125,9 +141,11 @@ public final class Tally {
     }
 
     /**
-     * The chain's requests not yet in the store, as of now, with the first and last time any of
-     * them was seen; {@code null} when there are none. The flusher's: {@link #written()} marks them
-     * as stored once the store took them.
+     * The chain's requests not yet in the store, as of now, with the first time any request of the
+     * hour was seen and the last; {@code null} when there are none (nothing counted since the last
+     * write, or a sum that is not positive: a request {@linkplain #uncount taken back} after its count
+     * was written is taken from the next ones instead). The flusher's: {@link #written()} marks them
+     * as stored once the store took them. Allocates nothing when there are none.
      */
     Unwritten unwritten() {
         long total = 0;

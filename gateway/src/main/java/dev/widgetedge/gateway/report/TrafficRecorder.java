@@ -27,33 +27,47 @@ import org.slf4j.LoggerFactory;
  * Counts, per known key, the origins the gateway sees and how it answered them, and writes the
  * counts to the store off the request path, for the origin report and the daily usage.
  *
- * <p><b>Windows.</b> Counts go to the current {@link TrafficWindow}. Every {@code flushEvery}, and
- * at every UTC hour, the flusher starts a new window and writes the closed one: for each key, one
- * store call with the requests counted since the last write. It writes each closed window once
- * more at the next flush, to pick up counts that raced the switch, and keeps a window whose
- * writes failed (store down) to retry it at every flush, {@link #MAX_RETAINED_WINDOWS} times at
- * most; so no count is written twice and none is lost while the store comes back in time. The
- * next window closes {@code flushEvery} after the last pass of writes completed, never while one
- * runs.
+ * <p><b>One window per hour.</b> Counts go to the current {@link TrafficWindow}, which is the UTC
+ * hour's: a key's tallies are made once per origin and outcome in the hour and live the hour, so
+ * that with a million keys in use the report is a set of long-lived objects, promoted once, and not
+ * young garbage that every collection copies. Every {@code flushEvery} the flusher writes, for each
+ * key of the hour, what was counted since its last write (one store call per key with new counts;
+ * a key with none costs a walk of its tallies and no call). A write that fails needs nothing kept
+ * aside: its counts stay unwritten and go with the next flush. The window closes at the hour (and
+ * at {@link #close}); a closed window is written once more at the next flush, for counts that raced
+ * the switch, and kept while its writes fail, to retry it at every flush,
+ * {@link #MAX_RETAINED_WINDOWS} times at most; so no count is written twice and none is lost while
+ * the store comes back in time. The next flush starts {@code flushEvery} after the last pass of
+ * writes completed, never while one runs.
  *
  * <p><b>Store load.</b> At most {@value #WRITES_IN_FLIGHT} writes are in flight at once, one key
- * each: with a million keys in use a window holds hundreds of thousands of keys, and sending them
- * all at once queued every other store call of the gateway (misses, the change log, rate-limit
- * sharing) behind them until they timed out, which failed the writes too and kept their windows.
+ * each: with a million keys in use hundreds of thousands of keys have new counts at a flush, and
+ * sending them all at once queued every other store call of the gateway (misses, the change log,
+ * rate-limit sharing) behind them until they timed out, which failed the writes too.
  *
- * <p><b>Bounds.</b> A window tracks at most {@code maxKeys} keys (the gateway's
+ * <p><b>Bounds.</b> The hour's window tracks at most {@code maxKeys} keys (the gateway's
  * {@code --cache-max-keys}: it decides no more keys than it caches) and, per key, at most 100
- * distinct origins (the rest as {@code (other)}); requests beyond are dropped and counted in the
- * metrics. The closed windows kept for writing hold at most {@code maxKeys} keys in all: when the
- * store cannot keep up, the oldest are given up (their requests counted as dropped) before the
- * newest. Memory is therefore bounded by twice {@code maxKeys} keys' tallies, whatever origins
- * hostile traffic sends, and the store's own cap keeps the report bounded across gateways.
+ * distinct origins in the hour (the rest as {@code (other)}). A window that turned a key away since
+ * the last flush makes room: the flush retires keys that had nothing counted since the previous
+ * flush, so all their counts are in the store, until {@link #ROOMY} of {@code maxKeys} are left.
+ * A retired key's tallies refuse {@link Tally#countIfCurrent} from then on (a cached key's
+ * remembered tally never counts into a key nobody writes any more), its next request makes it anew
+ * in the window, and the retired tallies are written twice more like a closed window's, for counts
+ * that raced the retirement. So a gateway whose keys in use exceed {@code maxKeys} within the hour
+ * loses at most the new keys' counts of one flush interval each time the window fills, never the
+ * rest of the hour, and a window that fits all keys in use (the usual case) never retires any.
+ * Requests turned away are dropped and counted in the metrics. The closed windows and retired keys
+ * kept for writing hold at most {@code maxKeys} keys in all: when the store cannot keep up, the
+ * oldest are given up (their requests counted as dropped) before the newest. Memory is therefore
+ * bounded by twice {@code maxKeys} keys' tallies, whatever origins hostile traffic sends, and the
+ * store's own cap keeps the report bounded across gateways.
  *
- * <p><b>Cost.</b> A request for an origin already counted in the window costs the lookups of its
- * key and tally (none for the origin a cached key remembers) and a plain increment of the counting
+ * <p><b>Cost.</b> A request for an origin already counted in the hour costs the lookups of its key
+ * and tally (none for the origin a cached key remembers) and a plain increment of the counting
  * thread's own counter ({@link Tally}): no lock, no atomic instruction, no allocation. The first
- * request of a key, origin and outcome in a window allocates its tally, and the first on another
- * thread that thread's counter. Thread-safe; the flusher runs on a thread of its own.
+ * request of a key, origin and outcome in the hour allocates its tally, and the first on another
+ * thread that thread's counter. A flush walks every key of the hour (at most {@code maxKeys}),
+ * allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own.
  */
 public final class TrafficRecorder implements AutoCloseable {
 
@@ -61,19 +75,21 @@ public final class TrafficRecorder implements AutoCloseable {
     static final int MAX_RETAINED_WINDOWS = 30;
     /** Report writes in flight at once: enough to keep a round trip's worth busy, few enough to queue nothing else behind. */
     static final int WRITES_IN_FLIGHT = 8;
+    /** The share of {@code maxKeys} a full window is brought down to by retiring keys with nothing unwritten. */
+    static final double ROOMY = 0.875;
 
     private static final Logger LOG = LoggerFactory.getLogger(TrafficRecorder.class);
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
     private final WidgetKeyStore store;
     private final long flushMillis;
-    /** Keys tracked per window; counts for more keys in the same window are dropped. */
+    /** Keys tracked in the hour's window; counts for more keys are dropped until a flush makes room. */
     private final long maxKeys;
     private final DecideClock clock;
     private final GatewayMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private final LongAdder dropped = new LongAdder();
-    /** Closed windows not yet written for good; the flusher's alone. */
+    /** Closed windows and retired keys not yet written for good, oldest first; the flusher's alone. */
     private final ArrayDeque<TrafficWindow> closed = new ArrayDeque<>();
     private volatile TrafficWindow current;
     /** {@code current.generation}, read on the request path by every tally. */
@@ -103,7 +119,7 @@ public final class TrafficRecorder implements AutoCloseable {
 
     /**
      * A recorder that flushes by itself every {@code flushEvery} and at every UTC hour, tracking
-     * at most {@code maxKeys} keys per window.
+     * at most {@code maxKeys} keys in the hour's window.
      */
     public static TrafficRecorder start(WidgetKeyStore store, Duration flushEvery, long maxKeys, DecideClock clock,
             GatewayMetrics metrics) {
@@ -138,7 +154,7 @@ public final class TrafficRecorder implements AutoCloseable {
 
     /**
      * Counts a request whose origin nobody needed to parse (the key itself was refused): an origin
-     * already counted in the window is found by its exact text, and only a new one is parsed.
+     * already counted in the hour is found by its exact text, and only a new one is parsed.
      */
     public void countUnparsed(UUID keyId, CharSequence header, ReportOutcome outcome, long nowMillis) {
         KeyTraffic key = keyTraffic(keyId);
@@ -155,8 +171,12 @@ public final class TrafficRecorder implements AutoCloseable {
     /**
      * Moves one request of {@code keyId} with this {@code Origin} header, already counted as
      * {@code counted} (its decision allowed it), to {@code rate_limited}: a rate limit refused it
-     * after all. A request whose count went into the window before this one (a flush between the
-     * decision and the refusal, a moment's race) stays counted there as well.
+     * after all. The decision's count is in the same hour's tally (unless the hour turned in
+     * between, a moment's race: it then stays counted in the past hour as well), so the move is
+     * exact even when a flush wrote that count already: the tally's unwritten sum goes one below,
+     * and its next count of the hour is taken from the store's total instead of added to it. Only a
+     * key retired, or an hour ended, with such a sum still below zero leaves the request counted
+     * both ways.
      */
     public void rateLimited(UUID keyId, CharSequence header, ReportOutcome counted, long nowMillis) {
         KeyTraffic key = keyTraffic(keyId);
@@ -204,19 +224,33 @@ public final class TrafficRecorder implements AutoCloseable {
     }
 
     /**
-     * Closes the current window and writes every closed window's unwritten counts; completes when
-     * the store has answered for all of them (a failed write is kept for the next flush).
+     * Writes what was counted since the last flush: the hour's new counts, and every closed window
+     * and retired key not yet written for good; closes the window first when its hour has passed.
+     * Completes when the store has answered for all of them (a failed write is retried at the next
+     * flush).
      */
     public synchronized CompletableFuture<Void> flush() {
+        long now = clock.wallMillis();
+        if (!current.covers(now)) {
+            closeWindow(now);
+        }
+        return nextPass();
+    }
+
+    /** Starts a new window and keeps the current one to be written twice. */
+    private void closeWindow(long nowMillis) {
         TrafficWindow closing = current;
-        current = new TrafficWindow(closing.generation + 1, clock.wallMillis());
+        current = new TrafficWindow(closing.generation + 1, nowMillis);
         generation = current.generation;
         closed.addLast(closing);
+    }
+
+    private CompletableFuture<Void> nextPass() {
         lastPass = lastPass.handle((done, error) -> null).thenCompose(ignored -> pass());
         return lastPass;
     }
 
-    /** Writes every closed window once; called when the pass before it is complete. */
+    /** Writes the hour's window and every closed one once; called when the pass before it is complete. */
     private synchronized CompletableFuture<Void> pass() {
         while (!closed.isEmpty() && closed.peekFirst().passes >= MAX_RETAINED_WINDOWS) {
             drop(closed.removeFirst(), MAX_RETAINED_WINDOWS + " flushes");
@@ -224,31 +258,67 @@ public final class TrafficRecorder implements AutoCloseable {
         while (closed.size() > 1 && keysKept() > maxKeys) {
             drop(closed.removeFirst(), "newer windows holding " + maxKeys + " keys");
         }
+        boolean turnedKeysAway = dropped.sum() > droppedReported;
         reportDropped();
+        TrafficWindow open = current;
+        Retirement retirement = turnedKeysAway ? new Retirement(open, open.keys.size() - (long) (maxKeys * ROOMY))
+                : null;
         List<TrafficWindow> windows = List.copyOf(closed);
         List<CompletableFuture<Boolean>> writes = new ArrayList<>(windows.size());
         for (TrafficWindow window : windows) {
-            writes.add(write(window));
+            writes.add(write(window, null));
         }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            synchronized (this) {
-                boolean allWritten = true;
-                for (int i = 0; i < windows.size(); i++) {
-                    TrafficWindow window = windows.get(i);
-                    window.passes++;
-                    boolean written = writes.get(i).join();
-                    allWritten &= written;
-                    // Written twice (the second for counts that raced the switch) and nothing failed: done.
-                    if (written && window.passes >= 2) {
-                        closed.remove(window);
+        CompletableFuture<Boolean> openWritten = write(open, retirement);
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenCombine(openWritten,
+                (done, openOk) -> {
+                    synchronized (this) {
+                        boolean allWritten = openOk;
+                        for (int i = 0; i < windows.size(); i++) {
+                            TrafficWindow window = windows.get(i);
+                            window.passes++;
+                            boolean written = writes.get(i).join();
+                            allWritten &= written;
+                            // Written twice (the second for counts that raced the switch) and nothing failed: done.
+                            if (written && window.passes >= 2) {
+                                closed.remove(window);
+                            }
+                        }
+                        if (retirement != null && !retirement.retired.keys.isEmpty()) {
+                            closed.addLast(retirement.retired);
+                        }
+                        noteOutcome(allWritten);
+                        return null;
                     }
-                }
-                noteOutcome(allWritten);
-            }
-        });
+                });
     }
 
-    /** The keys of the closed windows, in all. */
+    /**
+     * The keys of the hour's window a pass retires to make room, up to a budget: only keys with
+     * nothing unwritten, which it moves to a window of their own, written twice more like a closed
+     * one. Called by the pass's write lanes, on whichever thread completes a write.
+     */
+    private static final class Retirement {
+        final TrafficWindow retired;
+        private final TrafficWindow from;
+        private long budget;
+
+        Retirement(TrafficWindow from, long budget) {
+            this.from = from;
+            this.budget = budget;
+            this.retired = new TrafficWindow(from.generation, from.hour.toEpochMilli());
+        }
+
+        /** Retires {@code key}, whose counts are all in the store, if the budget allows. */
+        synchronized void offer(KeyTraffic key) {
+            if (budget > 0 && from.keys.remove(key.keyId, key)) {
+                key.retire();
+                retired.keys.put(key.keyId, key);
+                budget--;
+            }
+        }
+    }
+
+    /** The keys of the closed windows and retired keys, in all. */
     private long keysKept() {
         long keys = 0;
         for (TrafficWindow window : closed) {
@@ -259,15 +329,16 @@ public final class TrafficRecorder implements AutoCloseable {
 
     /**
      * Writes what {@code window} counted since its last write, one store call per key, at most
-     * {@value #WRITES_IN_FLIGHT} at a time; completes with whether every write succeeded.
+     * {@value #WRITES_IN_FLIGHT} at a time, and offers {@code retirement} (if any) each key that had
+     * nothing to write; completes with whether every write succeeded.
      */
-    private CompletableFuture<Boolean> write(TrafficWindow window) {
+    private CompletableFuture<Boolean> write(TrafficWindow window, Retirement retirement) {
         Iterator<KeyTraffic> keys = window.keys.values().iterator();
         AtomicBoolean allWritten = new AtomicBoolean(true);
         CompletableFuture<?>[] lanes = new CompletableFuture<?>[WRITES_IN_FLIGHT];
         for (int i = 0; i < lanes.length; i++) {
             CompletableFuture<Void> lane = new CompletableFuture<>();
-            writeNext(window.hour, keys, allWritten, lane);
+            writeNext(window.hour, keys, retirement, allWritten, lane);
             lanes[i] = lane;
         }
         return CompletableFuture.allOf(lanes).thenApply(done -> allWritten.get());
@@ -278,7 +349,7 @@ public final class TrafficRecorder implements AutoCloseable {
      * write completes, until none is left. Loops rather than recursing while writes complete at
      * once (an in-memory store), so that a window of a million keys cannot overflow the stack.
      */
-    private void writeNext(Instant hour, Iterator<KeyTraffic> keys, AtomicBoolean allWritten,
+    private void writeNext(Instant hour, Iterator<KeyTraffic> keys, Retirement retirement, AtomicBoolean allWritten,
             CompletableFuture<Void> lane) {
         while (true) {
             KeyTraffic key;
@@ -291,6 +362,9 @@ public final class TrafficRecorder implements AutoCloseable {
             }
             CompletableFuture<Boolean> written = writeKey(hour, key);
             if (written == null) {
+                if (retirement != null) {
+                    retirement.offer(key);
+                }
                 continue;
             }
             if (!written.isDone()) {
@@ -298,7 +372,7 @@ public final class TrafficRecorder implements AutoCloseable {
                     if (!ok) {
                         allWritten.set(false);
                     }
-                    writeNext(hour, keys, allWritten, lane);
+                    writeNext(hour, keys, retirement, allWritten, lane);
                 });
                 return;
             }
@@ -308,28 +382,35 @@ public final class TrafficRecorder implements AutoCloseable {
         }
     }
 
-    /** Writes one key's unwritten counts; {@code null} when it has none. Never completes exceptionally. */
+    /**
+     * Writes one key's unwritten counts; {@code null} when it has none (and then allocates nothing:
+     * a flush walks every key of the hour). Never completes exceptionally.
+     */
     private CompletableFuture<Boolean> writeKey(Instant hour, KeyTraffic key) {
-        List<Tally> tallies = key.tallies();
-        List<TrafficCount> rows = new ArrayList<>(tallies.size());
-        List<Tally> counted = new ArrayList<>(tallies.size());
-        for (Tally tally : tallies) {
-            Tally.Unwritten unwritten = tally.unwritten();
+        List<TrafficCount> rows = null;
+        List<Tally> counted = null;
+        for (Tally tally : key.table()) {
+            Tally.Unwritten unwritten = tally == null ? null : tally.unwritten();
             if (unwritten != null) {
+                if (rows == null) {
+                    rows = new ArrayList<>();
+                    counted = new ArrayList<>();
+                }
                 counted.add(tally);
                 rows.add(new TrafficCount(tally.label, tally.outcome, unwritten.requests(),
                         Instant.ofEpochMilli(unwritten.firstSeen()), Instant.ofEpochMilli(unwritten.lastSeen())));
             }
         }
-        if (rows.isEmpty()) {
+        if (rows == null) {
             return null;
         }
+        List<Tally> writing = counted;
         return store.recordTraffic(key.keyId, hour, rows).toCompletableFuture().handle((ok, error) -> {
             metrics.reportWrite(error == null);
             if (error != null) {
                 return false;
             }
-            counted.forEach(Tally::written);
+            writing.forEach(Tally::written);
             return true;
         });
     }
@@ -338,8 +419,8 @@ public final class TrafficRecorder implements AutoCloseable {
     private void drop(TrafficWindow window, String why) {
         long lost = 0;
         for (KeyTraffic key : window.keys.values()) {
-            for (Tally tally : key.tallies()) {
-                Tally.Unwritten unwritten = tally.unwritten();
+            for (Tally tally : key.table()) {
+                Tally.Unwritten unwritten = tally == null ? null : tally.unwritten();
                 lost += unwritten == null ? 0 : unwritten.requests();
             }
         }
@@ -384,13 +465,18 @@ public final class TrafficRecorder implements AutoCloseable {
         }
     }
 
-    /** Stops the schedule and writes what is counted, waiting up to {@code timeout}. */
+    /** Stops the schedule, closes the hour's window and writes what is counted, waiting up to {@code timeout}. */
     public void close(Duration timeout) {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        CompletableFuture<Void> written;
+        synchronized (this) {
+            closeWindow(clock.wallMillis());
+            written = nextPass();
+        }
         try {
-            flush().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            written.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("origin report counts not written at shutdown: {}", e.toString());
         }

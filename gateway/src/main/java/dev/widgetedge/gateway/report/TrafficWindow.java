@@ -6,8 +6,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tallies of one flush window, by key. A window never spans two UTC hours (the recorder cuts
- * windows at every hour), so all its counts belong to {@link #hour}.
+ * Tallies of one UTC hour, by key: the hour's window while it is current (it lives the whole hour),
+ * or, once closed, a past hour's keys or the keys retired from the current hour's window, kept
+ * until written for good. All its counts belong to {@link #hour}.
  */
 final class TrafficWindow {
 
@@ -20,5 +21,10 @@ final class TrafficWindow {
     TrafficWindow(long generation, long startMillis) {
         this.generation = generation;
         this.hour = Instant.ofEpochMilli(startMillis).truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /** Whether {@code nowMillis} falls in this window's hour. */
+    boolean covers(long nowMillis) {
+        return Instant.ofEpochMilli(nowMillis).truncatedTo(ChronoUnit.HOURS).equals(hour);
     }
 }

@@ -202,7 +202,7 @@ class KeyDeciderTest {
     }
 
     @Test
-    void theRememberedOrigin_isCountedWithoutAParse_andAcrossWindows() {
+    void theRememberedOrigin_isCountedWithoutAParse_andAcrossFlushes() {
         String key = createKey(ORIGIN);
         for (int i = 0; i < 3; i++) {
             assertThat(decide(key, ORIGIN)).isInstanceOf(Decision.Allowed.class);

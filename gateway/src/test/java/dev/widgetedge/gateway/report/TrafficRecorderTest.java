@@ -94,8 +94,14 @@ class TrafficRecorderTest {
     }
 
     private List<TrafficCount> report(UUID id) {
-        return store.originCounts(id, List.of(HOUR)).toCompletableFuture().join();
+        return report(id, HOUR);
     }
+
+    private List<TrafficCount> report(UUID id, Instant hour) {
+        return store.originCounts(id, List.of(hour)).toCompletableFuture().join();
+    }
+
+    private static final Instant NEXT_HOUR = HOUR.plus(1, ChronoUnit.HOURS);
 
     private static Origin parse(String header) {
         return Origin.parseHeaderOrNull(header);
@@ -194,18 +200,41 @@ class TrafficRecorderTest {
     }
 
     @Test
-    void aTally_stopsCountingOnceItsWindowHasPassed_andTheNextOneTakesOver() {
+    void aKeysTally_isTheSameObjectAcrossTheFlushesOfAnHour_andEachFlushWritesOnlyWhatIsNew() {
+        UUID id = newKey();
+        Tally tally = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        flush();
+        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, START, START));
+
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(tally.countIfCurrent(now())).as("still the hour's tally after %d flushes", i).isTrue();
+            assertThat(traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now())).isSameAs(tally);
+            flush();
+        }
+        flush();
+
+        assertThat(report(id)).containsExactly(
+                new TrafficCount(ACME, ReportOutcome.ALLOWED, 7, START, START.plusSeconds(30)));
+        assertThat(metrics.written.get()).as("one write per flush with new counts, none for the idle one").isEqualTo(4);
+    }
+
+    @Test
+    void aTally_stopsCountingOnceItsHourHasPassed_andTheNextHoursTakesOver() {
         UUID id = newKey();
         Tally first = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
         assertThat(first.countIfCurrent(now())).isTrue();
 
+        clock.advance(Duration.ofHours(1));
         flush();
 
         assertThat(first.countIfCurrent(now())).isFalse();
         Tally next = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
         assertThat(next).isNotSameAs(first);
         flush();
-        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 3, START, START));
+        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 2, START, START));
+        Instant later = START.plus(1, ChronoUnit.HOURS);
+        assertThat(report(id, NEXT_HOUR)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, later, later));
     }
 
     @Test
@@ -241,17 +270,19 @@ class TrafficRecorderTest {
     }
 
     @Test
-    void aCountThatRacesTheSwitch_isWrittenAtTheNextFlush_andNoCountTwice() {
+    void aCountThatRacesTheHoursSwitch_isWrittenAtTheNextFlush_andNoCountTwice() {
         UUID id = newKey();
         Tally tally = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        clock.advance(Duration.ofHours(1));
         flush();
         // A request that looked its tally up just before the switch counts just after it.
-        tally.count(now());
+        tally.count(START.toEpochMilli());
 
         flush();
         flush();
 
         assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 2, START, START));
+        assertThat(report(id, NEXT_HOUR)).isEmpty();
     }
 
     @Test
@@ -268,18 +299,56 @@ class TrafficRecorderTest {
         flush();
 
         assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 2, START, START));
-        assertThat(metrics.failed.get()).isEqualTo(3);
+        assertThat(metrics.failed.get()).isEqualTo(2);
+        assertThat(metrics.written.get()).isEqualTo(1);
         assertThat(metrics.dropped.get()).isZero();
     }
 
     @Test
-    void windowsTheStoreNeverTakes_areDroppedAfterTheirLimit_andCountedAsDropped() {
+    void withinTheHour_countsWaitForTheStoreAsLongAsItIsDown_andNoneIsDropped() {
         UUID id = newKey();
         store.failing.set(true);
         traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
-        for (int i = 0; i <= TrafficRecorder.MAX_RETAINED_WINDOWS; i++) {
+        for (int i = 0; i <= TrafficRecorder.MAX_RETAINED_WINDOWS * 2; i++) {
             flush();
         }
+        store.failing.set(false);
+        flush();
+
+        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, START, START));
+        assertThat(metrics.dropped.get()).isZero();
+    }
+
+    @Test
+    void aClosedHourTheStoreTakesLater_isWrittenToItsHour() {
+        UUID id = newKey();
+        store.failing.set(true);
+        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        clock.advance(Duration.ofHours(1));
+        flush();
+        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        flush();
+
+        store.failing.set(false);
+        flush();
+        flush();
+
+        assertThat(report(id)).extracting(TrafficCount::requests).containsExactly(1L);
+        assertThat(report(id, NEXT_HOUR)).extracting(TrafficCount::requests).containsExactly(1L);
+        assertThat(metrics.dropped.get()).isZero();
+    }
+
+    @Test
+    void closedHoursTheStoreNeverTakes_areDroppedAfterTheirLimit_andCountedAsDropped() {
+        UUID id = newKey();
+        store.failing.set(true);
+        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        clock.advance(Duration.ofHours(1));
+        for (int i = 0; i < TrafficRecorder.MAX_RETAINED_WINDOWS; i++) {
+            flush();
+        }
+        assertThat(metrics.dropped.get()).as("kept for %d flushes", TrafficRecorder.MAX_RETAINED_WINDOWS).isZero();
+        flush();
 
         assertThat(metrics.dropped.get()).isEqualTo(1);
     }
@@ -295,16 +364,20 @@ class TrafficRecorderTest {
         }
         store.failing.set(true);
         first.forEach(id -> traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now()));
+        clock.advance(Duration.ofHours(1));
         flush();
         second.forEach(id -> traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now()));
+        clock.advance(Duration.ofHours(1));
         flush();
 
-        assertThat(metrics.dropped.get()).as("the first window, given up for the second").isEqualTo(perWindow);
+        assertThat(metrics.dropped.get()).as("the first hour, given up for the second").isEqualTo(perWindow);
         store.failing.set(false);
         flush();
         flush();
         assertThat(report(first.get(0))).isEmpty();
-        assertThat(report(second.get(0))).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, START, START));
+        Instant counted = START.plus(1, ChronoUnit.HOURS);
+        assertThat(report(second.get(0), NEXT_HOUR))
+                .containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1, counted, counted));
     }
 
     @Test
@@ -351,6 +424,62 @@ class TrafficRecorderTest {
     }
 
     @Test
+    void aFullWindow_retiresKeysWithEverythingWritten_keepsTheBusyOnes_andLosesNoCountOfEither() {
+        UUID busy = newKey();
+        Tally busyTally = traffic.countParsed(busy, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        List<UUID> idle = new ArrayList<>();
+        List<Tally> idleTallies = new ArrayList<>();
+        for (int i = 1; i < MAX_KEYS; i++) {
+            UUID id = newKey();
+            idle.add(id);
+            idleTallies.add(traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now()));
+        }
+        flush();
+        UUID late = newKey();
+        assertThat(traffic.countParsed(late, ACME, parse(ACME), ReportOutcome.ALLOWED, now())).as("full").isNull();
+        assertThat(busyTally.countIfCurrent(now())).isTrue();
+
+        flush();
+
+        int roomy = (int) (MAX_KEYS * TrafficRecorder.ROOMY);
+        List<Integer> retired = new ArrayList<>();
+        for (int i = 0; i < idleTallies.size(); i++) {
+            if (!idleTallies.get(i).countIfCurrent(now())) {
+                retired.add(i);
+            }
+        }
+        assertThat(retired).as("retired down to the roomy share").hasSize(MAX_KEYS - roomy);
+        assertThat(busyTally.countIfCurrent(now())).as("a key with new counts is never retired").isTrue();
+        assertThat(traffic.countParsed(late, ACME, parse(ACME), ReportOutcome.ALLOWED, now())).as("room made").isNotNull();
+        // A retired key: a count that raced its retirement, and its next request, which makes it anew.
+        UUID retiredKey = idle.get(retired.get(0));
+        idleTallies.get(retired.get(0)).count(now());
+        Tally anew = traffic.countParsed(retiredKey, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        assertThat(anew).isNotSameAs(idleTallies.get(retired.get(0)));
+        assertThat(anew.countIfCurrent(now())).isTrue();
+        flush();
+        flush();
+
+        assertThat(report(busy)).extracting(TrafficCount::requests).containsExactly(3L);
+        assertThat(report(late)).extracting(TrafficCount::requests).containsExactly(1L);
+        assertThat(report(retiredKey)).extracting(TrafficCount::requests).containsExactly(4L);
+        assertThat(report(idle.get(retired.get(1)))).extracting(TrafficCount::requests).containsExactly(1L);
+        assertThat(metrics.dropped.get()).as("only the request turned away while full").isEqualTo(1);
+    }
+
+    @Test
+    void aTallyAddedToAKeyAfterItsRetirement_refusesToCount() {
+        KeyTraffic key = new KeyTraffic(UUID.randomUUID(), traffic, traffic.generation());
+        Tally before = key.findOrAdd(ACME, ReportOutcome.ALLOWED, now());
+
+        key.retire();
+        Tally after = key.findOrAdd(ACME, ReportOutcome.ORIGIN_NOT_ALLOWED, now());
+
+        assertThat(before.countIfCurrent(now())).isFalse();
+        assertThat(after.countIfCurrent(now())).isFalse();
+    }
+
+    @Test
     void keysPastTheLimitOfAWindow_areDropped_andCountedAsDropped() {
         for (int i = 0; i < MAX_KEYS; i++) {
             traffic.countParsed(UUID.randomUUID(), ACME, parse(ACME), ReportOutcome.ALLOWED, now());
@@ -369,7 +498,7 @@ class TrafficRecorderTest {
         traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
         flush();
         clock.advance(Duration.ofHours(1));
-        // The scheduled flusher cuts a window at every hour; here the test does.
+        // The scheduled flusher flushes at every hour, which closes the window; here the test does.
         flush();
         traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
         flush();
