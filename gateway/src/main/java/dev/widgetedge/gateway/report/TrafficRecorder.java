@@ -173,10 +173,10 @@ public final class TrafficRecorder implements AutoCloseable {
      * {@code counted} (its decision allowed it), to {@code rate_limited}: a rate limit refused it
      * after all. The decision's count is in the same hour's tally (unless the hour turned in
      * between, a moment's race: it then stays counted in the past hour as well), so the move is
-     * exact even when a flush wrote that count already: the tally's unwritten sum goes one below,
-     * and its next count of the hour is taken from the store's total instead of added to it. Only a
-     * key retired, or an hour ended, with such a sum still below zero leaves the request counted
-     * both ways.
+     * exact even when a flush wrote that count already: the tally's unwritten sum then goes below
+     * zero, and the next count of that origin and outcome in the hour cancels it instead of being
+     * written. Only an hour that ends, or a key retired, with such a sum still below zero leaves
+     * the request counted both ways.
      */
     public void rateLimited(UUID keyId, CharSequence header, ReportOutcome counted, long nowMillis) {
         KeyTraffic key = keyTraffic(keyId);
