@@ -111,6 +111,14 @@ class TrafficRecorderTest {
         traffic.flush().join();
     }
 
+    /** A new key with one request from {@link #ACME} counted, and the store failing writes from now on. */
+    private UUID countedWhileTheStoreIsDown() {
+        UUID id = newKey();
+        store.failing.set(true);
+        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        return id;
+    }
+
     @Test
     void counts_areWrittenAtTheFlush_onePerOriginAndOutcome_withFirstAndLastSeen() {
         UUID id = newKey();
@@ -287,9 +295,7 @@ class TrafficRecorderTest {
 
     @Test
     void countsTheStoreDidNotTake_areWrittenOnceItTakesThemAgain() {
-        UUID id = newKey();
-        store.failing.set(true);
-        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        UUID id = countedWhileTheStoreIsDown();
         flush();
         traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
         flush();
@@ -306,9 +312,7 @@ class TrafficRecorderTest {
 
     @Test
     void withinTheHour_countsWaitForTheStoreAsLongAsItIsDown_andNoneIsDropped() {
-        UUID id = newKey();
-        store.failing.set(true);
-        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        UUID id = countedWhileTheStoreIsDown();
         for (int i = 0; i <= TrafficRecorder.MAX_RETAINED_WINDOWS * 2; i++) {
             flush();
         }
@@ -321,9 +325,7 @@ class TrafficRecorderTest {
 
     @Test
     void aClosedHourTheStoreTakesLater_isWrittenToItsHour() {
-        UUID id = newKey();
-        store.failing.set(true);
-        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        UUID id = countedWhileTheStoreIsDown();
         clock.advance(Duration.ofHours(1));
         flush();
         traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
@@ -340,9 +342,7 @@ class TrafficRecorderTest {
 
     @Test
     void closedHoursTheStoreNeverTakes_areDroppedAfterTheirLimit_andCountedAsDropped() {
-        UUID id = newKey();
-        store.failing.set(true);
-        traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        UUID id = countedWhileTheStoreIsDown();
         clock.advance(Duration.ofHours(1));
         for (int i = 0; i < TrafficRecorder.MAX_RETAINED_WINDOWS; i++) {
             flush();
