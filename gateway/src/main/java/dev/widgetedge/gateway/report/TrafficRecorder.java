@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,6 +97,8 @@ public final class TrafficRecorder implements AutoCloseable {
     private volatile long generation;
     private long droppedReported;
     private boolean failing;
+    /** Set by {@link #close}: no flush is scheduled any more. */
+    private volatile boolean closing;
     /** The last pass of writes; the next waits for it, so no count is ever written by two passes. */
     private CompletableFuture<Void> lastPass = CompletableFuture.completedFuture(null);
 
@@ -347,7 +350,11 @@ public final class TrafficRecorder implements AutoCloseable {
     /**
      * One lane of {@link #write}: writes the next key with unwritten counts, and the next when that
      * write completes, until none is left. Loops rather than recursing while writes complete at
-     * once (an in-memory store), so that a window of a million keys cannot overflow the stack.
+     * once (an in-memory store), so that a window of a million keys cannot overflow the stack. A
+     * write that completes later continues its lane on the flusher's thread, never on the store's:
+     * the lane may then walk many keys with nothing new (a whole flush's walk of a million keys
+     * takes a sixth of a second), which must not hold up the store client's I/O thread and every
+     * other answer it has to deliver.
      */
     private void writeNext(Instant hour, Iterator<KeyTraffic> keys, Retirement retirement, AtomicBoolean allWritten,
             CompletableFuture<Void> lane) {
@@ -368,12 +375,12 @@ public final class TrafficRecorder implements AutoCloseable {
                 continue;
             }
             if (!written.isDone()) {
-                written.thenAccept(ok -> {
+                written.thenAccept(ok -> onFlusherThread(() -> {
                     if (!ok) {
                         allWritten.set(false);
                     }
                     writeNext(hour, keys, retirement, allWritten, lane);
-                });
+                }));
                 return;
             }
             if (!written.join()) {
@@ -446,30 +453,57 @@ public final class TrafficRecorder implements AutoCloseable {
         failing = !allWritten;
     }
 
+    /**
+     * Runs {@code step} on the flusher's thread; in place for a manual recorder, or once the
+     * flusher has stopped (a write that completes after {@link #close}).
+     */
+    private void onFlusherThread(Runnable step) {
+        if (scheduler == null) {
+            step.run();
+            return;
+        }
+        try {
+            scheduler.execute(step);
+        } catch (RejectedExecutionException stopped) {
+            step.run();
+        }
+    }
+
     private void scheduleNext() {
         long now = clock.wallMillis();
         long untilNextHour = HOUR_MILLIS - Math.floorMod(now, HOUR_MILLIS);
         long delay = Math.max(1, Math.min(flushMillis, untilNextHour));
-        scheduler.schedule(this::flushAndReschedule, delay, TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(this::flushAndReschedule, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // Closed meanwhile: the final flush is close()'s.
+        }
     }
 
+    /**
+     * The scheduled flush, and the next one scheduled when it completes. It does not wait on the
+     * flusher's thread, which is where the flush's writes continue.
+     */
     private void flushAndReschedule() {
-        try {
-            flush().join();
-        } catch (RuntimeException e) {
-            LOG.warn("origin report flush failed: {}", e.toString());
-        } finally {
-            if (!scheduler.isShutdown()) {
+        if (closing) {
+            return;
+        }
+        flush().whenComplete((done, error) -> {
+            if (error != null) {
+                LOG.warn("origin report flush failed: {}", error.toString());
+            }
+            if (!closing) {
                 scheduleNext();
             }
-        }
+        });
     }
 
-    /** Stops the schedule, closes the hour's window and writes what is counted, waiting up to {@code timeout}. */
+    /**
+     * Stops the schedule, closes the hour's window and writes what is counted, waiting up to
+     * {@code timeout}; then stops the flusher's thread.
+     */
     public void close(Duration timeout) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        closing = true;
         CompletableFuture<Void> written;
         synchronized (this) {
             closeWindow(clock.wallMillis());
@@ -479,6 +513,10 @@ public final class TrafficRecorder implements AutoCloseable {
             written.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("origin report counts not written at shutdown: {}", e.toString());
+        } finally {
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
         }
     }
 

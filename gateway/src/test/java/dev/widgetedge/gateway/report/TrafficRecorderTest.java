@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -403,6 +404,48 @@ class TrafficRecorderTest {
         assertThat(released).isEqualTo(ids.size());
         assertThat(held.mostInFlight).isEqualTo(TrafficRecorder.WRITES_IN_FLIGHT);
         assertThat(ids).allSatisfy(id -> assertThat(report(id)).hasSize(1));
+    }
+
+    @Test
+    void writesThatCompleteOnTheStoresThread_continueTheFlushOnTheFlushersThread() throws Exception {
+        ExecutorService storeIo = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "store-io"));
+        ThreadsOfWrites threads = new ThreadsOfWrites(store, storeIo);
+        TrafficRecorder recorder = TrafficRecorder.start(threads, Duration.ofHours(1), MAX_KEYS, clock, metrics);
+        try {
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < TrafficRecorder.WRITES_IN_FLIGHT * 4; i++) {
+                UUID id = newKey();
+                ids.add(id);
+                recorder.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+            }
+
+            recorder.flush().get(10, TimeUnit.SECONDS);
+
+            assertThat(ids).allSatisfy(id -> assertThat(report(id)).hasSize(1));
+            // The first lanes start on the caller's thread; every later write is sent by the flusher.
+            assertThat(threads.callers).hasSize(ids.size()).doesNotContain("store-io").contains("report-flush");
+        } finally {
+            recorder.close();
+            storeIo.shutdownNow();
+        }
+    }
+
+    /** A store that completes report writes on its own thread, and notes which thread sent each. */
+    private static final class ThreadsOfWrites extends ForwardingWidgetKeyStore {
+        final List<String> callers = new CopyOnWriteArrayList<>();
+        private final ExecutorService io;
+
+        ThreadsOfWrites(WidgetKeyStore delegate, ExecutorService io) {
+            super(delegate);
+            this.io = io;
+        }
+
+        @Override
+        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+            callers.add(Thread.currentThread().getName());
+            return CompletableFuture.runAsync(() -> super.recordTraffic(keyId, hour, counts).toCompletableFuture().join(),
+                    io);
+        }
     }
 
     /** A store whose report writes wait until the test lets them through, one at a time. */
