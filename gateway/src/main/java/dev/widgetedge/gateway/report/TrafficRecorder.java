@@ -68,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * thread's own counter ({@link Tally}): no lock, no atomic instruction, no allocation. The first
  * request of a key, origin and outcome in the hour allocates its tally, and the first on another
  * thread that thread's counter. A flush walks every key of the hour (at most {@code maxKeys}),
- * allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own.
+ * allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own,
+ * where the writes that complete on the store's threads continue it.
  */
 public final class TrafficRecorder implements AutoCloseable {
 
