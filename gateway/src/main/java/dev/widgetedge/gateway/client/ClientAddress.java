@@ -3,6 +3,8 @@ package dev.widgetedge.gateway.client;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -56,5 +58,24 @@ public record ClientAddress(InetAddress address, String text, String forwardedFo
             bits = (bits << 8) | (bytes[i] & 0xFF);
         }
         return bits;
+    }
+
+    /**
+     * What rate limits count by, as an address: the IPv4 address itself (no copy), or the IPv6
+     * address's {@code /64} network (the address with its last 64 bits zero). Equal for two
+     * clients exactly when their {@link #limitBits} and {@link #isIpv6} are.
+     */
+    public InetAddress limitAddress() {
+        if (!isIpv6()) {
+            return address;
+        }
+        byte[] network = Arrays.copyOf(address.getAddress(), 16);
+        Arrays.fill(network, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(network);
+        } catch (UnknownHostException impossible) {
+            // Only for an array of a length other than 4 or 16.
+            throw new IllegalStateException(impossible);
+        }
     }
 }

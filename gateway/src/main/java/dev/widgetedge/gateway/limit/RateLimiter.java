@@ -1,7 +1,5 @@
 package dev.widgetedge.gateway.limit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.widgetedge.core.store.RateCountStore;
 import dev.widgetedge.core.widget.Decision;
@@ -10,6 +8,7 @@ import dev.widgetedge.gateway.client.ClientAddress;
 import dev.widgetedge.gateway.metrics.GatewayMetrics;
 import dev.widgetedge.gateway.metrics.LimitKind;
 import dev.widgetedge.gateway.metrics.RateLimitState;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,16 +21,21 @@ import java.util.function.LongSupplier;
  * with the other gateways through the store in the background ({@link CountSharing}), so that a
  * request never waits for the store.
  *
- * <p><b>Memory.</b> One counter ({@link SlidingWindow}, about 300 bytes) per subject, in a Caffeine
- * cache bounded by {@code --rate-limit-max-subjects} (W-TinyLFU: a flood of new addresses does not
- * push out the subjects in steady use) and idle ones forgotten after two windows. A subject that is
- * forgotten loses what it had not yet sent to the store, and starts again from what the store has
- * when it comes back: at most one cap of requests more for that subject.
+ * <p><b>Memory.</b> One counter ({@link SlidingWindow}, about 300 bytes) per subject, in two
+ * {@link WindowCache}s that share {@code --rate-limit-max-subjects}: the misses' windows take at
+ * most a quarter, the keys' and clients' the rest, so that a flood of misses from new addresses
+ * never pushes out a key's or a client's window, and a legitimate client's miss check is a lookup
+ * in a small table. Idle windows are forgotten after two windows. A subject that is forgotten
+ * loses what it had not yet sent to the store, and starts again from what the store has when it
+ * comes back: at most one cap of requests more for that subject.
  *
- * <p>Thread-safe. Admission holds one subject's monitor briefly, allocates the subject's cache
- * key, and never does I/O.
+ * <p>Thread-safe. Admission holds one subject's monitor briefly, allocates the key-and-client
+ * subject's cache key (the miss check of an IPv4 client allocates nothing), and never does I/O.
  */
 public final class RateLimiter implements RateLimitState, AutoCloseable {
+
+    /** The misses' windows take at most this part of {@code --rate-limit-max-subjects} (one in four). */
+    private static final int MISS_SHARE = 4;
 
     private final RateLimitSettings settings;
     private final int clientDefault;
@@ -39,7 +43,10 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
     private final int missLimit;
     private final long bucketMillis;
     private final long windowSeconds;
-    private final Cache<Subject, SlidingWindow> windows;
+    /** The windows of keys, and of keys and clients. */
+    private final WindowCache<Subject> windows;
+    /** The windows of clients' misses, by {@link ClientAddress#limitAddress}. */
+    private final WindowCache<InetAddress> misses;
     private final CountSharing sync;
     private final Sharing sharing;
     private final LongSupplier wallMillis;
@@ -58,12 +65,11 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         this.sharing = sync == null ? null : sync.sharing();
         this.wallMillis = wallMillis;
         this.metrics = metrics;
-        this.windows = Caffeine.newBuilder()
-                .maximumSize(settings.maxSubjects())
-                .expireAfterAccess(settings.window().multipliedBy(2))
-                .ticker(ticker)
-                .executor(upkeep)
-                .build();
+        long missSubjects = Math.max(1, settings.maxSubjects() / MISS_SHARE);
+        Duration idle = settings.window().multipliedBy(2);
+        this.windows = new WindowCache<>(Math.max(1, settings.maxSubjects() - missSubjects), idle, ticker, upkeep,
+                settings.buckets());
+        this.misses = new WindowCache<>(missSubjects, idle, ticker, upkeep, settings.buckets());
     }
 
     /**
@@ -119,14 +125,16 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         long bucket = Math.floorDiv(now, bucketMillis);
         SlidingWindow byClient = null;
         if (perClient > 0) {
-            byClient = window(Subject.client(keyId, client));
+            Subject subject = Subject.client(keyId, client);
+            byClient = windows.get(subject, subject, bucket);
             SlidingWindow.Admission admission = acquire(byClient, perClient, bucket);
             if (!admission.admitted()) {
                 return refused(LimitKind.CLIENT, byClient, perClient, now, admission.capped(), mayWait);
             }
         }
         if (perKey > 0) {
-            SlidingWindow byKey = window(Subject.key(keyId));
+            Subject subject = Subject.key(keyId);
+            SlidingWindow byKey = windows.get(subject, subject, bucket);
             SlidingWindow.Admission admission = acquire(byKey, perKey, bucket);
             if (!admission.admitted()) {
                 if (byClient != null) {
@@ -175,29 +183,33 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         if (limit == 0) {
             return null;
         }
-        SlidingWindow misses = windows.getIfPresent(Subject.miss(client));
-        if (misses == null) {
+        InetAddress network = client.limitAddress();
+        SlidingWindow window = misses.peek(network);
+        if (window == null) {
             return null;
         }
         long now = storeMillis();
-        if (!misses.full(limit, Math.floorDiv(now, bucketMillis), sharing)) {
+        long bucket = Math.floorDiv(now, bucketMillis);
+        misses.used(network, window, bucket);
+        if (!window.full(limit, bucket, sharing)) {
             return null;
         }
-        return refused(LimitKind.MISS, misses, limit, now, false, false);
+        return refused(LimitKind.MISS, window, limit, now, false, false);
     }
 
     /** Counts one request of {@code client} whose key was missing, invalid or unknown. */
     public void countMiss(ClientAddress client) {
         int limit = missLimit;
         if (limit > 0) {
-            acquire(window(Subject.miss(client)), limit, Math.floorDiv(storeMillis(), bucketMillis));
+            long bucket = Math.floorDiv(storeMillis(), bucketMillis);
+            acquire(misses.get(client.limitAddress(), Subject.miss(client), bucket), limit, bucket);
         }
     }
 
     /** How many subjects are counted now (an estimate), for the metrics. */
     @Override
     public long subjects() {
-        return windows.estimatedSize();
+        return windows.size() + misses.size();
     }
 
     /** How many gateways share the limits, as last counted; {@code 1} without a store. */
@@ -230,10 +242,6 @@ public final class RateLimiter implements RateLimitState, AutoCloseable {
         }
         long retryMillis = window.retryAfterMillis(limit, now, bucketMillis);
         return new Refusal(kind, limit, windowSeconds, Math.max(1, (retryMillis + 999) / 1000), capped);
-    }
-
-    private SlidingWindow window(Subject subject) {
-        return windows.get(subject, key -> new SlidingWindow(key, settings.buckets()));
     }
 
     private long storeMillis() {

@@ -85,11 +85,21 @@ final class SlidingWindow {
     private final int[] unpushed;
     /** The bucket the newest slot holds; the slots hold {@code newest - buckets .. newest}. */
     private long newest = Long.MIN_VALUE;
+    /**
+     * Admitted in the newest bucket and not yet in its slot (of {@code counts}, and of
+     * {@code unpushed} for {@code newestUnpushed}): an admission touches the window's fields only,
+     * not its arrays, which are further cache lines away under many subjects. {@link #settle}
+     * moves them into the slots.
+     */
+    private int newestCount;
+    private int newestUnpushed;
     private int total;
     private int unpushedTotal;
     /** Sent in the round under way, not yet reported back (it may or may not be in the store yet). */
     private int inFlight;
     private boolean queued;
+    /** The bucket of the last {@link #firstUseIn}; read and written without the monitor. */
+    private long usedBucket = Long.MIN_VALUE;
 
     SlidingWindow(Subject subject, int buckets) {
         this.subject = subject;
@@ -100,6 +110,19 @@ final class SlidingWindow {
 
     Subject subject() {
         return subject;
+    }
+
+    /**
+     * Whether this is the window's first use in {@code bucket}, for the cache to hear of it once
+     * per bucket. Unsynchronized: two threads may both see a first use, which only tells the cache
+     * twice.
+     */
+    boolean firstUseIn(long bucket) {
+        if (usedBucket == bucket) {
+            return false;
+        }
+        usedBucket = bucket;
+        return true;
     }
 
     /**
@@ -127,9 +150,8 @@ final class SlidingWindow {
                 return Admission.of(false, queue(), true);
             }
         }
-        int slot = slot(newest);
-        counts[slot]++;
-        unpushed[slot]++;
+        newestCount++;
+        newestUnpushed++;
         total++;
         unpushedTotal++;
         if (sharing == null) {
@@ -165,6 +187,7 @@ final class SlidingWindow {
     /** Takes back the admission just made at {@code bucket} (another limit of the same request refused it). */
     synchronized void release(long bucket) {
         advance(bucket);
+        settle();
         int slot = slot(newest);
         if (counts[slot] > 0) {
             counts[slot]--;
@@ -183,6 +206,7 @@ final class SlidingWindow {
      */
     synchronized long retryAfterMillis(int limit, long nowMillis, long bucketMillis) {
         advance(Math.floorDiv(nowMillis, bucketMillis));
+        settle();
         long excess = total + 1L - limit;
         if (excess <= 0) {
             return bucketMillis;
@@ -204,6 +228,7 @@ final class SlidingWindow {
      */
     synchronized Taken take(long bucket) {
         advance(bucket);
+        settle();
         queued = false;
         int nonzero = 0;
         for (int value : unpushed) {
@@ -236,6 +261,7 @@ final class SlidingWindow {
      */
     synchronized void reported(Taken taken, long readBucket, int[] totals) {
         advance(readBucket);
+        settle();
         inFlight -= taken.total();
         long readOldest = readBucket - buckets;
         int sum = 0;
@@ -251,6 +277,7 @@ final class SlidingWindow {
 
     /** The round that sent {@code taken} failed: what it took is unsent again (where still in the window). */
     synchronized void unreported(Taken taken) {
+        settle();
         inFlight -= taken.total();
         for (int i = 0; i < taken.buckets().length; i++) {
             long b = taken.buckets()[i];
@@ -271,6 +298,17 @@ final class SlidingWindow {
         return (int) Math.floorMod(bucket, (long) counts.length);
     }
 
+    /** Moves what was admitted in the newest bucket into its slots. */
+    private void settle() {
+        if (newestCount != 0 || newestUnpushed != 0) {
+            int slot = slot(newest);
+            counts[slot] += newestCount;
+            unpushed[slot] += newestUnpushed;
+            newestCount = 0;
+            newestUnpushed = 0;
+        }
+    }
+
     /**
      * Moves the window so that it ends at {@code bucket}: older buckets leave it. A bucket before
      * the newest (the clock estimate stepped back) counts in the newest.
@@ -279,6 +317,7 @@ final class SlidingWindow {
         if (bucket <= newest) {
             return;
         }
+        settle();
         if (newest == Long.MIN_VALUE || bucket - newest > buckets) {
             Arrays.fill(counts, 0);
             Arrays.fill(unpushed, 0);
