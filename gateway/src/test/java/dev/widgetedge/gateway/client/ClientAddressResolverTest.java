@@ -2,6 +2,7 @@ package dev.widgetedge.gateway.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,5 +114,14 @@ class ClientAddressResolverTest {
         assertFalse(v4.isIpv6());
         assertEquals(peer("2001:db8:1:2::1").limitBits(), peer("2001:db8:1:2:ffff::9").limitBits());
         assertTrue(peer("2001:db8:1:2::1").limitBits() != peer("2001:db8:1:3::1").limitBits());
+    }
+
+    @Test
+    void limitAddress_isTheIpv4AddressItself_andTheIpv6Slash64Network() {
+        ClientAddress v4 = peer("192.0.2.1");
+        assertSame(v4.address(), v4.limitAddress());
+        assertEquals(IpLiteral.parse("2001:db8:1:2::"), peer("2001:db8:1:2:ffff::9").limitAddress());
+        assertEquals(peer("2001:db8:1:2::1").limitAddress(), peer("2001:db8:1:2:ffff::9").limitAddress());
+        assertNotEquals(peer("2001:db8:1:2::1").limitAddress(), peer("2001:db8:1:3::1").limitAddress());
     }
 }

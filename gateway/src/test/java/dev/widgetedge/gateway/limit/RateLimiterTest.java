@@ -143,6 +143,35 @@ class RateLimiterTest {
     }
 
     @Test
+    void missLimit_countsAnIpv6ClientByItsSlash64() {
+        RateLimiter limiter = limiter(settings(0, 0, 2), null);
+        limiter.countMiss(client("2001:db8:1:2::1"));
+        limiter.countMiss(client("2001:db8:1:2:ffff::2"));
+        assertEquals(LimitKind.MISS, limiter.refuseMiss(client("2001:db8:1:2::3")).kind());
+        assertNull(limiter.refuseMiss(client("2001:db8:1:3::1")));
+    }
+
+    @Test
+    void aFloodOfMissesFromNewAddresses_neverPushesOutTheClientsWindows() {
+        // 100 subjects: the misses' windows get 25 of them, the keys' and clients' the other 75.
+        RateLimiter limiter = limiter(new RateLimitSettings(3, 0, 120, 100, Duration.ofMinutes(1), 30,
+                Duration.ofMillis(250)), null);
+        List<ClientAddress> steady = List.of(client("192.0.2.1"), client("192.0.2.2"), client("192.0.2.3"));
+        for (ClientAddress a : steady) {
+            for (int i = 0; i < 3; i++) {
+                assertNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a));
+            }
+        }
+        for (int i = 0; i < 10_000; i++) {
+            limiter.countMiss(client("10.0." + (i >>> 8) + "." + (i & 0xFF)));
+        }
+        for (ClientAddress a : steady) {
+            assertNotNull(limiter.admit(allowed(KEY, RateLimits.DEFAULTS), a), "its three requests are still counted");
+        }
+        assertTrue(limiter.subjects() <= 100, "at most --rate-limit-max-subjects: " + limiter.subjects());
+    }
+
+    @Test
     void missLimitOff_countsNothing() {
         RateLimiter limiter = limiter(settings(0, 0, 0), null);
         limiter.countMiss(client("192.0.2.1"));

@@ -33,6 +33,30 @@ class SlidingWindowTest {
     }
 
     @Test
+    void firstUseIn_isTrueOncePerBucket() {
+        assertTrue(window.firstUseIn(7));
+        assertFalse(window.firstUseIn(7));
+        assertTrue(window.firstUseIn(8));
+        assertFalse(window.firstUseIn(8));
+    }
+
+    @Test
+    void admissionsOfTheNewestBucket_areTakenReleasedAndLeaveTheWindowAsTheirBucket() {
+        assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(10, 3, null));
+        assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(10, 3, null));
+        SlidingWindow.Taken taken = window.take(3);
+        assertArrayEquals(new long[] {3}, taken.buckets());
+        assertArrayEquals(new int[] {2}, taken.deltas());
+        window.tryAcquire(10, 3, null);
+        window.release(3);
+        assertEquals(2, window.total(3), "the release took back the admission after the take");
+        window.tryAcquire(10, 4, null);
+        assertEquals(3, window.total(4));
+        assertEquals(1, window.total(3 + BUCKETS + 1), "bucket 3 left the window, bucket 4 is still in it");
+        assertEquals(0, window.total(4 + BUCKETS + 1));
+    }
+
+    @Test
     void alone_admitsTheLimitInAWindow_thenRefuses() {
         assertEquals(10, admitAll(10, 0, null));
         assertEquals(SlidingWindow.Admission.REFUSED, window.tryAcquire(10, 5, null));
