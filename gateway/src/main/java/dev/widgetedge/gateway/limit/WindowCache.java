@@ -14,8 +14,8 @@ import java.util.concurrent.Executor;
  * <p>A window is read <em>quietly</em>, and the cache hears of its use once per bucket
  * ({@link SlidingWindow#firstUseIn}). Every read the cache records costs its upkeep a reordering
  * and a frequency count, and the reader a slot in a read buffer and, every few reads, a task for
- * the upkeep thread; under many clients far below their limits that was a fifth of the gateway's
- * CPU per request. Once a bucket is all the expiry (idle for how long, give or take a bucket) and
+ * the upkeep thread; under 20,000 clients far below their limits that was about a seventh of the
+ * gateway's CPU per request. Once a bucket is all the expiry (idle for how long, give or take a bucket) and
  * the eviction (how often used) need.
  *
  * <p>Thread-safe.
