@@ -45,7 +45,7 @@ describe('timeouts', () => {
     assert.equal(error.status, 0);
     assert.equal(error.sentence, 'Timed out after 300 ms');
     assert.equal(error.message, 'Timed out after 300 ms (no response to GET /api/v1/widget-keys)');
-    assert.equal(silent.connections(), 2, 'the first attempt and one retry');
+    assert.equal(silent.requests(), 2, 'the first attempt and one retry');
   });
 
   test('a POST that times out is not retried', async () => {
@@ -56,7 +56,7 @@ describe('timeouts', () => {
     const error = await failure(client.widgetKeys.create({ name: 'x' }));
 
     assert.equal(error.status, 0);
-    assert.equal(silent.connections(), 1);
+    assert.equal(silent.requests(), 1);
   });
 });
 

@@ -147,20 +147,29 @@ export async function startAdmin(redisUri, { storeTimeout = '500ms' } = {}) {
   return { baseUrl: `http://127.0.0.1:${match[1]}`, close: () => stop(child) };
 }
 
-/** A port that accepts connections and never answers; counts the connections. */
+/** A port that accepts connections and never answers; counts the request heads sent to it. */
 export async function startSilentServer() {
   const sockets = new Set();
-  let connections = 0;
+  let requests = 0;
   const server = net.createServer((socket) => {
-    connections++;
     sockets.add(socket);
+    let head = '';
+    socket.on('data', (chunk) => {
+      // A request is counted once its head has arrived whole; nothing is ever answered.
+      head += chunk.toString('latin1');
+      while (head.includes('\r\n\r\n')) {
+        requests++;
+        head = head.slice(head.indexOf('\r\n\r\n') + 4);
+      }
+    });
     socket.on('error', () => {});
     socket.once('close', () => sockets.delete(socket));
   });
   await listen(server);
   return {
     baseUrl: `http://127.0.0.1:${server.address().port}`,
-    connections: () => connections,
+    /** Request heads received: an HTTP client may open a connection it never sends on. */
+    requests: () => requests,
     close: () => {
       for (const socket of sockets) {
         socket.destroy();
