@@ -14,14 +14,16 @@ import java.util.function.LongSupplier;
  *       reported back yet. The others cannot know of those, and that is all they cannot know
  *       of, so all gateways together admit at most {@code limit + (k − 1) × cap ≤ 1.1 × limit}
  *       (for {@code limit ≥ 10 (k − 1)}; at most {@code k − 1} requests over for smaller ones).</li>
- *   <li>{@link #syncThreshold}: a subject is sent with the next round once half its cap is
- *       unsent, and {@link #urgentThreshold}: a round runs at once when three quarters are, so
- *       the cap is only reached by more than half a cap of requests within one sync interval, or
- *       more than a quarter within one round trip to the store.</li>
+ *   <li>{@link #syncThreshold}: a subject is sent with the next round once three quarters of
+ *       its cap are unsent, and {@link #urgentThreshold}: a round runs at once when seven eighths
+ *       are, so the cap is only reached by more than a quarter of a cap of requests within one
+ *       sync interval, or more than an eighth within one round trip to the store.</li>
  * </ul>
  *
  * <p>Rounds run early only for a subject near its cap: a subject far from its limit waits for
- * the next regular round. Waking the sync for every subject that crossed half its cap ran a
+ * the next regular round, and a subject is sent once per three quarters of a cap (at the
+ * defaults, every 45 requests): the sends are most of what limits cost a gateway whose limits
+ * are never hit. Waking the sync for every subject that crossed half its cap ran a
  * round for every few subjects (hundreds a second under many clients), each with its own store
  * round trip and thread hand-offs, for requests that were nowhere near a limit.
  *
@@ -77,23 +79,23 @@ final class Sharing {
     }
 
     /**
-     * How many unsent requests queue a subject for the next round: half the cap. A gateway alone
+     * How many unsent requests queue a subject for the next round: three quarters of the cap. A gateway alone
      * uses the cap it would have beside one other, so that a gateway that joins learns of its
      * counts.
      */
     static long syncThreshold(int limit, int peers) {
         long cap = Math.max(1, (long) (OVERSHOOT * limit / Math.max(1, peers - 1)));
-        return Math.max(1, cap / 2);
+        return Math.max(1, 3 * cap / 4);
     }
 
     /**
-     * How many unsent requests make a round run now rather than at the next tick: three quarters
+     * How many unsent requests make a round run now rather than at the next tick: seven eighths
      * of the cap (rounded up), so that the round has reported back before the cap is reached by
-     * any subject with fewer than a quarter cap of requests per round trip. Never for a gateway
+     * any subject with fewer than an eighth of a cap of requests per round trip. Never for a gateway
      * alone: it has nobody to tell sooner.
      */
     static long urgentThreshold(int limit, int peers) {
         long cap = cap(limit, peers);
-        return cap == Long.MAX_VALUE ? Long.MAX_VALUE : (3 * cap + 3) / 4;
+        return cap == Long.MAX_VALUE ? Long.MAX_VALUE : (7 * cap + 7) / 8;
     }
 }

@@ -25,7 +25,7 @@ final class SlidingWindow {
     /** What {@link #tryAcquire} did, and what it asks of the sync. */
     enum Admission {
         ADMITTED(true, false, false),
-        /** Admitted; the window wants the next round (near its limit, or half its cap unsent): queue it. */
+        /** Admitted; the window wants the next round (near its limit, or three quarters of its cap unsent): queue it. */
         ADMITTED_QUEUE(true, true, false),
         /** Admitted; what is unsent is close to the cap: queue it and run a round now. */
         ADMITTED_URGENT(true, true, true),

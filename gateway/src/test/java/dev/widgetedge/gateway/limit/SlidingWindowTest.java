@@ -127,7 +127,7 @@ class SlidingWindowTest {
             admitted++;
         }
         assertEquals(10, admitted);
-        assertEquals(SlidingWindow.Admission.REFUSED_WAKE, last, "queued already at half the cap; wakes the sync");
+        assertEquals(SlidingWindow.Admission.REFUSED_WAKE, last, "queued already at three quarters of the cap; wakes the sync");
         SlidingWindow.Taken taken = window.take(0);
         assertEquals(SlidingWindow.Admission.REFUSED_URGENT, window.tryAcquire(100, 0, two),
                 "in flight still counts (the store may not have it yet), and the window queues for the next round");
@@ -138,20 +138,19 @@ class SlidingWindowTest {
     }
 
     @Test
-    void halfTheCapUnsent_queuesForTheNextRound_threeQuartersAskForARoundNow() {
+    void threeQuartersOfTheCapUnsent_queueForTheNextRound_sevenEighthsAskForARoundNow() {
         Sharing two = sharing(2);
-        // A cap of 10: queued at 5 unsent, a round now from 8 on.
-        for (int i = 0; i < 4; i++) {
+        // A cap of 10: queued at 7 unsent, a round now from 9 on.
+        for (int i = 0; i < 6; i++) {
             assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two));
         }
         assertEquals(SlidingWindow.Admission.ADMITTED_QUEUE, window.tryAcquire(100, 0, two));
         assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two), "queued already");
-        assertEquals(SlidingWindow.Admission.ADMITTED, window.tryAcquire(100, 0, two));
         assertEquals(SlidingWindow.Admission.ADMITTED_WAKE, window.tryAcquire(100, 0, two));
     }
 
     @Test
-    void threeQuartersOfTheCapUnsent_beforeAnyQueueing_queueAndAskForARoundNow() {
+    void aCapOfOne_theFirstUnsentRequestQueuesAndAsksForARoundNow() {
         Sharing nine = sharing(9);
         // 20 / 8 gateways: a cap of max(1, 0.25) = 1, and the first unsent request fills it.
         assertEquals(SlidingWindow.Admission.ADMITTED_URGENT, window.tryAcquire(20, 0, nine));
