@@ -24,6 +24,8 @@ class OriginSerializationTest {
             "http://localhost:8000,http://localhost:8000,true",
             "http://localhost:8000,http://localhost:800,false",
             "http://localhost:8000,http://localhost:08000,false",
+            "http://localhost:8000,http://localhost:80000,false",
+            "http://localhost:8000,http://localhost;8000,false",
             "http://localhost:8000,http://localhost:8000/,false",
             "http://localhost:8000,http://localhost:,false",
             "http://localhost:8000,http://localhost,false",
