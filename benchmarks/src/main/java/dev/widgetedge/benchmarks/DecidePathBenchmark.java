@@ -42,12 +42,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * lookup). Every iteration checks that the store was not read while it ran, so a figure is
  * never that of a miss.
  *
- * <p>{@code decideCached} is never inlined into the benchmark loop: a fork sees its own row's
- * request only, and in a {@code malformedKey} fork the JIT compiled the method without its hit
- * path, small enough to inline (a shape the gateway never runs), or, once the method grew by a
- * few dozen bytes of machine code past the JIT's 2,500-byte limit for inlining compiled code, not:
- * that row moved by 20 ns between commits that did not change its code. Options given with
- * {@code -jvmArgsAppend} replace this one; pass it along when comparing jars.
+ * <p>{@code decideCached} is never inlined into the benchmark loop. Compiled with its hit path it
+ * is several kilobytes of machine code, past C2's limit for inlining compiled code
+ * ({@code InlineSmallCode}, 2,500 bytes): every hit row calls it, as does any caller compiled
+ * after it. A {@code malformedKey} fork sees malformed keys only and compiled it without its hit
+ * path, just under that limit in one commit and just over it in the next: the row moved by 20 ns
+ * between commits that did not change its code. Options given with {@code -jvmArgsAppend}
+ * replace the {@code @Fork} ones; pass the same when comparing jars.
  *
  * <p>Run (bytes/op is {@code gc.alloc.rate.norm}):
  * <pre>{@code
@@ -60,8 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-// The gateway calls decideCached (compiled with its hit path, several kilobytes: never inlined into
-// its caller); so does every row here, whatever the JIT would do with a fork that saw one path only.
+// decideCached out of line in every row: see the class comment.
 @Fork(value = 2, jvmArgsAppend = {"-XX:CompileCommand=quiet",
         "-XX:CompileCommand=dontinline,dev/widgetedge/gateway/decide/KeyDecider.decideCached"})
 @Warmup(iterations = 5, time = 1)
