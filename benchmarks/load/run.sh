@@ -274,8 +274,13 @@ fi
 start admin java "${JOPTS[@]}" -jar "$APP_JAR" admin --redis "$REDIS_URI" --host 127.0.0.1 --port "$ADMIN_PORT" \
   --ops-port "$ADMIN_OPS_PORT" --drain-timeout 1s
 wait_http admin "http://127.0.0.1:$ADMIN_OPS_PORT/readyz"
+# gw-redis holds the zipf keys and the harness's own key: sized for them, as an operator sizes a
+# gateway for its keys (the default 1,000,000 is one short of 1,000,000 zipf keys plus that key,
+# and a full cache and origin report churn on every flush: not a warm gateway).
+GW_CACHE_KEYS=$(( ZIPF_KEYS + 1000 > 1000000 ? ZIPF_KEYS + 1000 : 1000000 ))
 start gw-redis java "${JOPTS[@]}" -jar "$APP_JAR" gateway --redis "$REDIS_URI" --host 127.0.0.1 --port "$GW_PORT" \
-  --ops-port "$GW_OPS_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s "${NO_LIMITS[@]}"
+  --ops-port "$GW_OPS_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --drain-timeout 1s "${NO_LIMITS[@]}" \
+  --cache-max-keys "$GW_CACHE_KEYS"
 wait_http gw-redis "http://127.0.0.1:$GW_OPS_PORT/readyz"
 if has_scenario limits || has_scenario flood; then
   # Two gateways on the same Redis behind a "trusted proxy" (wrk on loopback with X-Forwarded-For):

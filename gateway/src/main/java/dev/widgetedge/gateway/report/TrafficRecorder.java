@@ -64,10 +64,9 @@ import org.slf4j.LoggerFactory;
  * store's own cap keeps the report bounded across gateways.
  *
  * <p><b>Cost.</b> A request for an origin already counted in the hour costs the lookups of its key
- * and tally (none for the origin a cached key remembers) and a plain increment of the counting
- * thread's own counter ({@link Tally}): no lock, no atomic instruction, no allocation. The first
- * request of a key, origin and outcome in the hour allocates its tally, and the first on another
- * thread that thread's counter. A flush walks every key of the hour (at most {@code maxKeys}),
+ * and tally (none for the origin a cached key remembers) and an atomic add to the tally's counter
+ * ({@link Tally}): no lock, no allocation, and no reference written into an object made earlier.
+ * The first request of a key, origin and outcome in the hour allocates its tally. A flush walks every key of the hour (at most {@code maxKeys}),
  * allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own,
  * where the writes that complete on the store's threads continue it.
  */
@@ -193,7 +192,7 @@ public final class TrafficRecorder implements AutoCloseable {
             label = label(header, Origin.parseHeaderOrNull(header));
             allowed = key.findOrAdd(label, counted, nowMillis);
         }
-        allowed.uncount(nowMillis);
+        allowed.uncount();
         key.findOrAdd(allowed.label, ReportOutcome.RATE_LIMITED, nowMillis).count(nowMillis);
     }
 

@@ -17,6 +17,7 @@ import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.gateway.decide.FakeTicker;
 import dev.widgetedge.gateway.metrics.NoopGatewayMetrics;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -144,7 +145,7 @@ class TrafficRecorderTest {
             throws Exception {
         UUID id = newKey();
         // The decisions of a key that had to be read are counted on the store's thread, the refusal
-        // on an event loop, whose own counter of the tally then goes below zero.
+        // on an event loop: the move is exact whichever thread makes it.
         ExecutorService storeThread = Executors.newSingleThreadExecutor();
         try {
             storeThread.submit(() -> {
@@ -276,6 +277,35 @@ class TrafficRecorderTest {
 
         assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 1 + threads * perThread,
                 START, START.plusSeconds(threads)));
+    }
+
+    /**
+     * A tally never changes shape once made: counting it on another thread, long after it was made
+     * (and promoted, in a gateway that has run a while), allocates nothing and so writes no young
+     * object into an old one, which every young collection would have to find.
+     */
+    @Test
+    void aThreadsFirstCountsOfATallyMadeOnAnotherThread_allocateNothing() throws Exception {
+        UUID id = newKey();
+        Tally tally = traffic.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long seenAt = now() + 1000;
+        AtomicLong allocated = new AtomicLong(-1);
+        Thread other = new Thread(() -> {
+            threads.getCurrentThreadAllocatedBytes();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                tally.countIfCurrent(seenAt + i);
+            }
+            allocated.set(threads.getCurrentThreadAllocatedBytes() - before);
+        });
+        other.start();
+        other.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(allocated.get()).isZero();
+        flush();
+        assertThat(report(id)).containsExactly(new TrafficCount(ACME, ReportOutcome.ALLOWED, 101, START,
+                Instant.ofEpochMilli(seenAt + 99)));
     }
 
     @Test
