@@ -3,6 +3,7 @@ package dev.widgetedge.core.store;
 import dev.widgetedge.core.audit.AuditEvent;
 import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.HourlyTraffic;
 import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
@@ -91,6 +92,11 @@ public abstract class ForwardingWidgetKeyStore implements WidgetKeyStore {
     @Override
     public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
         return delegate.recordTraffic(keyId, hour, counts);
+    }
+
+    @Override
+    public CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
+        return delegate.recordTraffic(keys);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.HourlyTraffic;
 import dev.widgetedge.core.report.ReportLimits;
 import dev.widgetedge.core.report.ReportOutcome;
 import dev.widgetedge.core.report.TrafficCount;
@@ -249,55 +250,71 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
 
     /**
-     * KEYS: record, origin report hour, usage day. ARGV: distinct-origin cap, report expires at
-     * (unix ms), usage expires at (unix ms), allowed, denied, rate limited, number of outcomes, the
-     * outcomes, then per row: origin, outcome, requests, first seen ms, last seen ms. Writes nothing
-     * for a key that no longer exists.
+     * Several keys' counts, each key as one step. KEYS: per key its record, origin report hour and
+     * usage day. ARGV: the distinct-origin cap, the number of outcomes and the outcomes, then per
+     * key: report expires at (unix ms), usage expires at (unix ms), allowed, denied, rate limited,
+     * the number of rows, and per row: origin, outcome, requests, first seen ms, last seen ms.
+     * Writes nothing for a key that no longer exists, nor for one whose report or usage holds data
+     * of another type, checked before any of that key's writes. Replies with the positions (from 1)
+     * of the keys skipped for the type.
      */
     private static final RedisScript RECORD_TRAFFIC = new RedisScript("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            for i = 2, 3 do
-              local found = redis.call('TYPE', KEYS[i])['ok']
-              if found ~= 'none' and found ~= 'hash' then return -1 end
-            end
             local cap = tonumber(ARGV[1])
+            local outcome_count = tonumber(ARGV[2])
             local fixed = {['(missing)'] = true, ['(invalid)'] = true, ['null'] = true, ['(other)'] = true}
-            local outcome_count = tonumber(ARGV[7])
-            local function kept(origin)
-              for j = 1, outcome_count do
-                if redis.call('HEXISTS', KEYS[2], ARGV[7 + j] .. ' ' .. origin) == 1 then return true end
-              end
-              return false
-            end
-            for i = 8 + outcome_count, #ARGV, 5 do
-              local origin = ARGV[i]
-              if not fixed[origin] and not kept(origin) then
-                if tonumber(redis.call('HGET', KEYS[2], '#') or '0') >= cap then
-                  origin = '(other)'
-                else
-                  redis.call('HINCRBY', KEYS[2], '#', 1)
-                end
-              end
-              local field = ARGV[i + 1] .. ' ' .. origin
-              local requests, first, last = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
-              local held = redis.call('HGET', KEYS[2], field)
-              local r, f, l
-              if held then r, f, l = string.match(held, '^(%d+) (%d+) (%d+)$') end
-              if r then
-                requests = requests + tonumber(r)
-                first = math.min(first, tonumber(f))
-                last = math.max(last, tonumber(l))
-              end
-              redis.call('HSET', KEYS[2], field, string.format('%.0f %.0f %.0f', requests, first, last))
-            end
-            redis.call('PEXPIREAT', KEYS[2], ARGV[2])
             local columns = {'allowed', 'denied', 'rate_limited'}
-            for j = 1, 3 do
-              local add = tonumber(ARGV[3 + j])
-              if add > 0 then redis.call('HINCRBY', KEYS[3], columns[j], add) end
+            local wrong = {}
+            local a = 3 + outcome_count
+            for k = 1, #KEYS / 3 do
+              local record, hour, day = KEYS[3 * k - 2], KEYS[3 * k - 1], KEYS[3 * k]
+              local report_expiry, usage_expiry = ARGV[a], ARGV[a + 1]
+              local usage_at = a + 2
+              local first_row = a + 6
+              a = first_row + 5 * tonumber(ARGV[a + 5])
+              local typed = true
+              for _, key in ipairs({hour, day}) do
+                local found = redis.call('TYPE', key)['ok']
+                if found ~= 'none' and found ~= 'hash' then typed = false end
+              end
+              if not typed then
+                wrong[#wrong + 1] = k
+              elseif redis.call('EXISTS', record) == 1 then
+                local function kept(origin)
+                  for j = 1, outcome_count do
+                    if redis.call('HEXISTS', hour, ARGV[2 + j] .. ' ' .. origin) == 1 then return true end
+                  end
+                  return false
+                end
+                for i = first_row, a - 1, 5 do
+                  local origin = ARGV[i]
+                  if not fixed[origin] and not kept(origin) then
+                    if tonumber(redis.call('HGET', hour, '#') or '0') >= cap then
+                      origin = '(other)'
+                    else
+                      redis.call('HINCRBY', hour, '#', 1)
+                    end
+                  end
+                  local field = ARGV[i + 1] .. ' ' .. origin
+                  local requests, first, last = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+                  local held = redis.call('HGET', hour, field)
+                  local r, f, l
+                  if held then r, f, l = string.match(held, '^(%d+) (%d+) (%d+)$') end
+                  if r then
+                    requests = requests + tonumber(r)
+                    first = math.min(first, tonumber(f))
+                    last = math.max(last, tonumber(l))
+                  end
+                  redis.call('HSET', hour, field, string.format('%.0f %.0f %.0f', requests, first, last))
+                end
+                redis.call('PEXPIREAT', hour, report_expiry)
+                for j = 1, 3 do
+                  local add = tonumber(ARGV[usage_at + j - 1])
+                  if add > 0 then redis.call('HINCRBY', day, columns[j], add) end
+                end
+                if redis.call('EXISTS', day) == 1 then redis.call('PEXPIREAT', day, usage_expiry) end
+              end
             end
-            if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
-            return 1
+            return wrong
             """);
 
     private final RedisConnector redis;
@@ -503,29 +520,78 @@ public final class RedisWidgetKeyStore implements WidgetKeyStore {
 
     @Override
     public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
-        long[] usage = new long[ReportOutcome.UsageClass.values().length];
-        List<String> rows = new ArrayList<>(counts.size() * 5);
-        for (TrafficCount count : counts) {
-            usage[count.outcome().usage().ordinal()] += count.requests();
-            rows.addAll(List.of(count.origin(), count.outcome().wire(), Long.toString(count.requests()),
-                    RedisLayout.millis(count.firstSeen()), RedisLayout.millis(count.lastSeen())));
-        }
-        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
-        Instant reportExpiry = hour.plus(Duration.ofHours(1)).plus(ReportLimits.ORIGIN_RETENTION);
-        Instant usageExpiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(ReportLimits.USAGE_RETENTION);
-        List<String> args = new ArrayList<>(List.of(Integer.toString(ReportLimits.MAX_ORIGINS_PER_HOUR),
-                RedisLayout.millis(reportExpiry), RedisLayout.millis(usageExpiry)));
-        for (long column : usage) {
-            args.add(Long.toString(column));
-        }
+        return writeTraffic(List.of(new HourlyTraffic(keyId, hour, counts))).thenApply(skipped -> {
+            if (!skipped.isEmpty()) {
+                throw new StoreException("a key of " + RedisLayout.originsHour(keyId, hour)
+                        + " or its usage day holds data of an unexpected type; nothing was written");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * One script for all of them: a report flush of thousands of keys is a few commands, not
+     * thousands (each command a write, a reply and a wake-up of the client's I/O thread, which cost
+     * more than the key's own work in Redis). A key whose report data has an unexpected type is
+     * skipped, with a warning, and the others written: failing the call would have them written
+     * again by the next flush.
+     */
+    @Override
+    public CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
+        return writeTraffic(keys).thenApply(skipped -> {
+            for (UUID keyId : skipped) {
+                LOG.warn("origin report counts of key {} not written: its report or usage data in Redis has an "
+                        + "unexpected type", keyId);
+            }
+            return null;
+        });
+    }
+
+    /** Writes the keys' counts in one script; completes with the ids of the keys skipped for their data's type. */
+    private CompletionStage<List<UUID>> writeTraffic(List<HourlyTraffic> writes) {
+        String[] keys = new String[3 * writes.size()];
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(ReportLimits.MAX_ORIGINS_PER_HOUR));
         args.add(Integer.toString(ReportOutcome.values().length));
         for (ReportOutcome outcome : ReportOutcome.values()) {
             args.add(outcome.wire());
         }
-        args.addAll(rows);
-        String[] keys = {RedisLayout.widgetKey(keyId), RedisLayout.originsHour(keyId, hour),
-            RedisLayout.usageDay(keyId, day)};
-        return run(RECORD_TRAFFIC, keys, args).thenApply(ignored -> null);
+        for (int k = 0; k < writes.size(); k++) {
+            HourlyTraffic write = writes.get(k);
+            Instant hour = write.hour();
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            keys[3 * k] = RedisLayout.widgetKey(write.keyId());
+            keys[3 * k + 1] = RedisLayout.originsHour(write.keyId(), hour);
+            keys[3 * k + 2] = RedisLayout.usageDay(write.keyId(), day);
+            Instant reportExpiry = hour.plus(Duration.ofHours(1)).plus(ReportLimits.ORIGIN_RETENTION);
+            Instant usageExpiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    .plus(ReportLimits.USAGE_RETENTION);
+            args.add(RedisLayout.millis(reportExpiry));
+            args.add(RedisLayout.millis(usageExpiry));
+            long[] usage = new long[ReportOutcome.UsageClass.values().length];
+            for (TrafficCount count : write.counts()) {
+                usage[count.outcome().usage().ordinal()] += count.requests();
+            }
+            for (long column : usage) {
+                args.add(Long.toString(column));
+            }
+            args.add(Integer.toString(write.counts().size()));
+            for (TrafficCount count : write.counts()) {
+                args.add(count.origin());
+                args.add(count.outcome().wire());
+                args.add(Long.toString(count.requests()));
+                args.add(RedisLayout.millis(count.firstSeen()));
+                args.add(RedisLayout.millis(count.lastSeen()));
+            }
+        }
+        return redis.call(commands -> RECORD_TRAFFIC.<List<Object>>run(commands, ScriptOutputType.MULTI, keys,
+                args.toArray(String[]::new))).thenApply(skipped -> {
+                    List<UUID> ids = new ArrayList<>(skipped.size());
+                    for (Object position : skipped) {
+                        ids.add(writes.get(((Long) position).intValue() - 1).keyId());
+                    }
+                    return ids;
+                });
     }
 
     @Override

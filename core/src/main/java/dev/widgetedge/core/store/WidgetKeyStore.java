@@ -3,6 +3,7 @@ package dev.widgetedge.core.store;
 import dev.widgetedge.core.audit.AuditEvent;
 import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyLookup;
+import dev.widgetedge.core.report.HourlyTraffic;
 import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.report.UsageDay;
 import dev.widgetedge.core.widget.WidgetKey;
@@ -120,6 +121,17 @@ public interface WidgetKeyStore {
      * @param hour the start of the UTC hour the requests were answered in
      */
     CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts);
+
+    /**
+     * {@link #recordTraffic} for several keys at once, as the gateway's report flush writes them; a
+     * store may write them in one operation (each key's counts still in one step). Completes
+     * exceptionally if any write failed.
+     */
+    default CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
+        return CompletableFuture.allOf(keys.stream()
+                .map(key -> recordTraffic(key.keyId(), key.hour(), key.counts()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
 
     /** The origin report of one key for these UTC hours (given by their start), one row per hour, origin and outcome. */
     CompletionStage<List<TrafficCount>> originCounts(UUID keyId, List<Instant> hours);

@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.widgetedge.core.audit.AuditLimits;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.report.HourlyTraffic;
+import dev.widgetedge.core.report.ReportOutcome;
+import dev.widgetedge.core.report.TrafficCount;
 import dev.widgetedge.core.widget.KeySettings;
 import dev.widgetedge.core.widget.WidgetKey;
 import dev.widgetedge.testing.RedisServerExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -209,6 +213,31 @@ class RedisWidgetKeyStoreIT extends WidgetKeyStoreContract {
         assertThat(snapshots.load().toCompletableFuture().join()).hasValueSatisfying(
                 loaded -> assertThat(loaded).isEqualTo(everyByte));
         assertThat(snapshots.name()).isEqualTo("we:v1:keyfilter");
+    }
+
+    @Test
+    void reportCounts_ofAKeyWhoseReportHoldsAnotherType_areSkipped_andTheOtherKeysOfTheCallWritten() {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        UUID broken = UUID.randomUUID();
+        UUID fine = UUID.randomUUID();
+        String brokenReport = RedisLayout.originsHour(broken, hour);
+        redis.call(commands -> commands.hset(RedisLayout.widgetKey(broken), "id", broken.toString())
+                .thenCompose(done -> commands.hset(RedisLayout.widgetKey(fine), "id", fine.toString()))
+                .thenCompose(done -> commands.set(brokenReport, "not a hash")))
+                .toCompletableFuture().join();
+        TrafficCount acme = new TrafficCount("https://acme.com", ReportOutcome.ALLOWED, 2, hour, hour.plusSeconds(1));
+
+        store.recordTraffic(List.of(new HourlyTraffic(broken, hour, List.of(acme)),
+                new HourlyTraffic(fine, hour, List.of(acme)))).toCompletableFuture().join();
+
+        assertThat(store.originCounts(fine, List.of(hour)).toCompletableFuture().join()).containsExactly(acme);
+        assertThat(redis.call(commands -> commands.get(brokenReport)).toCompletableFuture().join())
+                .isEqualTo("not a hash");
+        assertThat(store.recordTraffic(broken, hour, List.of(acme)).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().withCauseInstanceOf(StoreException.class)
+                .withMessageContaining("unexpected type");
+        redis.call(commands -> commands.del(RedisLayout.widgetKey(broken), RedisLayout.widgetKey(fine), brokenReport))
+                .toCompletableFuture().join();
     }
 
     @Test

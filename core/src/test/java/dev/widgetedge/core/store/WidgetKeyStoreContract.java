@@ -11,6 +11,7 @@ import dev.widgetedge.core.audit.AuditQuery;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.KeyLookup;
 import dev.widgetedge.core.key.WidgetKeyFormat;
+import dev.widgetedge.core.report.HourlyTraffic;
 import dev.widgetedge.core.report.OriginLabels;
 import dev.widgetedge.core.report.ReportLimits;
 import dev.widgetedge.core.report.ReportOutcome;
@@ -535,6 +536,34 @@ abstract class WidgetKeyStoreContract {
 
         assertThat(join(store().originCounts(id, List.of(HOUR)))).isEmpty();
         assertThat(join(store().usageDays(id, List.of(DAY)))).isEmpty();
+    }
+
+    @Test
+    void recordTraffic_ofSeveralKeysAtOnce_writesEachKeysCountsToItsHour_andNothingForAKeyThatIsGone() {
+        UUID first = insertNew(freshAccount(), T0).key().id();
+        UUID second = insertNew(freshAccount(), T0).key().id();
+        UUID gone = insertNew(freshAccount(), T0).key().id();
+        join(store().removeUnused(read(gone), T0, null));
+        Instant hourBefore = HOUR.minus(1, ChronoUnit.HOURS);
+
+        join(store().recordTraffic(List.of(
+                new HourlyTraffic(first, HOUR, List.of(count("https://acme.com", ReportOutcome.ALLOWED, 3, 10, 20))),
+                new HourlyTraffic(gone, HOUR, List.of(count("https://acme.com", ReportOutcome.ALLOWED, 5, 10, 20))),
+                new HourlyTraffic(second, HOUR, List.of(count("https://a.example", ReportOutcome.ALLOWED, 1, 11, 11),
+                        count(OriginLabels.MISSING, ReportOutcome.ORIGIN_MISSING, 2, 12, 13))),
+                new HourlyTraffic(first, hourBefore, List.of(count("https://acme.com", ReportOutcome.ALLOWED, 4, -10, -5))),
+                new HourlyTraffic(first, HOUR, List.of(count("https://acme.com", ReportOutcome.ALLOWED, 1, 30, 30))))));
+
+        assertThat(join(store().originCounts(first, List.of(HOUR))))
+                .containsExactly(count("https://acme.com", ReportOutcome.ALLOWED, 4, 10, 30));
+        assertThat(join(store().originCounts(first, List.of(hourBefore))))
+                .containsExactly(count("https://acme.com", ReportOutcome.ALLOWED, 4, -10, -5));
+        assertThat(join(store().originCounts(second, List.of(HOUR)))).containsExactlyInAnyOrder(
+                count("https://a.example", ReportOutcome.ALLOWED, 1, 11, 11),
+                count(OriginLabels.MISSING, ReportOutcome.ORIGIN_MISSING, 2, 12, 13));
+        assertThat(join(store().originCounts(gone, List.of(HOUR)))).isEmpty();
+        assertThat(join(store().usageDays(gone, List.of(DAY)))).isEmpty();
+        assertThat(join(store().usageDays(second, List.of(DAY)))).containsExactly(new UsageDay(DAY, 1, 2, 0));
     }
 
     /** Waits until the subscription is live: every implementation reports it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.widgetedge.core.key.KeyDigest;
 import dev.widgetedge.core.key.WidgetKeyFormat;
 import dev.widgetedge.core.origin.Origin;
+import dev.widgetedge.core.report.HourlyTraffic;
 import dev.widgetedge.core.report.OriginLabels;
 import dev.widgetedge.core.report.ReportLimits;
 import dev.widgetedge.core.report.ReportOutcome;
@@ -55,9 +56,8 @@ class TrafficRecorderTest {
         }
 
         @Override
-        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
-            return failing.get() ? CompletableFuture.failedFuture(new StoreException("down"))
-                    : super.recordTraffic(keyId, hour, counts);
+        public CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
+            return failing.get() ? CompletableFuture.failedFuture(new StoreException("down")) : super.recordTraffic(keys);
         }
     }
 
@@ -412,11 +412,12 @@ class TrafficRecorderTest {
     }
 
     @Test
-    void aFlushOfManyKeys_keepsAtMostItsLimitOfWritesInFlight_andWritesEveryKey() {
+    void aFlushOfManyKeys_keepsAtMostItsLimitOfWritesInFlight_ofAtMostItsKeysEach_andWritesEveryKey() {
         HeldStore held = new HeldStore(store);
         TrafficRecorder recorder = TrafficRecorder.manual(held, MAX_KEYS, clock, metrics);
         List<UUID> ids = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        int keys = TrafficRecorder.KEYS_PER_WRITE * (TrafficRecorder.WRITES_IN_FLIGHT + 2) + 1;
+        for (int i = 0; i < keys; i++) {
             UUID id = newKey();
             ids.add(id);
             recorder.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
@@ -431,8 +432,10 @@ class TrafficRecorderTest {
         }
 
         assertThat(flushed).isCompleted();
-        assertThat(released).isEqualTo(ids.size());
+        assertThat(released).isEqualTo(TrafficRecorder.WRITES_IN_FLIGHT + 3);
         assertThat(held.mostInFlight).isEqualTo(TrafficRecorder.WRITES_IN_FLIGHT);
+        assertThat(held.mostKeysPerWrite).isEqualTo(TrafficRecorder.KEYS_PER_WRITE);
+        assertThat(metrics.written.get()).as("one write per key").isEqualTo(keys);
         assertThat(ids).allSatisfy(id -> assertThat(report(id)).hasSize(1));
     }
 
@@ -443,7 +446,7 @@ class TrafficRecorderTest {
         TrafficRecorder recorder = TrafficRecorder.start(threads, Duration.ofHours(1), MAX_KEYS, clock, metrics);
         try {
             List<UUID> ids = new ArrayList<>();
-            for (int i = 0; i < TrafficRecorder.WRITES_IN_FLIGHT * 4; i++) {
+            for (int i = 0; i < TrafficRecorder.KEYS_PER_WRITE * TrafficRecorder.WRITES_IN_FLIGHT * 4; i++) {
                 UUID id = newKey();
                 ids.add(id);
                 recorder.countParsed(id, ACME, parse(ACME), ReportOutcome.ALLOWED, now());
@@ -453,7 +456,8 @@ class TrafficRecorderTest {
 
             assertThat(ids).allSatisfy(id -> assertThat(report(id)).hasSize(1));
             // The first lanes start on the caller's thread; every later write is sent by the flusher.
-            assertThat(threads.callers).hasSize(ids.size()).doesNotContain("store-io").contains("report-flush");
+            assertThat(threads.callers).hasSize(ids.size() / TrafficRecorder.KEYS_PER_WRITE).doesNotContain("store-io")
+                    .contains("report-flush");
         } finally {
             recorder.close();
             storeIo.shutdownNow();
@@ -471,10 +475,9 @@ class TrafficRecorderTest {
         }
 
         @Override
-        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+        public CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
             callers.add(Thread.currentThread().getName());
-            return CompletableFuture.runAsync(() -> super.recordTraffic(keyId, hour, counts).toCompletableFuture().join(),
-                    io);
+            return CompletableFuture.runAsync(() -> super.recordTraffic(keys).toCompletableFuture().join(), io);
         }
     }
 
@@ -482,16 +485,18 @@ class TrafficRecorderTest {
     private static final class HeldStore extends ForwardingWidgetKeyStore {
         final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
         int mostInFlight;
+        int mostKeysPerWrite;
 
         HeldStore(WidgetKeyStore delegate) {
             super(delegate);
         }
 
         @Override
-        public CompletionStage<Void> recordTraffic(UUID keyId, Instant hour, List<TrafficCount> counts) {
+        public CompletionStage<Void> recordTraffic(List<HourlyTraffic> keys) {
             CompletableFuture<Void> written = new CompletableFuture<>();
-            waiting.add(() -> super.recordTraffic(keyId, hour, counts).whenComplete((ok, error) -> written.complete(null)));
+            waiting.add(() -> super.recordTraffic(keys).whenComplete((ok, error) -> written.complete(null)));
             mostInFlight = Math.max(mostInFlight, waiting.size());
+            mostKeysPerWrite = Math.max(mostKeysPerWrite, keys.size());
             return written;
         }
     }
