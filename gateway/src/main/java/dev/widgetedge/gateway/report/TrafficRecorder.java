@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * that with a million keys in use the report is a set of long-lived objects, promoted once, and not
  * young garbage that every collection copies. Every {@code flushEvery} the flusher writes, for each
  * key of the hour, what was counted since its last write ({@value #KEYS_PER_WRITE} keys with new
- * counts per store call; a key with none costs a walk of its tallies and nothing else). A write that fails needs nothing kept
- * aside: its counts stay unwritten and go with the next flush. The window closes at the hour (and
- * at {@link #close}); a closed window is written once more at the next flush, for counts that raced
- * the switch, and kept while its writes fail, to retry it at every flush,
- * {@link #MAX_RETAINED_WINDOWS} times at most; so no count is written twice and none is lost while
+ * counts per store call; a key with none costs a walk of its tallies and nothing else). A write
+ * that fails needs nothing kept aside: its counts stay unwritten and go with the next flush. The
+ * window closes at the hour (and at {@link #close}); a closed window is written once more at the
+ * next flush, for counts that raced the switch, and kept while its writes fail, to retry it at
+ * every flush, {@link #MAX_RETAINED_WINDOWS} times at most; so no count is written twice and none
+ * is lost while
  * the store comes back in time. The next flush starts {@code flushEvery} after the last pass of
  * writes completed, never while one runs.
  *
@@ -70,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Cost.</b> A request for an origin already counted in the hour costs the lookups of its key
  * and tally (none for the origin a cached key remembers) and an atomic add to the tally's counter
  * ({@link Tally}): no lock, no allocation, and no reference written into an object made earlier.
- * The first request of a key, origin and outcome in the hour allocates its tally. A flush walks every key of the hour (at most {@code maxKeys}),
- * allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own,
+ * The first request of a key, origin and outcome in the hour allocates its tally. A flush walks
+ * every key of the hour (at most {@code maxKeys}), allocating only for keys with new counts. Thread-safe; the flusher runs on a thread of its own,
  * where the writes that complete on the store's threads continue it.
  */
 public final class TrafficRecorder implements AutoCloseable {
