@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
  * window closes at the hour (and at {@link #close}); a closed window is written once more at the
  * next flush, for counts that raced the switch, and kept while its writes fail, to retry it at
  * every flush, {@link #MAX_RETAINED_WINDOWS} times at most; so no count is written twice and none
- * is lost while
- * the store comes back in time. The next flush starts {@code flushEvery} after the last pass of
- * writes completed, never while one runs.
+ * is lost while the store comes back in time. The next flush starts {@code flushEvery} after the
+ * last pass of writes completed, never while one runs.
  *
  * <p><b>Store load.</b> At most {@value #WRITES_IN_FLIGHT} writes are in flight at once, of
  * {@value #KEYS_PER_WRITE} keys each: with a million keys in use hundreds of thousands of keys have
